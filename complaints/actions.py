@@ -1,0 +1,195 @@
+"""The actions a case page offers: for each, its form, the transition it uses and the service it
+calls. The page shows an action only when the state machine, the role and the unit allow it."""
+from dataclasses import dataclass
+from typing import Callable
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from routing.models import Unit
+
+from . import services
+from .models import Case, DeclineReason
+from .models.choices import ContactMeans, Satisfaction
+from .services import guards
+
+
+def _text(label, required=True, rows=3):
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ModelChoiceField(label=_("不予登记理由"), queryset=DeclineReason.objects.filter(is_active=True))
+    note = _text(_("补充说明"), required=False, rows=2)
+
+
+class AnswerForm(forms.Form):
+    answer = _text(_("解答内容"))
+
+
+class TransferForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("移送部门"), queryset=Unit.objects.filter(kind=Unit.Kind.EXTERNAL, is_active=True)
+    )
+    note = _text(_("移送说明"), rows=2)
+
+
+class DispatchForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)
+    )
+    handling_limit_amount = forms.IntegerField(
+        label=_("办理时限(紧急/重大工单必填)"), required=False, min_value=1, max_value=720
+    )
+    handling_limit_unit = forms.ChoiceField(
+        label=_("时限单位"), required=False,
+        choices=[("", "---"), ("hours", _("小时")), ("working_days", _("工作日")), ("days", _("自然日"))],
+    )
+    note = _text(_("分流说明"), required=False, rows=2)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("handling_limit_amount") and not data.get("handling_limit_unit"):
+            self.add_error("handling_limit_unit", _("请选择时限单位。"))
+        return data
+
+
+class RedispatchForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("下级承办单位"), queryset=Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)
+    )
+    note = _text(_("说明"), required=False, rows=2)
+
+
+class ReasonForm(forms.Form):
+    reason = _text(_("理由"), rows=2)
+
+
+class ContactForm(forms.Form):
+    means = forms.ChoiceField(label=_("联系方式"), choices=ContactMeans.choices)
+    contacted_at = forms.DateTimeField(label=_("联系时间(默认为现在)"), required=False,
+                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    content = _text(_("联系内容"), rows=2)
+
+
+class TextForm(forms.Form):
+    text = _text(_("内容"), rows=4)
+
+
+class ExtensionRequestForm(forms.Form):
+    days = forms.IntegerField(label=_("申请延长(工作日)"), min_value=1, max_value=60)
+    reason = _text(_("延期理由"), rows=2)
+
+
+class ExtensionDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审批结果"), choices=[("1", _("同意延期")), ("0", _("不同意"))], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = _text(_("审批意见"), required=False, rows=2)
+
+
+class NoteForm(forms.Form):
+    note = _text(_("意见"), required=False, rows=2)
+
+
+class FollowUpForm(forms.Form):
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    resolved = forms.TypedChoiceField(
+        label=_("问题是否解决"), required=False, choices=[("", "---"), ("1", _("已解决")), ("0", _("未解决"))],
+        coerce=lambda v: v == "1", empty_value=None,
+    )
+    note = _text(_("回访记录/无法回访原因"), required=False, rows=2)
+
+
+def _intake(case, user):
+    guards.require_permission(user, "complaints.receive_case")
+
+
+def _oversight(case, user):
+    guards.require_oversight(case, user)
+
+
+def _handling(case, user):
+    guards.require_handling_unit(case, user)
+
+
+def _dispatcher(case, user):
+    if user.unit is None or user.unit.kind not in ("center", "district_center"):
+        raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    name: str
+    label: str
+    transition: str
+    form: type[forms.Form]
+    scope: Callable
+    run: Callable  # (case, user, cleaned_data) -> object
+    style: str = "primary"
+
+
+ACTIONS = [
+    CaseAction("register", _("登记"), "register", EmptyForm, _intake,
+               lambda c, u, d: services.case_register(case=c, by=u)),
+    CaseAction("answer", _("当场解答并办结"), "answer_on_the_spot", AnswerForm, _intake,
+               lambda c, u, d: services.case_answer(case=c, by=u, **d)),
+    CaseAction("decline", _("不予登记"), "decline", DeclineForm, _intake,
+               lambda c, u, d: services.case_decline(case=c, by=u, **d), "danger"),
+    CaseAction("transfer", _("移送外部门"), "transfer_out", TransferForm, _intake,
+               lambda c, u, d: services.case_transfer_out(case=c, by=u, **d), "secondary"),
+    CaseAction("dispatch", _("分流"), "dispatch", DispatchForm, _dispatcher,
+               lambda c, u, d: services.case_dispatch(
+                   case=c, by=u, unit=d["unit"], note=d["note"],
+                   handling_limit=(d["handling_limit_amount"], d["handling_limit_unit"])
+                   if d.get("handling_limit_amount") else None)),
+    CaseAction("redispatch", _("二级分流"), "redispatch", RedispatchForm, _handling,
+               lambda c, u, d: services.case_redispatch(case=c, by=u, **d)),
+    CaseAction("accept", _("签收"), "accept", EmptyForm, _handling,
+               lambda c, u, d: services.case_accept(case=c, by=u)),
+    CaseAction("return", _("退回(非本单位管辖)"), "return_to_dispatcher", ReasonForm, _handling,
+               lambda c, u, d: services.case_return(case=c, by=u, **d), "danger"),
+    CaseAction("contact", _("记录联系"), "record_contact", ContactForm, _handling,
+               lambda c, u, d: services.case_record_contact(case=c, by=u, **d)),
+    CaseAction("stage_reply", _("阶段性回复"), "stage_reply", TextForm, _handling,
+               lambda c, u, d: services.case_stage_reply(case=c, by=u, **d), "secondary"),
+    CaseAction("request_extension", _("申请延期"), "request_extension", ExtensionRequestForm, _handling,
+               lambda c, u, d: services.case_request_extension(case=c, by=u, **d), "secondary"),
+    CaseAction("decide_extension", _("审批延期"), "decide_extension", ExtensionDecisionForm, _oversight,
+               lambda c, u, d: services.case_decide_extension(case=c, by=u, **d)),
+    CaseAction("reply", _("答复"), "reply", TextForm, _handling,
+               lambda c, u, d: services.case_reply(case=c, by=u, **d)),
+    CaseAction("approve_reply", _("核查通过"), "approve_reply", NoteForm, _oversight,
+               lambda c, u, d: services.case_approve_reply(case=c, by=u, **d)),
+    CaseAction("redo", _("发回重办"), "return_for_redo", ReasonForm, _oversight,
+               lambda c, u, d: services.case_return_for_redo(case=c, by=u, **d), "danger"),
+    CaseAction("follow_up", _("回访"), "follow_up", FollowUpForm, _oversight,
+               lambda c, u, d: services.case_follow_up(case=c, by=u, **d)),
+    CaseAction("archive", _("办结归档"), "archive", NoteForm, _oversight,
+               lambda c, u, d: services.case_archive(case=c, by=u, **d)),
+    CaseAction("reopen", _("二次交办"), "reopen", ReasonForm, _oversight,
+               lambda c, u, d: services.case_reopen(case=c, by=u, **d), "danger"),
+]
+ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
+
+
+def actions_available(case: Case, user) -> list[CaseAction]:
+    """Actions whose state, conditions, role and unit all allow this user to act now."""
+    available = []
+    for action in ACTIONS:
+        bound = getattr(case, action.transition)
+        if not (can_proceed(bound) and has_transition_perm(bound, user)):
+            continue
+        try:
+            action.scope(case, user)
+        except PermissionDenied:
+            continue
+        available.append(action)
+    return available

@@ -1,0 +1,69 @@
+"""Admin: reference data is editable; cases and their history are read-only here (state changes go
+through the services, history is append-only)."""
+from django.contrib import admin
+
+from .models import Case, CaseClock, CaseEvent, DeclineReason
+
+
+@admin.register(DeclineReason)
+class DeclineReasonAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "suggests_transfer", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["at", "action", "actor", "actor_unit", "source_state", "target_state", "note"]
+    readonly_fields = fields
+
+
+class CaseClockInline(ReadOnlyInline):
+    model = CaseClock
+    fields = ["clock", "started_at", "due_date", "due_at", "stopped_at", "limit_amount", "limit_unit"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "state", "grade", "registering_unit", "handling_unit", "received_at"]
+    list_filter = ["state", "kind", "grade", "channel"]
+    search_fields = ["number", "complainant_phone", "respondent_name"]
+    inlines = [CaseClockInline, CaseEventInline]
+    list_select_related = ["registering_unit", "handling_unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    list_display = ["case", "at", "action", "actor", "actor_unit"]
+    list_filter = ["action"]
+    search_fields = ["case__number"]
+    list_select_related = ["case", "actor", "actor_unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

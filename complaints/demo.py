@@ -1,0 +1,112 @@
+"""Demo organisation, users and cases for `make run`. Idempotent: running it twice changes nothing."""
+from django.db import transaction
+
+from routing.models import Area, Category, Unit, User
+
+from . import services
+from .models import Case
+
+DEMO_PASSWORD = "demo12315"
+
+UNITS = [
+    # code, name, kind, parent code
+    ("C", "江门市市场监管局12315指挥中心", "center", None),
+    ("D01", "蓬江区市场监管局12315受理中心", "district_center", "C"),
+    ("S0101", "白沙市场监管所", "station", "D01"),
+    ("S0102", "环市市场监管所", "station", "D01"),
+    ("D02", "新会区市场监管局12315受理中心", "district_center", "C"),
+    ("S0201", "会城市场监管所", "station", "D02"),
+    ("Q0201", "新会区执法中队", "squad", "D02"),
+    ("F01", "食品安全监管科", "department", "C"),
+    ("X01", "市住房和城乡建设局", "external", None),
+    ("X02", "市文化广电旅游局", "external", None),
+]
+
+USERS = [
+    # username, name, unit code, role
+    ("clerk", "王登记", "C", "clerk"),
+    ("center", "李督办", "C", "supervisor"),
+    ("director", "陈主任", "C", "director"),
+    ("district", "周分流", "D01", "supervisor"),
+    ("baisha", "赵承办", "S0101", "handler"),
+    ("baisha_lead", "孙所长", "S0101", "unit_leader"),
+    ("huancheng", "吴承办", "S0102", "handler"),
+    ("huicheng", "郑承办", "S0201", "handler"),
+]
+
+AREAS = [
+    ("440703", "蓬江区", "district", None, "D01"),
+    ("440703001", "白沙街道", "street", "440703", "S0101"),
+    ("440703002", "环市街道", "street", "440703", "S0102"),
+    ("440705", "新会区", "district", None, "D02"),
+    ("440705100", "会城街道", "street", "440705", "S0201"),
+]
+
+CATEGORIES = [
+    ("01", "食品", None), ("0101", "餐饮服务", "01"), ("0102", "预包装食品", "01"),
+    ("02", "预付卡", None), ("0201", "美容美发", "02"), ("0202", "健身", "02"),
+    ("03", "电子商务", None), ("0301", "网络购物", "03"),
+    ("04", "家居装修", None), ("0401", "装修服务", "04"),
+    ("05", "旅游", None), ("0501", "旅行社服务", "05"),
+]
+
+
+@transaction.atomic
+def demo_data_load() -> list[tuple[str, str, str, str]]:
+    """Create the demo world; returns (username, password, unit, role) for each demo login."""
+    units = {}
+    for code, name, kind, parent in UNITS:
+        units[code], _ = Unit.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "parent": units.get(parent)}
+        )
+    for code, name, level, parent, unit in AREAS:
+        Area.objects.get_or_create(code=code, defaults={
+            "name": name, "level": level, "parent": Area.objects.filter(code=parent).first(), "unit": units[unit]})
+    for code, name, parent in CATEGORIES:
+        Category.objects.get_or_create(code=code, defaults={
+            "name": name, "parent": Category.objects.filter(code=parent).first()})
+    logins = []
+    for username, name, unit, role in USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": name, "unit": units[unit], "role": role}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        logins.append((username, DEMO_PASSWORD, units[unit].name, user.get_role_display()))
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"first_name": "系统管理员", "is_staff": True, "is_superuser": True,
+                                    "unit": units["C"], "role": "director"})
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    logins.append(("admin", DEMO_PASSWORD, units["C"].name, "系统管理员(后台)"))
+    if not Case.objects.exists():
+        _demo_cases(units)
+    return logins
+
+
+def _demo_cases(units) -> None:
+    clerk = User.objects.get(username="clerk")
+    center = User.objects.get(username="center")
+    baisha = User.objects.get(username="baisha")
+    base = {
+        "channel": "phone", "complainant_type": "individual", "complainant_name": "张三",
+        "complainant_phone": "13800138000", "incident_time": "2026年11月20日",
+        "category": Category.objects.get(code="0201"),
+    }
+    services.case_receive(by=clerk, fields={
+        **base, "kind": "complaint", "respondent_name": "江门市某美容店",
+        "respondent_area": Area.objects.get(code="440703001"), "incident_place": "白沙街道某路12号",
+        "facts": "办理预付卡后商家停业,余额3000元无法使用。", "demand": "要求退还预付卡余额。"})
+    waiting = services.case_receive(by=clerk, fields={
+        **base, "kind": "complaint", "complainant_name": "李四", "complainant_phone": "13900139000",
+        "respondent_name": "某健身会所", "respondent_area": Area.objects.get(code="440703002"),
+        "incident_place": "环市街道", "facts": "健身卡到期前会所关门。", "demand": "退款。",
+        "category": Category.objects.get(code="0202")})[0]
+    services.case_dispatch(case=waiting, unit=units["S0101"], by=center)
+    services.case_accept(case=waiting, by=baisha)
+    services.case_receive(by=clerk, register=False, fields={
+        **base, "kind": "complaint", "complainant_name": "王五", "complainant_phone": "13700137000",
+        "respondent_name": "", "incident_place": "", "facts": "网购手机屏幕有裂痕。", "demand": "",
+        "category": Category.objects.get(code="0301")})

@@ -1,0 +1,107 @@
+"""Intake form. It only validates input; registering and linking are done by services."""
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from routing.models import Area, Category
+
+from .models import Case
+from .models.case import FIVE_ELEMENT_FIELDS
+from .models.choices import KINDS_NEEDING_FIVE_ELEMENTS, CaseKind
+
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|12315|12345)$")
+CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class CaseDetailsForm(forms.ModelForm):
+    """The complaint's details. `registering` decides whether the five elements are required now."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "kind", "channel", "external_ref", "grade", "enterprise_related", "sensitive",
+            "complainant_type", "complainant_name", "complainant_phone", "complainant_address",
+            "complainant_id_number", "anonymous",
+            "respondent_name", "respondent_credit_code", "respondent_address", "respondent_area",
+            "respondent_phone",
+            "incident_time", "incident_place", "facts", "demand", "category",
+        ]
+        widgets = {
+            "facts": forms.Textarea(attrs={"rows": 4}),
+            "demand": forms.Textarea(attrs={"rows": 2}),
+            "incident_time": forms.TextInput(attrs={"placeholder": _("如:2026年11月20日下午")}),
+        }
+
+    def __init__(self, *args, registering: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registering = registering
+        self.fields["respondent_area"].queryset = Area.objects.order_by("code")
+        self.fields["category"].queryset = Category.objects.select_related("parent").order_by("code")
+
+    def clean_complainant_phone(self):
+        phone = self.cleaned_data["complainant_phone"].strip().replace(" ", "")
+        if phone and not PHONE_PATTERN.match(phone):
+            raise forms.ValidationError(_("电话号码格式不正确:请填写11位手机号或带区号的固定电话。"))
+        return phone
+
+    def clean_respondent_phone(self):
+        phone = self.cleaned_data["respondent_phone"].strip().replace(" ", "")
+        if phone and not PHONE_PATTERN.match(phone):
+            raise forms.ValidationError(_("电话号码格式不正确。"))
+        return phone
+
+    def clean_respondent_credit_code(self):
+        code = self.cleaned_data["respondent_credit_code"].strip().upper()
+        if code and not CREDIT_CODE_PATTERN.match(code):
+            raise forms.ValidationError(_("统一社会信用代码应为18位。"))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        kind, anonymous = data.get("kind"), data.get("anonymous")
+        if anonymous and kind != CaseKind.REPORT:
+            self.add_error("anonymous", _("只有举报可以匿名;投诉须留下投诉人信息。"))
+        if not anonymous:
+            if not (data.get("complainant_name") or "").strip():
+                self.add_error("complainant_name", _("请填写投诉人姓名或名称(举报人可选择匿名)。"))
+            if not data.get("complainant_phone") and "complainant_phone" not in self.errors:
+                self.add_error("complainant_phone", _("请填写联系电话,以便承办单位联系。"))
+        if self.registering:
+            needed = FIVE_ELEMENT_FIELDS if kind in KINDS_NEEDING_FIVE_ELEMENTS else {"facts": FIVE_ELEMENT_FIELDS["facts"]}
+            for field, label in needed.items():
+                if not (data.get(field) or "").strip() and field not in self.errors:
+                    self.add_error(field, _("五要素“%s”未填写,登记需要此项。") % label)
+        return data
+
+
+class IntakeForm(CaseDetailsForm):
+    also_report = forms.BooleanField(
+        label=_("同时作为举报登记(生成关联的举报工单)"), required=False
+    )
+    attachments = MultipleFileField(label=_("证据附件"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("also_report") and data.get("kind") != CaseKind.COMPLAINT:
+            self.add_error("also_report", _("只有投诉可以同时作为举报登记。"))
+        return data
+
+    def case_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,0 +1,15 @@
+from .case import Case, CaseNumberSequence
+from .clock import CaseClock
+from .events import Attachment, CaseEvent
+from .reference import DeclineReason
+from .requests import ExtensionRequest
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseClock",
+    "CaseEvent",
+    "CaseNumberSequence",
+    "DeclineReason",
+    "ExtensionRequest",
+]

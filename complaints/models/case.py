@@ -1,0 +1,353 @@
+"""The case (工单) and its lifecycle.
+
+received → registered → dispatched → handling → replied → archived, with the side exits declined and
+transferred and the loops return (dispatched → registered), redo (replied → handling) and reopen
+(archived → handling). Transitions only change the case's own fields; services save, record history
+and start or stop clocks.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
+
+from .choices import (
+    KINDS_NEEDING_FIVE_ELEMENTS,
+    CaseKind,
+    Channel,
+    ComplainantType,
+    Grade,
+    Satisfaction,
+)
+
+FIVE_ELEMENT_FIELDS = {
+    "incident_time": _("何时"),
+    "incident_place": _("何地"),
+    "respondent_name": _("何人"),
+    "facts": _("何事"),
+    "demand": _("何由(诉求)"),
+}
+
+
+class CaseNumberSequence(models.Model):
+    """Per-day counter behind case numbers; incremented under a row lock so numbers never repeat."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        RECEIVED = "received", _("已接收")
+        REGISTERED = "registered", _("已登记")
+        DISPATCHED = "dispatched", _("已分流")
+        HANDLING = "handling", _("办理中")
+        REPLIED = "replied", _("已答复")
+        ARCHIVED = "archived", _("已办结")
+        DECLINED = "declined", _("不予登记")
+        TRANSFERRED = "transferred", _("已移送")
+
+    Kind = CaseKind
+    Grade = Grade
+    Channel = Channel
+    ComplainantType = ComplainantType
+
+    number = models.CharField(_("工单编号"), max_length=20, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=12)
+    state = FSMField(_("状态"), max_length=20, choices=State.choices, default=State.RECEIVED, protected=True)
+    # Optimistic lock for transitions that keep the state (contact, stage reply, extension ...).
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    kind = models.CharField(_("类型"), max_length=20, choices=CaseKind.choices)
+    channel = models.CharField(_("渠道"), max_length=30, choices=Channel.choices)
+    external_ref = models.CharField(_("外部系统编号"), max_length=64, blank=True)
+    grade = models.CharField(_("等级"), max_length=10, choices=Grade.choices, default=Grade.GENERAL)
+    enterprise_related = models.BooleanField(_("涉企"), default=False)
+    sensitive = models.BooleanField(_("舆情敏感"), default=False)
+    cross_region = models.BooleanField(_("同城通办"), default=False)
+    is_repeat = models.BooleanField(_("重复投诉"), default=False)
+    professional_claimant = models.BooleanField(_("职业索赔"), default=False)
+
+    complainant_type = models.CharField(
+        _("投诉人类型"), max_length=24, choices=ComplainantType.choices, default=ComplainantType.INDIVIDUAL
+    )
+    complainant_name = models.CharField(_("投诉人姓名/名称"), max_length=100, blank=True)
+    complainant_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    complainant_address = models.CharField(_("联系地址"), max_length=200, blank=True)
+    complainant_id_number = models.CharField(_("证件号码"), max_length=30, blank=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+
+    respondent_name = models.CharField(_("被投诉/举报人"), max_length=200, blank=True)
+    respondent_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    respondent_address = models.CharField(_("被投诉人地址"), max_length=200, blank=True)
+    respondent_area = models.ForeignKey(
+        "routing.Area", verbose_name=_("被投诉人所在区域"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    respondent_phone = models.CharField(_("被投诉人电话"), max_length=30, blank=True)
+
+    incident_time = models.CharField(_("何时"), max_length=100, blank=True)
+    incident_place = models.CharField(_("何地"), max_length=200, blank=True)
+    facts = models.TextField(_("何事"), blank=True)
+    demand = models.TextField(_("何由(诉求)"), blank=True)
+    category = models.ForeignKey(
+        "routing.Category", verbose_name=_("业务分类"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    registered_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("首次分流时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    reply_approved_at = models.DateTimeField(_("核查通过时间"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    registering_unit = models.ForeignKey(
+        "routing.Unit", verbose_name=_("登记单位"), related_name="registered_cases", on_delete=models.PROTECT
+    )
+    dispatching_unit = models.ForeignKey(
+        "routing.Unit", verbose_name=_("分流单位"), related_name="dispatched_cases",
+        null=True, blank=True, on_delete=models.PROTECT,
+    )
+    handling_unit = models.ForeignKey(
+        "routing.Unit", verbose_name=_("承办单位"), related_name="handled_cases",
+        null=True, blank=True, on_delete=models.PROTECT,
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), related_name="handled_cases",
+        null=True, blank=True, on_delete=models.SET_NULL,
+    )
+    linked_case = models.ForeignKey(
+        "self", verbose_name=_("关联工单"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    handling_limit_amount = models.PositiveIntegerField(_("办理时限(中心指定)"), null=True, blank=True)
+    handling_limit_unit = models.CharField(_("时限单位"), max_length=20, blank=True)
+    extension_pending = models.BooleanField(_("延期申请待审批"), default=False)
+    return_count = models.PositiveIntegerField(_("退回次数"), default=0)
+    redo_count = models.PositiveIntegerField(_("重办次数"), default=0)
+
+    decline_reason = models.ForeignKey(
+        "complaints.DeclineReason", verbose_name=_("不予登记理由"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    transfer_department = models.ForeignKey(
+        "routing.Unit", verbose_name=_("移送部门"), related_name="transferred_cases",
+        null=True, blank=True, on_delete=models.PROTECT,
+    )
+    outcome_text = models.TextField(_("处理结果/答复内容"), blank=True)
+    satisfaction = models.CharField(_("回访满意度"), max_length=24, choices=Satisfaction.choices, blank=True)
+    resolved = models.BooleanField(_("是否解决"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["handling_unit", "state"]),
+            models.Index(fields=["state", "received_at"]),
+            models.Index(fields=["respondent_name"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_ref"], condition=~Q(external_ref=""), name="case_unique_external_ref"
+            ),
+        ]
+        permissions = [
+            ("receive_case", _("接收工单")),
+            ("register_case", _("登记工单")),
+            ("decline_case", _("不予登记")),
+            ("answer_case", _("当场解答")),
+            ("transfer_case", _("移送")),
+            ("dispatch_case", _("分流")),
+            ("redispatch_case", _("二级分流")),
+            ("return_case", _("退回")),
+            ("accept_case", _("签收")),
+            ("contact_case", _("联系投诉人")),
+            ("stage_reply_case", _("阶段性回复")),
+            ("request_extension_case", _("申请延期")),
+            ("decide_extension_case", _("审批延期")),
+            ("reply_case", _("答复")),
+            ("approve_reply_case", _("核查通过")),
+            ("redo_case", _("发回重办")),
+            ("follow_up_case", _("回访")),
+            ("archive_case", _("办结归档")),
+            ("reopen_case", _("二次交办")),
+            ("add_evidence_case", _("补充证据")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # --- optimistic locking on the version as well as the state ---------------------------------
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loaded_version = self.version
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_version = self.version
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version = self._loaded_version + 1
+        super().save(*args, **kwargs)
+        self._loaded_version = self.version
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args, **kwargs):
+        updated = super()._do_update(
+            base_qs.filter(version=self._loaded_version), using, pk_val, values, update_fields, forced_update,
+            *args, **kwargs,
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise ConcurrentTransition(_("工单已被他人处理,请刷新后重试。"))
+        return updated
+
+    # --- derived facts used by conditions and pages ----------------------------------------------
+    @property
+    def missing_elements(self) -> list[str]:
+        """The five elements (五要素) still missing, as user-facing labels."""
+        if self.kind not in KINDS_NEEDING_FIVE_ELEMENTS:
+            return [] if self.facts.strip() else [str(FIVE_ELEMENT_FIELDS["facts"])]
+        return [str(label) for field, label in FIVE_ELEMENT_FIELDS.items() if not getattr(self, field).strip()]
+
+    def elements_complete(self) -> bool:
+        return not self.missing_elements
+
+    def is_consultation(self) -> bool:
+        return self.kind == CaseKind.CONSULTATION
+
+    def handled_by_district_center(self) -> bool:
+        return self.handling_unit is not None and self.handling_unit.kind == "district_center"
+
+    def no_pending_extension(self) -> bool:
+        return not self.extension_pending
+
+    def has_pending_extension(self) -> bool:
+        return self.extension_pending
+
+    def contact_done_or_impossible(self) -> bool:
+        return self.contacted_at is not None or (self.anonymous and not self.complainant_phone)
+
+    def reply_not_yet_approved(self) -> bool:
+        return self.reply_approved_at is None
+
+    def reply_approved(self) -> bool:
+        return self.reply_approved_at is not None
+
+    def reply_approved_and_followed_up(self) -> bool:
+        return self.reply_approved_at is not None and self.followed_up_at is not None
+
+    def was_handled(self) -> bool:
+        return self.handling_unit_id is not None
+
+    # --- transitions ------------------------------------------------------------------------------
+    @transition(field=state, source=State.RECEIVED, target=State.REGISTERED,
+                conditions=[elements_complete], permission="complaints.register_case")
+    def register(self, *, at) -> None:
+        self.registered_at = at
+
+    @transition(field=state, source=State.RECEIVED, target=State.DECLINED, permission="complaints.decline_case")
+    def decline(self, *, reason) -> None:
+        self.decline_reason = reason
+
+    @transition(field=state, source=[State.RECEIVED, State.REGISTERED], target=State.ARCHIVED,
+                conditions=[is_consultation], permission="complaints.answer_case")
+    def answer_on_the_spot(self, *, answer: str, at) -> None:
+        self.outcome_text = answer
+        self.replied_at = at
+        self.archived_at = at
+
+    @transition(field=state, source=[State.RECEIVED, State.REGISTERED], target=State.TRANSFERRED,
+                permission="complaints.transfer_case")
+    def transfer_out(self, *, department) -> None:
+        self.transfer_department = department
+
+    @transition(field=state, source=State.REGISTERED, target=State.DISPATCHED,
+                permission="complaints.dispatch_case")
+    def dispatch(self, *, unit, by_unit, at) -> None:
+        self.handling_unit = unit
+        self.dispatching_unit = by_unit
+        self.handler = None
+        # Deadlines run from the first dispatch, even after a return and a new dispatch.
+        if self.dispatched_at is None:
+            self.dispatched_at = at
+
+    @transition(field=state, source=State.DISPATCHED, target=State.DISPATCHED,
+                conditions=[handled_by_district_center], permission="complaints.redispatch_case")
+    def redispatch(self, *, unit) -> None:
+        self.dispatching_unit = self.handling_unit
+        self.handling_unit = unit
+
+    @transition(field=state, source=State.DISPATCHED, target=State.REGISTERED, permission="complaints.return_case")
+    def return_to_dispatcher(self) -> None:
+        self.handling_unit = None
+        self.handler = None
+        self.return_count += 1
+
+    @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission="complaints.accept_case")
+    def accept(self, *, handler, at) -> None:
+        self.handler = handler
+        self.accepted_at = at
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING, permission="complaints.contact_case")
+    def record_contact(self, *, at) -> None:
+        if self.contacted_at is None:
+            self.contacted_at = at
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING,
+                permission="complaints.stage_reply_case")
+    def stage_reply(self) -> None:
+        pass  # the progress report itself is history; the state and fields do not change
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING,
+                conditions=[no_pending_extension], permission="complaints.request_extension_case")
+    def request_extension(self) -> None:
+        self.extension_pending = True
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING,
+                conditions=[has_pending_extension], permission="complaints.decide_extension_case")
+    def decide_extension(self) -> None:
+        self.extension_pending = False
+
+    @transition(field=state, source=State.HANDLING, target=State.REPLIED,
+                conditions=[contact_done_or_impossible], permission="complaints.reply_case")
+    def reply(self, *, text: str, at) -> None:
+        self.outcome_text = text
+        self.replied_at = at
+        self.extension_pending = False
+
+    @transition(field=state, source=State.REPLIED, target=State.REPLIED,
+                conditions=[reply_not_yet_approved], permission="complaints.approve_reply_case")
+    def approve_reply(self, *, at) -> None:
+        self.reply_approved_at = at
+
+    @transition(field=state, source=State.REPLIED, target=State.HANDLING,
+                conditions=[reply_not_yet_approved], permission="complaints.redo_case")
+    def return_for_redo(self) -> None:
+        self.redo_count += 1
+        self.replied_at = None
+
+    @transition(field=state, source=State.REPLIED, target=State.REPLIED,
+                conditions=[reply_approved], permission="complaints.follow_up_case")
+    def follow_up(self, *, satisfaction: str, resolved: bool | None, at) -> None:
+        self.satisfaction = satisfaction
+        self.resolved = resolved
+        self.followed_up_at = at
+
+    @transition(field=state, source=State.REPLIED, target=State.ARCHIVED,
+                conditions=[reply_approved_and_followed_up], permission="complaints.archive_case")
+    def archive(self, *, at) -> None:
+        self.archived_at = at
+
+    @transition(field=state, source=State.ARCHIVED, target=State.HANDLING,
+                conditions=[was_handled], permission="complaints.reopen_case")
+    def reopen(self) -> None:
+        # A second assignment (二次交办) is a new round: reply, review and follow-up start over.
+        self.replied_at = None
+        self.reply_approved_at = None
+        self.followed_up_at = None
+        self.archived_at = None
+        self.satisfaction = ""
+        self.resolved = None

@@ -1,0 +1,57 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseKind(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    CONSULTATION = "consultation", _("咨询")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+    MAYOR_MAILBOX = "mayor_mailbox", _("市长信箱")
+    WEIBO = "weibo", _("微博")
+
+
+# Kinds that follow the registration system (登记制): all five elements are needed to register.
+KINDS_NEEDING_FIVE_ELEMENTS = {CaseKind.COMPLAINT, CaseKind.REPORT}
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("12315电话")
+    HOTLINE_12345 = "hotline_12345", _("12345热线转办")
+    NATIONAL_PLATFORM = "national_platform", _("全国12315平台")
+    WEB = "web", _("网站")
+    WECHAT = "wechat", _("微信")
+    WEIBO = "weibo", _("微博")
+    APP = "app", _("APP")
+    LETTER = "letter", _("信件")
+    VISIT = "visit", _("来访")
+    EVENT_BOOTH = "event_booth", _("现场活动")
+    API = "api", _("接口")
+
+
+class Grade(models.TextChoices):
+    GENERAL = "general", _("一般")
+    URGENT = "urgent", _("紧急")
+    MAJOR = "major", _("重大")
+
+
+class ComplainantType(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人")
+    ENTERPRISE = "enterprise", _("企业")
+    SOCIAL_ORGANISATION = "social_organisation", _("社会团体")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+    UNREACHABLE = "unreachable", _("无法回访")
+
+
+class ContactMeans(models.TextChoices):
+    PHONE = "phone", _("电话")
+    SMS = "sms", _("短信")
+    VISIT = "visit", _("上门")
+    IN_PERSON = "in_person", _("来访面谈")
+    ONLINE = "online", _("网络")

@@ -1,0 +1,105 @@
+"""History (履历) and evidence. History is append-only: rows are written once and never changed."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("case history cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("case history cannot be deleted")
+
+
+class CaseEvent(models.Model):
+    """One thing that happened to a case: who did it, when, from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        RECEIVE = "receive", _("接收")
+        REGISTER = "register", _("登记")
+        DECLINE = "decline", _("不予登记")
+        ANSWER = "answer", _("当场解答")
+        TRANSFER = "transfer", _("移送")
+        DISPATCH = "dispatch", _("分流")
+        REDISPATCH = "redispatch", _("二级分流")
+        RETURN = "return", _("退回")
+        ACCEPT = "accept", _("签收")
+        CONTACT = "contact", _("联系投诉人")
+        STAGE_REPLY = "stage_reply", _("阶段性回复")
+        REQUEST_EXTENSION = "request_extension", _("申请延期")
+        DECIDE_EXTENSION = "decide_extension", _("延期审批")
+        REPLY = "reply", _("答复")
+        APPROVE_REPLY = "approve_reply", _("核查通过")
+        REDO = "redo", _("发回重办")
+        FOLLOW_UP = "follow_up", _("回访")
+        ARCHIVE = "archive", _("办结归档")
+        REOPEN = "reopen", _("二次交办")
+        EVIDENCE = "evidence", _("补充证据")
+        UPDATE = "update", _("补充信息")
+        LINK = "link", _("关联工单")
+        DEADLINE = "deadline", _("时限变更")
+
+    case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_unit = models.ForeignKey(
+        "routing.Unit", verbose_name=_("操作单位"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
+    source_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    target_state = models.CharField(_("新状态"), max_length=20, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    # Internal notes are kept from the public look-up.
+    internal = models.BooleanField(_("内部信息"), default=False)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工单履历")
+        verbose_name_plural = _("工单履历")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("case history cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("case history cannot be deleted")
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"evidence/{instance.case.number}/{filename}"
+
+
+class Attachment(models.Model):
+    """Evidence added by the clerk or the unit at any stage before archive."""
+
+    case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

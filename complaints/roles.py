@@ -1,0 +1,19 @@
+"""What each role may do by default. Loaded into the role Groups by a data migration and by
+`manage.py demo_data`; after that the center edits the Groups in the admin."""
+INTAKE = ["receive_case", "register_case", "decline_case", "answer_case", "transfer_case", "add_evidence_case"]
+HANDLING = [
+    "accept_case", "return_case", "contact_case", "stage_reply_case", "request_extension_case", "reply_case",
+    "add_evidence_case",
+]
+OVERSIGHT = INTAKE + [
+    "dispatch_case", "redispatch_case", "decide_extension_case", "approve_reply_case", "redo_case",
+    "follow_up_case", "archive_case", "reopen_case",
+]
+
+ROLE_PERMISSIONS = {
+    "clerk": INTAKE,
+    "handler": HANDLING,
+    "unit_leader": HANDLING + ["redispatch_case"],
+    "supervisor": OVERSIGHT,
+    "director": OVERSIGHT,
+}

@@ -1,0 +1,59 @@
+"""Read queries for pages, the API and reports. Unit isolation lives here: whatever a user may not
+see is simply not in their querysets, so views answer 404 for it."""
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Case, CaseClock, CaseEvent
+
+
+def case_visibility_filter(user) -> Q | None:
+    """None means everything (the city center, superusers)."""
+    if user.is_superuser or getattr(user, "is_center_staff", False):
+        return None
+    if not user.is_authenticated or user.unit_id is None:
+        return Q(pk__in=[])
+    # A unit sees what it registered or handles; a district center also what its units do.
+    path = user.unit.path
+    return Q(handling_unit__path__startswith=path) | Q(registering_unit__path__startswith=path)
+
+
+def case_list(*, visible_to, state: str | None = None, search: str = "") -> QuerySet[Case]:
+    qs = Case.objects.select_related("handling_unit", "registering_unit", "category")
+    visibility = case_visibility_filter(visible_to)
+    if visibility is not None:
+        qs = qs.filter(visibility)
+    if state:
+        qs = qs.filter(state=state)
+    if search:
+        search = search.strip()
+        qs = qs.filter(
+            Q(number=search) | Q(complainant_phone=search) | Q(respondent_name__icontains=search)
+        )
+    return qs
+
+
+def case_detail(*, visible_to, number: str) -> Case:
+    """The case with everything its page shows, in a fixed number of queries. Raises DoesNotExist."""
+    return case_list(visible_to=visible_to).select_related(
+        "respondent_area", "dispatching_unit", "handler", "decline_reason", "transfer_department", "linked_case"
+    ).prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "actor_unit")),
+        Prefetch("clocks", queryset=CaseClock.objects.order_by("-stopped_at", "due_at")),
+        "attachments",
+        "extension_requests",
+    ).get(number=number)
+
+
+def case_dispatch_queue(*, visible_to) -> QuerySet[Case]:
+    """Registered cases waiting for someone to dispatch them, oldest first."""
+    return case_list(visible_to=visible_to, state=Case.State.REGISTERED).order_by("registered_at")
+
+
+def case_running_clocks(*, case: Case) -> list[CaseClock]:
+    return [clock for clock in case.clocks.all() if clock.stopped_at is None]
+
+
+def case_identity_visible(*, case: Case, user) -> bool:
+    """An anonymous reporter's identity is seen only by the center and the unit that registered it."""
+    if not case.anonymous:
+        return True
+    return user.is_superuser or getattr(user, "is_center_staff", False) or user.unit_id == case.registering_unit_id

@@ -1,0 +1,116 @@
+"""Leaving intake: dispatch to a unit (分流), decline (不予登记), answer on the spot, transfer out (移送)."""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import ApplicationError
+from ..models import Case, CaseEvent
+from ..models.choices import Grade
+from .clocks import clock_start, clocks_stop
+from .guards import require_dispatch_scope, require_handling_unit, require_transition
+from .history import case_event_record
+
+INTAKE_CLOCKS = ["dispatch", "statutory_accept", "statutory_mediation", "statutory_report_decision"]
+ALL_CLOCKS = INTAKE_CLOCKS + ["contact", "handling", "redo", "cross_region_notice"]
+
+
+@transaction.atomic
+def case_dispatch(
+    *, case: Case, unit, by, handling_limit: tuple[int, str] | None = None, note: str = ""
+) -> Case:
+    """Send a registered case to the unit that will handle it. Urgent and major cases need the
+    handling limit the center sets for them; the others follow the policy table."""
+    require_dispatch_scope(case, by, unit)
+    if case.grade in (Grade.URGENT, Grade.MAJOR) and handling_limit is None and case.dispatched_at is None:
+        raise ApplicationError(_("紧急、重大工单须由中心指定办理时限。"), field="handling_limit_amount")
+    source = require_transition(case.dispatch, by)
+    at = timezone.now()
+    first_dispatch = case.dispatched_at is None
+    if handling_limit:
+        case.handling_limit_amount, case.handling_limit_unit = handling_limit
+    case.dispatch(unit=unit, by_unit=by.unit, at=at)
+    case.save()
+    clocks_stop(case=case, clocks=["dispatch"], at=at)
+    if first_dispatch:
+        clock_start(case=case, clock="contact", at=at)
+        clock_start(case=case, clock="handling", at=at, amount=case.handling_limit_amount,
+                    unit=case.handling_limit_unit or None)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.DISPATCH, source=source, note=note,
+                      data={"unit": unit.code, "unit_name": unit.name}, at=at)
+    return case
+
+
+@transaction.atomic
+def case_redispatch(*, case: Case, unit, by, note: str = "") -> Case:
+    """Second-level dispatch (二级分流) by a district center; the clocks keep running."""
+    require_handling_unit(case, by)
+    require_dispatch_scope(case, by, unit)
+    source = require_transition(case.redispatch, by)
+    case.redispatch(unit=unit)
+    case.save()
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.REDISPATCH, source=source, note=note,
+                      data={"unit": unit.code, "unit_name": unit.name})
+    return case
+
+
+@transaction.atomic
+def case_return(*, case: Case, by, reason: str) -> Case:
+    """A unit that is not competent sends the case back to its dispatcher (退回)."""
+    if not reason.strip():
+        raise ApplicationError(_("请填写退回理由。"), field="reason")
+    require_handling_unit(case, by)
+    source = require_transition(case.return_to_dispatcher, by)
+    returned_by = case.handling_unit
+    case.return_to_dispatcher()
+    case.save()
+    at = timezone.now()
+    clock_start(case=case, clock="dispatch", at=at)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.RETURN, source=source, note=reason,
+                      data={"unit": returned_by.code, "unit_name": returned_by.name}, at=at)
+    return case
+
+
+@transaction.atomic
+def case_decline(*, case: Case, by, reason, note: str = "") -> Case:
+    """Not registrable (不予登记): the complainant is told why with the reason's notice text."""
+    if reason is None or not reason.is_active:
+        raise ApplicationError(_("请选择不予登记的理由。"), field="reason")
+    source = require_transition(case.decline, by)
+    case.decline(reason=reason)
+    case.save()
+    at = timezone.now()
+    clocks_stop(case=case, clocks=ALL_CLOCKS, at=at)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.DECLINE, source=source, at=at,
+                      note=note or reason.title, data={"reason": reason.code, "notice": reason.notice_text})
+    return case
+
+
+@transaction.atomic
+def case_answer(*, case: Case, by, answer: str) -> Case:
+    """A consultation answered at once (当场解答) is closed on the spot."""
+    if not answer.strip():
+        raise ApplicationError(_("请填写解答内容。"), field="answer")
+    source = require_transition(case.answer_on_the_spot, by)
+    at = timezone.now()
+    case.answer_on_the_spot(answer=answer, at=at)
+    case.save()
+    clocks_stop(case=case, clocks=ALL_CLOCKS, at=at)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.ANSWER, source=source, note=answer, at=at)
+    return case
+
+
+@transaction.atomic
+def case_transfer_out(*, case: Case, by, department, note: str) -> Case:
+    """Outside market-regulation remit: sent to an external department (移送) with a note."""
+    if department is None or department.kind != "external":
+        raise ApplicationError(_("请选择接收移送的外部部门。"), field="department")
+    if not note.strip():
+        raise ApplicationError(_("请填写移送说明。"), field="note")
+    source = require_transition(case.transfer_out, by)
+    case.transfer_out(department=department)
+    case.save()
+    at = timezone.now()
+    clocks_stop(case=case, clocks=ALL_CLOCKS, at=at)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.TRANSFER, source=source, note=note, at=at,
+                      data={"department": department.code, "department_name": department.name})
+    return case

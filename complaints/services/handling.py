@@ -1,0 +1,122 @@
+"""The handling unit's work: sign for (签收), contact, stage reply, extension, reply."""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.workdays import end_of_day, load_calendar
+
+from ..errors import ApplicationError
+from ..models import Case, CaseClock, CaseEvent, ExtensionRequest
+from ..models.choices import ContactMeans
+from .clocks import clock_extend, clocks_stop
+from .guards import require_handling_unit, require_oversight, require_transition
+from .history import case_event_record
+
+
+@transaction.atomic
+def case_accept(*, case: Case, by) -> Case:
+    require_handling_unit(case, by)
+    source = require_transition(case.accept, by)
+    at = timezone.now()
+    case.accept(handler=by, at=at)
+    case.save()
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.ACCEPT, source=source, at=at)
+    return case
+
+
+@transaction.atomic
+def case_record_contact(*, case: Case, by, means: str, content: str, contacted_at=None) -> Case:
+    """Record a contact with the complainant; the first one ends the contact clock."""
+    if means not in ContactMeans.values:
+        raise ApplicationError(_("请选择联系方式。"), field="means")
+    if not content.strip():
+        raise ApplicationError(_("请填写联系内容。"), field="content")
+    now = timezone.now()
+    contacted_at = contacted_at or now
+    if contacted_at > now:
+        raise ApplicationError(_("联系时间不能晚于当前时间。"), field="contacted_at")
+    require_handling_unit(case, by)
+    source = require_transition(case.record_contact, by)
+    first = case.contacted_at is None
+    case.record_contact(at=contacted_at)
+    case.save()
+    if first:
+        clocks_stop(case=case, clocks=["contact"], at=contacted_at)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.CONTACT, source=source, note=content,
+                      internal=True, data={"means": means, "contacted_at": contacted_at.isoformat()})
+    return case
+
+
+@transaction.atomic
+def case_stage_reply(*, case: Case, by, text: str) -> Case:
+    if not text.strip():
+        raise ApplicationError(_("请填写阶段性办理情况。"), field="text")
+    require_handling_unit(case, by)
+    source = require_transition(case.stage_reply, by)
+    case.stage_reply()
+    case.save()
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.STAGE_REPLY, source=source, note=text)
+    return case
+
+
+@transaction.atomic
+def case_request_extension(*, case: Case, by, days: int, reason: str) -> ExtensionRequest:
+    if not reason.strip():
+        raise ApplicationError(_("请填写延期理由。"), field="reason")
+    if not 1 <= days <= 60:
+        raise ApplicationError(_("延长天数须在1到60个工作日之间。"), field="days")
+    require_handling_unit(case, by)
+    source = require_transition(case.request_extension, by)
+    case.request_extension()
+    case.save()
+    request = ExtensionRequest.objects.create(case=case, reason=reason, requested_by=by, requested_days=days)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.REQUEST_EXTENSION, source=source,
+                      note=reason, internal=True, data={"days": days})
+    return request
+
+
+@transaction.atomic
+def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> ExtensionRequest:
+    """The center approves (the handling deadline moves by the days asked) or refuses."""
+    require_oversight(case, by)
+    source = require_transition(case.decide_extension, by)
+    request = case.extension_requests.select_for_update().get(decision=ExtensionRequest.Decision.PENDING)
+    at = timezone.now()
+    case.decide_extension()
+    case.save()
+    request.decided_by, request.decided_at, request.decision_note = by, at, note
+    request.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REFUSED
+    data = {"approved": approve}
+    if approve:
+        running = CaseClock.objects.filter(case=case, clock__in=["handling", "redo"], stopped_at__isnull=True)
+        for clock in running:
+            new_due = load_calendar().add_working_days(clock.due_date, request.requested_days)
+            clock_extend(case=case, clock=clock.clock, due_date=new_due, due_at=end_of_day(new_due))
+            request.new_due_date = new_due
+        data["new_due_date"] = request.new_due_date.isoformat() if request.new_due_date else None
+    request.save()
+    note_text = note or (_("同意延期") if approve else _("不同意延期"))
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.DECIDE_EXTENSION, source=source,
+                      note=note_text, data=data, at=at)
+    return request
+
+
+@transaction.atomic
+def case_reply(*, case: Case, by, text: str) -> Case:
+    """The unit's result in the reply format (答复口径); ends the handling and redo clocks."""
+    if len(text.strip()) < 10:
+        raise ApplicationError(_("答复内容过短,请写明调查核实情况、处理结果及依据。"), field="text")
+    require_handling_unit(case, by)
+    if case.contacted_at is None and not (case.anonymous and not case.complainant_phone):
+        raise ApplicationError(_("答复前须先记录与投诉人的联系情况。"), field="text")
+    source = require_transition(case.reply, by)
+    at = timezone.now()
+    case.reply(text=text, at=at)
+    case.save()
+    if case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+        case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).update(
+            decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("已答复,申请失效")
+        )
+    clocks_stop(case=case, clocks=["handling", "redo", "statutory_mediation", "statutory_report_decision"], at=at)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.REPLY, source=source, note=text, at=at)
+    return case

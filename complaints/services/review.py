@@ -1,0 +1,85 @@
+"""The center's part after the reply: review (核查), redo, follow-up (回访), archive, reopen."""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import ApplicationError
+from ..models import Case, CaseEvent
+from ..models.choices import Satisfaction
+from .clocks import clock_start
+from .guards import require_oversight, require_transition
+from .history import case_event_record
+
+
+@transaction.atomic
+def case_approve_reply(*, case: Case, by, note: str = "") -> Case:
+    require_oversight(case, by)
+    source = require_transition(case.approve_reply, by)
+    at = timezone.now()
+    case.approve_reply(at=at)
+    case.save()
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.APPROVE_REPLY, source=source,
+                      note=note, at=at)
+    return case
+
+
+@transaction.atomic
+def case_return_for_redo(*, case: Case, by, reason: str) -> Case:
+    """The reply falls short (发回重办): back to the unit on a redo clock."""
+    if not reason.strip():
+        raise ApplicationError(_("请写明发回重办的理由。"), field="reason")
+    require_oversight(case, by)
+    source = require_transition(case.return_for_redo, by)
+    at = timezone.now()
+    case.return_for_redo()
+    case.save()
+    clock_start(case=case, clock="redo", at=at)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.REDO, source=source, note=reason, at=at)
+    return case
+
+
+@transaction.atomic
+def case_follow_up(*, case: Case, by, satisfaction: str, resolved: bool | None, note: str = "") -> Case:
+    if satisfaction not in Satisfaction.values:
+        raise ApplicationError(_("请选择回访结果。"), field="satisfaction")
+    if satisfaction == Satisfaction.UNREACHABLE:
+        if not note.strip():
+            raise ApplicationError(_("无法回访时须写明原因。"), field="note")
+        resolved = None
+    elif resolved is None:
+        raise ApplicationError(_("请选择问题是否解决。"), field="resolved")
+    require_oversight(case, by)
+    source = require_transition(case.follow_up, by)
+    at = timezone.now()
+    case.follow_up(satisfaction=satisfaction, resolved=resolved, at=at)
+    case.save()
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.FOLLOW_UP, source=source, note=note, at=at,
+                      data={"satisfaction": satisfaction, "resolved": resolved})
+    return case
+
+
+@transaction.atomic
+def case_archive(*, case: Case, by, note: str = "") -> Case:
+    require_oversight(case, by)
+    source = require_transition(case.archive, by)
+    at = timezone.now()
+    case.archive(at=at)
+    case.save()
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.ARCHIVE, source=source, note=note, at=at)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by, reason: str) -> Case:
+    """Second assignment (二次交办): the same unit handles again on a fresh handling clock."""
+    if not reason.strip():
+        raise ApplicationError(_("请写明二次交办的理由(新的诉求或证据)。"), field="reason")
+    require_oversight(case, by)
+    source = require_transition(case.reopen, by)
+    at = timezone.now()
+    case.reopen()
+    case.save()
+    clock_start(case=case, clock="handling", at=at, amount=case.handling_limit_amount,
+                unit=case.handling_limit_unit or None)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.REOPEN, source=source, note=reason, at=at)
+    return case

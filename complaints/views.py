@@ -1,0 +1,188 @@
+"""Pages for clerks, units and the center. Each view validates input and calls one service."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from . import selectors, services
+from .actions import ACTIONS_BY_NAME, actions_available
+from .errors import STALE_MESSAGE, ApplicationError, TransitionRefused
+from .forms import CaseDetailsForm, IntakeForm
+from .models import Case
+
+
+def _get_case(request, number: str) -> Case:
+    try:
+        return selectors.case_detail(visible_to=request.user, number=number)
+    except Case.DoesNotExist:
+        raise Http404(_("工单不存在或您无权查看。")) from None
+
+
+def _apply_errors(form: forms.Form, error: ApplicationError) -> None:
+    if not error.errors:
+        form.add_error(None, error.message)
+    for field, field_errors in error.errors.items():
+        for message in field_errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def home(request):
+    return redirect("case-list")
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("文件"))
+    description = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+@login_required
+def case_list(request):
+    state = request.GET.get("state", "")
+    search = request.GET.get("q", "")
+    cases = selectors.case_list(visible_to=request.user, state=state or None, search=search).order_by("-received_at")
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(request, "complaints/case_list.html", {
+        "page": page, "state": state, "q": search, "states": Case.State.choices,
+    })
+
+
+@login_required
+def dispatch_queue(request):
+    if not request.user.has_perm("complaints.dispatch_case"):
+        raise PermissionDenied(_("只有中心可以查看分流队列。"))
+    page = Paginator(selectors.case_dispatch_queue(visible_to=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "complaints/dispatch_queue.html", {"page": page})
+
+
+@login_required
+def case_new(request):
+    if not request.user.has_perm("complaints.receive_case"):
+        raise PermissionDenied(_("只有登记员可以登记工单。"))
+    form = IntakeForm()
+    if request.method == "POST":
+        registering = request.POST.get("submit") != "receive"
+        form = IntakeForm(request.POST, request.FILES, registering=registering)
+        if form.is_valid():
+            try:
+                cases = services.case_receive(
+                    by=request.user, fields=form.case_fields(), register=registering,
+                    also_report=form.cleaned_data["also_report"], files=form.cleaned_data["attachments"],
+                )
+            except ApplicationError as error:
+                _apply_errors(form, error)
+            else:
+                for case in cases:
+                    if case.state == Case.State.RECEIVED and case.missing_elements:
+                        messages.warning(request, _("工单 %(n)s 已接收,待补充:%(m)s") % {
+                            "n": case.number, "m": "、".join(case.missing_elements)})
+                    else:
+                        messages.success(request, _("工单 %(n)s 已%(s)s,查询码 %(c)s") % {
+                            "n": case.number, "s": case.get_state_display(), "c": case.query_code})
+                return redirect("case-detail", number=cases[0].number)
+        return render(request, "complaints/case_form.html", {"form": form, "title": _("登记投诉举报")}, status=400)
+    return render(request, "complaints/case_form.html", {"form": form, "title": _("登记投诉举报")})
+
+
+@login_required
+def case_edit(request, number):
+    case = _get_case(request, number)
+    if request.method == "POST":
+        form = CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk), registering=False)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                services.case_update_details(case=case, by=request.user, fields=fields)
+            except (ApplicationError, PermissionDenied) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("case-detail", number=number)
+        return render(request, "complaints/case_form.html", {"form": form, "case": case,
+                                                            "title": _("补充工单信息")}, status=400)
+    form = CaseDetailsForm(instance=case, registering=False)
+    return render(request, "complaints/case_form.html", {"form": form, "case": case, "title": _("补充工单信息")})
+
+
+def _render_detail(request, case, *, status=200, failed=None):
+    available = actions_available(case, request.user)
+    forms_by_action = {action.name: action.form(prefix=action.name) for action in available}
+    if failed is not None:
+        forms_by_action[failed[0]] = failed[1]
+    context = {
+        "case": case,
+        "actions": [(action, forms_by_action[action.name]) for action in available],
+        "open_action": failed[0] if failed else "",
+        "running_clocks": selectors.case_running_clocks(case=case),
+        "show_identity": selectors.case_identity_visible(case=case, user=request.user),
+        "evidence_form": EvidenceForm(),
+        "can_add_evidence": request.user.has_perm("complaints.add_evidence_case")
+        and case.state not in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED),
+        "can_edit": request.user.has_perm("complaints.register_case")
+        and case.state in (Case.State.RECEIVED, Case.State.REGISTERED),
+    }
+    return render(request, "complaints/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request, number):
+    return _render_detail(request, _get_case(request, number))
+
+
+@login_required
+@require_POST
+def case_act(request, number, action_name):
+    case = _get_case(request, number)
+    action = ACTIONS_BY_NAME.get(action_name)
+    if action is None:
+        raise Http404
+    form = action.form(request.POST, prefix=action.name)
+    # The page carried the version it showed; anything newer means someone else acted meanwhile.
+    if request.POST.get("version") != str(case.version):
+        messages.error(request, STALE_MESSAGE)
+        return _render_detail(request, case, status=409)
+    if not form.is_valid():
+        return _render_detail(request, case, status=400, failed=(action.name, form))
+    try:
+        action.run(case, request.user, form.cleaned_data)
+    except (TransitionRefused, TransitionNotAllowed, ConcurrentTransition) as error:
+        messages.error(request, STALE_MESSAGE if isinstance(error, ConcurrentTransition) else str(error))
+        return _render_detail(request, _get_case(request, number), status=409)
+    except ApplicationError as error:
+        _apply_errors(form, error)
+        return _render_detail(request, _get_case(request, number), status=400, failed=(action.name, form))
+    messages.success(request, _("%(action)s:操作成功。") % {"action": action.label})
+    return redirect("case-detail", number=number)
+
+
+@login_required
+@require_POST
+def case_attachment_add(request, number):
+    case = _get_case(request, number)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_attachment_add(case=case, by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("证据已添加。"))
+    else:
+        messages.error(request, _("请选择要上传的文件。"))
+    return redirect("case-detail", number=number)
+
+
+@login_required
+def case_attachment_download(request, number, attachment_id):
+    """Evidence is served only to those who may see the case, never from a public media URL."""
+    case = _get_case(request, number)
+    attachment = next((a for a in case.attachments.all() if a.pk == attachment_id), None)
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=str(attachment))

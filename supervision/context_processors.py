@@ -1,0 +1,13 @@
+"""Template context: a banner when the official holiday schedule is missing for a year in reach."""
+from django.conf import settings
+
+from supervision.workdays import calendar_coverage_warning
+
+
+def calendar_warning(request) -> dict:
+    # Only staff see the banner; anonymous pages (the public progress look-up) must stay cheap.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"calendar_warning": None}
+    # One fingerprint query; the calendar itself is cached per process (workdays.load_calendar).
+    return {"calendar_warning": calendar_coverage_warning(ahead_days=settings.CALENDAR_WARNING_DAYS)}

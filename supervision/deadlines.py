@@ -1,0 +1,94 @@
+"""Deadlines from the time-limit policy and the working-day calendar.
+
+A case is held to the rule in force on the day it was received (`received_on`); the counting
+starts from `start_at` (dispatch, registration, return ...), in Beijing time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext
+
+from supervision.models import LimitUnit, TimeLimit
+from supervision.workdays import WorkingCalendar, end_of_day, load_calendar, local_date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_date: date  # Beijing date the period ends on
+    due_at: datetime  # aware; 24:00 of due_date, or start + n hours
+    amount: int
+    unit: str  # a LimitUnit value
+    basis: str  # the rule it comes from, shown on the case
+
+
+def time_limit_for(*, clock: str, case_kind: str | None, grade: str | None, received_on: date) -> TimeLimit | None:
+    """The policy row for a case received on `received_on`: most specific scope first, then newest rule."""
+    specificity = Case(
+        When(~Q(case_kind="") & ~Q(grade=""), then=Value(3)),
+        When(~Q(case_kind=""), then=Value(2)),
+        When(~Q(grade=""), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        TimeLimit.objects.filter(
+            clock=clock,
+            is_active=True,
+            effective_from__lte=received_on,
+            case_kind__in={case_kind or "", ""},
+            grade__in={grade or "", ""},
+        )
+        .annotate(specificity=specificity)
+        .order_by("-specificity", "-effective_from")
+        .first()
+    )
+
+
+def deadline_compute(
+    *,
+    clock: str,
+    case_kind: str | None,
+    grade: str | None,
+    received_on: date,
+    start_at: datetime,
+    amount: int | None = None,
+    unit: str | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Deadline | None:
+    """When `clock` runs out, or None when no rule applies to this case.
+
+    `amount` and `unit` given together are the center's own limit for this case (urgent/major
+    cases) and replace the policy. Raises CalendarYearMissing when the count reaches a year whose
+    official schedule is not loaded: a guessed deadline is worse than none.
+    """
+    if amount is None or unit is None:
+        limit = time_limit_for(clock=clock, case_kind=case_kind, grade=grade, received_on=received_on)
+        if limit is None:
+            if amount is not None or unit is not None:
+                raise ValueError("a per-case amount needs a unit (and vice versa) when no policy applies")
+            return None
+        amount = limit.amount if amount is None else amount
+        unit = limit.unit if unit is None else unit
+        basis = limit.basis
+    else:
+        basis = gettext("中心按件设定")
+
+    if unit == LimitUnit.HOURS:
+        # An hour limit is exact: no calendar, no rounding to the end of a day.
+        due_at = start_at + timedelta(hours=amount)
+        return Deadline(local_date(due_at), due_at, amount, str(unit), basis)
+
+    calendar = calendar or load_calendar()
+    start = local_date(start_at)
+    if unit == LimitUnit.WORKING_DAYS:
+        due_date = calendar.add_working_days(start, amount)
+    elif unit == LimitUnit.DAYS:
+        due_date = calendar.add_days(start, amount)
+    elif unit == LimitUnit.SAME_WORKING_DAY:
+        due_date = calendar.same_working_day(start)
+    else:
+        raise ValueError(f"unknown time-limit unit {unit!r}")
+    return Deadline(due_date, end_of_day(due_date), amount, str(unit), basis)

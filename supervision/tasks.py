@@ -1,0 +1,30 @@
+"""Periodic tasks of the supervision app: thin wrappers around functions in workdays/deadlines."""
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.utils.translation import gettext
+
+from supervision.workdays import calendar_coverage_warning
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def calendar_coverage_check() -> str | None:
+    """Warn the center's supervisors and director when a year in reach has no holiday schedule."""
+    message = calendar_coverage_warning(ahead_days=settings.CALENDAR_WARNING_DAYS)
+    if message is None:
+        return None
+    logger.warning(message)
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_active=True, unit__kind="center", role__in=["supervisor", "director"])
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        send_mail(gettext("【12315】节假日安排尚未录入"), message, None, recipients)
+    return message
