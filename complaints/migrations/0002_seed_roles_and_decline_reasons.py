@@ -1,4 +1,3 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 DECLINE_REASONS = [
@@ -18,18 +17,9 @@ DECLINE_REASONS = [
 
 
 def seed(apps, schema_editor):
-    app_config = apps.get_app_config("complaints")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    from complaints.migrations_support import role_groups_ensure
 
-    from complaints.roles import ROLE_PERMISSIONS
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="complaints", codename__in=codenames))
+    role_groups_ensure(apps)
 
     DeclineReason = apps.get_model("complaints", "DeclineReason")
     for order, (code, title, notice) in enumerate(DECLINE_REASONS):

@@ -30,6 +30,21 @@ FIVE_ELEMENT_FIELDS = {
 }
 
 
+# What a user is told when a transition's condition does not hold.
+CONDITION_MESSAGES = {
+    "elements_complete": _("五要素不全,补充后方可登记。"),
+    "is_consultation": _("只有咨询可以当场解答办结。"),
+    "handled_by_district_center": _("只有区县受理中心可以二级分流。"),
+    "no_pending_extension": _("已有延期申请待审批。"),
+    "has_pending_extension": _("没有待审批的延期申请。"),
+    "contact_done_or_impossible": _("答复前须先记录与投诉人的联系情况。"),
+    "reply_not_yet_approved": _("答复已核查通过。"),
+    "reply_approved": _("答复尚未核查通过。"),
+    "reply_approved_and_followed_up": _("办结前须核查通过答复并完成回访(或记录无法回访的原因)。"),
+    "was_handled": _("该工单未曾分流承办,不能二次交办。"),
+}
+
+
 class CaseNumberSequence(models.Model):
     """Per-day counter behind case numbers; incremented under a row lock so numbers never repeat."""
 

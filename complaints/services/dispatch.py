@@ -20,10 +20,10 @@ def case_dispatch(
 ) -> Case:
     """Send a registered case to the unit that will handle it. Urgent and major cases need the
     handling limit the center sets for them; the others follow the policy table."""
+    source = require_transition(case.dispatch, by)
     require_dispatch_scope(case, by, unit)
     if case.grade in (Grade.URGENT, Grade.MAJOR) and handling_limit is None and case.dispatched_at is None:
         raise ApplicationError(_("紧急、重大工单须由中心指定办理时限。"), field="handling_limit_amount")
-    source = require_transition(case.dispatch, by)
     at = timezone.now()
     first_dispatch = case.dispatched_at is None
     if handling_limit:
@@ -43,9 +43,9 @@ def case_dispatch(
 @transaction.atomic
 def case_redispatch(*, case: Case, unit, by, note: str = "") -> Case:
     """Second-level dispatch (二级分流) by a district center; the clocks keep running."""
+    source = require_transition(case.redispatch, by)
     require_handling_unit(case, by)
     require_dispatch_scope(case, by, unit)
-    source = require_transition(case.redispatch, by)
     case.redispatch(unit=unit)
     case.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REDISPATCH, source=source, note=note,
@@ -58,8 +58,8 @@ def case_return(*, case: Case, by, reason: str) -> Case:
     """A unit that is not competent sends the case back to its dispatcher (退回)."""
     if not reason.strip():
         raise ApplicationError(_("请填写退回理由。"), field="reason")
-    require_handling_unit(case, by)
     source = require_transition(case.return_to_dispatcher, by)
+    require_handling_unit(case, by)
     returned_by = case.handling_unit
     case.return_to_dispatcher()
     case.save()

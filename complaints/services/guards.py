@@ -5,6 +5,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from ..errors import ApplicationError, TransitionRefused
 from ..models import Case
+from ..models.case import CONDITION_MESSAGES
 
 
 def require_permission(user, permission: str) -> None:
@@ -16,13 +17,14 @@ def require_transition(bound_transition, user) -> str:
     """Refuse (409) a transition the case's state or conditions do not allow, and (403) one the
     user's role may not perform. django-fsm's change_state does not check permissions, so we do."""
     case: Case = bound_transition.__self__
-    name = bound_transition.__name__
     if not can_proceed(bound_transition, check_conditions=False):
         raise TransitionRefused(
             _("工单当前状态为“%(state)s”,不能执行此操作。") % {"state": case.get_state_display()}
         )
     if not can_proceed(bound_transition):
-        raise TransitionRefused(_("工单当前不满足此操作的条件(%(name)s)。") % {"name": name})
+        conditions = bound_transition._django_fsm.get_transition(case.state).conditions
+        failed = next(c for c in conditions if not c(case))
+        raise TransitionRefused(CONDITION_MESSAGES.get(failed.__name__, _("工单当前不满足此操作的条件。")))
     if not has_transition_perm(bound_transition, user):
         raise PermissionDenied(_("您的角色无权进行此操作。"))
     return case.state

@@ -15,8 +15,8 @@ from .history import case_event_record
 
 @transaction.atomic
 def case_accept(*, case: Case, by) -> Case:
-    require_handling_unit(case, by)
     source = require_transition(case.accept, by)
+    require_handling_unit(case, by)
     at = timezone.now()
     case.accept(handler=by, at=at)
     case.save()
@@ -35,8 +35,8 @@ def case_record_contact(*, case: Case, by, means: str, content: str, contacted_a
     contacted_at = contacted_at or now
     if contacted_at > now:
         raise ApplicationError(_("联系时间不能晚于当前时间。"), field="contacted_at")
-    require_handling_unit(case, by)
     source = require_transition(case.record_contact, by)
+    require_handling_unit(case, by)
     first = case.contacted_at is None
     case.record_contact(at=contacted_at)
     case.save()
@@ -51,8 +51,8 @@ def case_record_contact(*, case: Case, by, means: str, content: str, contacted_a
 def case_stage_reply(*, case: Case, by, text: str) -> Case:
     if not text.strip():
         raise ApplicationError(_("请填写阶段性办理情况。"), field="text")
-    require_handling_unit(case, by)
     source = require_transition(case.stage_reply, by)
+    require_handling_unit(case, by)
     case.stage_reply()
     case.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.STAGE_REPLY, source=source, note=text)
@@ -65,8 +65,8 @@ def case_request_extension(*, case: Case, by, days: int, reason: str) -> Extensi
         raise ApplicationError(_("请填写延期理由。"), field="reason")
     if not 1 <= days <= 60:
         raise ApplicationError(_("延长天数须在1到60个工作日之间。"), field="days")
-    require_handling_unit(case, by)
     source = require_transition(case.request_extension, by)
+    require_handling_unit(case, by)
     case.request_extension()
     case.save()
     request = ExtensionRequest.objects.create(case=case, reason=reason, requested_by=by, requested_days=days)
@@ -78,8 +78,8 @@ def case_request_extension(*, case: Case, by, days: int, reason: str) -> Extensi
 @transaction.atomic
 def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> ExtensionRequest:
     """The center approves (the handling deadline moves by the days asked) or refuses."""
-    require_oversight(case, by)
     source = require_transition(case.decide_extension, by)
+    require_oversight(case, by)
     request = case.extension_requests.select_for_update().get(decision=ExtensionRequest.Decision.PENDING)
     at = timezone.now()
     case.decide_extension()
@@ -106,10 +106,8 @@ def case_reply(*, case: Case, by, text: str) -> Case:
     """The unit's result in the reply format (答复口径); ends the handling and redo clocks."""
     if len(text.strip()) < 10:
         raise ApplicationError(_("答复内容过短,请写明调查核实情况、处理结果及依据。"), field="text")
-    require_handling_unit(case, by)
-    if case.contacted_at is None and not (case.anonymous and not case.complainant_phone):
-        raise ApplicationError(_("答复前须先记录与投诉人的联系情况。"), field="text")
     source = require_transition(case.reply, by)
+    require_handling_unit(case, by)
     at = timezone.now()
     case.reply(text=text, at=at)
     case.save()

@@ -13,8 +13,8 @@ from .history import case_event_record
 
 @transaction.atomic
 def case_approve_reply(*, case: Case, by, note: str = "") -> Case:
-    require_oversight(case, by)
     source = require_transition(case.approve_reply, by)
+    require_oversight(case, by)
     at = timezone.now()
     case.approve_reply(at=at)
     case.save()
@@ -28,8 +28,8 @@ def case_return_for_redo(*, case: Case, by, reason: str) -> Case:
     """The reply falls short (发回重办): back to the unit on a redo clock."""
     if not reason.strip():
         raise ApplicationError(_("请写明发回重办的理由。"), field="reason")
-    require_oversight(case, by)
     source = require_transition(case.return_for_redo, by)
+    require_oversight(case, by)
     at = timezone.now()
     case.return_for_redo()
     case.save()
@@ -48,8 +48,8 @@ def case_follow_up(*, case: Case, by, satisfaction: str, resolved: bool | None, 
         resolved = None
     elif resolved is None:
         raise ApplicationError(_("请选择问题是否解决。"), field="resolved")
-    require_oversight(case, by)
     source = require_transition(case.follow_up, by)
+    require_oversight(case, by)
     at = timezone.now()
     case.follow_up(satisfaction=satisfaction, resolved=resolved, at=at)
     case.save()
@@ -60,8 +60,8 @@ def case_follow_up(*, case: Case, by, satisfaction: str, resolved: bool | None, 
 
 @transaction.atomic
 def case_archive(*, case: Case, by, note: str = "") -> Case:
-    require_oversight(case, by)
     source = require_transition(case.archive, by)
+    require_oversight(case, by)
     at = timezone.now()
     case.archive(at=at)
     case.save()
@@ -74,8 +74,8 @@ def case_reopen(*, case: Case, by, reason: str) -> Case:
     """Second assignment (二次交办): the same unit handles again on a fresh handling clock."""
     if not reason.strip():
         raise ApplicationError(_("请写明二次交办的理由(新的诉求或证据)。"), field="reason")
-    require_oversight(case, by)
     source = require_transition(case.reopen, by)
+    require_oversight(case, by)
     at = timezone.now()
     case.reopen()
     case.save()

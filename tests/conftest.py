@@ -1,0 +1,36 @@
+from types import SimpleNamespace
+
+import pytest
+
+from routing.models import Unit, User
+from tests.factories import UnitFactory, UserFactory
+
+
+@pytest.fixture
+def org(db):
+    """A small city: the center, a district center with two stations, an external department, and
+    one user per role where the work needs one."""
+    center = UnitFactory(code="C", name="市12315指挥中心", kind=Unit.Kind.CENTER)
+    district = UnitFactory(code="D01", name="蓬江区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)
+    station = UnitFactory(code="S0101", name="白沙市场监管所", kind=Unit.Kind.STATION, parent=district)
+    other_station = UnitFactory(code="S0102", name="环市市场监管所", kind=Unit.Kind.STATION, parent=district)
+    far_district = UnitFactory(code="D02", name="新会区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)
+    far_station = UnitFactory(code="S0201", name="会城市场监管所", kind=Unit.Kind.STATION, parent=far_district)
+    external = UnitFactory(code="X01", name="市住建局", kind=Unit.Kind.EXTERNAL)
+    return SimpleNamespace(
+        center=center, district=district, station=station, other_station=other_station,
+        far_district=far_district, far_station=far_station, external=external,
+        clerk=UserFactory(username="clerk", unit=center, role=User.Role.CLERK),
+        supervisor=UserFactory(username="supervisor", unit=center, role=User.Role.SUPERVISOR),
+        district_supervisor=UserFactory(username="district", unit=district, role=User.Role.SUPERVISOR),
+        handler=UserFactory(username="handler", unit=station, role=User.Role.HANDLER),
+        leader=UserFactory(username="leader", unit=station, role=User.Role.UNIT_LEADER),
+        other_handler=UserFactory(username="other", unit=other_station, role=User.Role.HANDLER),
+        far_handler=UserFactory(username="far", unit=far_station, role=User.Role.HANDLER),
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.2 s per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
