@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -129,7 +130,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "calendar-coverage-check": {
         "task": "supervision.tasks.calendar_coverage_check",
-        "schedule": 6 * 60 * 60,
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "clocks-reschedule-waiting": {
+        "task": "supervision.tasks.clocks_reschedule_task",
+        "schedule": crontab(minute=5),
     },
 }
 

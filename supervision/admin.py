@@ -1,9 +1,32 @@
 """Admin for the calendar and the time-limit policy: reference data the center maintains by hand."""
-from django.contrib import admin
+import logging
+from datetime import date
+
+from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from supervision.models import CalendarDay, HolidaySchedule, TimeLimit
+
+
+logger = logging.getLogger(__name__)
+
+
+def _recount_deadlines_after_commit(request, affected_from: date) -> None:
+    """Running deadlines on or after a changed day are recounted by the worker once the change is
+    committed; if the broker is down, the hourly sweep still resolves clocks waiting for a year."""
+    from supervision.tasks import clocks_reschedule_task
+
+    def send():
+        try:
+            clocks_reschedule_task.delay(affected_from.isoformat())
+        except Exception:  # the change itself is saved; tell the user to retry the recount
+            logger.exception("could not queue the deadline recount")
+            messages.warning(request, _("日历已保存,但后台重新计算时限的任务未能提交,请稍后再保存一次。"))
+
+    transaction.on_commit(send)
+    messages.info(request, _("日历已更改:相关工单的时限将在后台重新计算。"))
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -17,6 +40,10 @@ class HolidayScheduleAdmin(admin.ModelAdmin):
     list_display = ["year", "notice", "published_on", "holiday_count", "makeup_count"]
     search_fields = ["notice", "note"]
     inlines = [CalendarDayInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _recount_deadlines_after_commit(request, date(form.instance.year, 1, 1))
 
     def get_queryset(self, request):
         # Counted in the list query, not one query per row.
@@ -41,6 +68,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_select_related = ["schedule"]
     date_hierarchy = "date"
     search_fields = ["name", "note"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _recount_deadlines_after_commit(request, obj.date)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _recount_deadlines_after_commit(request, obj.date)
 
 
 @admin.register(TimeLimit)

@@ -24,7 +24,9 @@ class Deadline:
     basis: str  # the rule it comes from, shown on the case
 
 
-def time_limit_for(*, clock: str, case_kind: str | None, grade: str | None, received_on: date) -> TimeLimit | None:
+def time_limit_for(
+    *, clock: str, case_kind: str | None, grade: str | None, received_on: date
+) -> TimeLimit | None:
     """The policy row for a case received on `received_on`: most specific scope first, then newest rule."""
     specificity = Case(
         When(~Q(case_kind="") & ~Q(grade=""), then=Value(3)),

@@ -86,8 +86,8 @@ class LimitUnit(models.TextChoices):
     SAME_WORKING_DAY = "same_working_day", _("当日")
 
 
-# The policy must not import the case model (dependencies point down), so the case kinds and
-# grades are repeated here; their values must match complaints' choices.
+# Case kinds and grades live here, with the policy that depends on them; complaints imports them
+# (dependencies point down to this leaf module).
 class CaseKind(models.TextChoices):
     COMPLAINT = "complaint", _("投诉")
     REPORT = "report", _("举报")

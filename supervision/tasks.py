@@ -28,3 +28,14 @@ def calendar_coverage_check() -> str | None:
     if recipients:
         send_mail(gettext("【12315】节假日安排尚未录入"), message, None, recipients)
     return message
+
+
+@shared_task
+def clocks_reschedule_task(affected_from: str | None = None) -> int:
+    """Recount running deadlines after a calendar change; hourly, it also picks up clocks that were
+    waiting for a year's schedule (so a change made while the broker was down is not lost)."""
+    from datetime import date
+
+    from complaints.services.clocks import clocks_reschedule
+
+    return clocks_reschedule(affected_from=date.fromisoformat(affected_from) if affected_from else None)

@@ -1,15 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class CaseKind(models.TextChoices):
-    COMPLAINT = "complaint", _("投诉")
-    REPORT = "report", _("举报")
-    CONSULTATION = "consultation", _("咨询")
-    SUGGESTION = "suggestion", _("建议")
-    PRAISE = "praise", _("表扬")
-    MAYOR_MAILBOX = "mayor_mailbox", _("市长信箱")
-    WEIBO = "weibo", _("微博")
+# Case kinds and grades are defined with the time-limit policy (a leaf module) and shared here.
+from supervision.models import CaseKind, Grade
 
 
 # Kinds that follow the registration system (登记制): all five elements are needed to register.
@@ -28,12 +21,6 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("来访")
     EVENT_BOOTH = "event_booth", _("现场活动")
     API = "api", _("接口")
-
-
-class Grade(models.TextChoices):
-    GENERAL = "general", _("一般")
-    URGENT = "urgent", _("紧急")
-    MAJOR = "major", _("重大")
 
 
 class ComplainantType(models.TextChoices):

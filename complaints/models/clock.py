@@ -25,6 +25,8 @@ class CaseClock(models.Model):
     limit_amount = models.PositiveIntegerField(_("时限"))
     limit_unit = models.CharField(_("时限单位"), max_length=20, choices=TimeLimit.LimitUnit.choices)
     basis = models.CharField(_("依据"), max_length=200, blank=True)
+    # Working days added by approved extensions; kept apart so a calendar correction can recount.
+    extended_days = models.PositiveIntegerField(_("延期工作日"), default=0)
     stopped_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
 

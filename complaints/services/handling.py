@@ -3,8 +3,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.workdays import end_of_day, load_calendar
-
 from ..errors import ApplicationError
 from ..models import Case, CaseClock, CaseEvent, ExtensionRequest
 from ..models.choices import ContactMeans
@@ -90,9 +88,7 @@ def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> E
     if approve:
         running = CaseClock.objects.filter(case=case, clock__in=["handling", "redo"], stopped_at__isnull=True)
         for clock in running:
-            new_due = load_calendar().add_working_days(clock.due_date, request.requested_days)
-            clock_extend(case=case, clock=clock.clock, due_date=new_due, due_at=end_of_day(new_due))
-            request.new_due_date = new_due
+            request.new_due_date = clock_extend(clock=clock, days=request.requested_days).due_date
         data["new_due_date"] = request.new_due_date.isoformat() if request.new_due_date else None
     request.save()
     note_text = note or (_("同意延期") if approve else _("不同意延期"))

@@ -33,7 +33,8 @@ def at(y, m, d, h=10, minute=0, tz=SH) -> datetime:
 def compute(clock, kind="complaint", grade="general", start=None, received_on=None, **kw):
     start = start or at(2026, 3, 9)
     return deadline_compute(
-        clock=clock, case_kind=kind, grade=grade, received_on=received_on or start.date(), start_at=start, **kw
+        clock=clock, case_kind=kind, grade=grade, received_on=received_on or start.date(), start_at=start,
+        **kw,
     )
 
 
@@ -50,7 +51,8 @@ def test_statutory_rule_follows_receipt_date_order_20_then_order_121():
 
 def test_seeded_handling_limits_by_kind():
     def limit(kind):
-        row = time_limit_for(clock=Clock.HANDLING, case_kind=kind, grade="general", received_on=date(2026, 3, 9))
+        row = time_limit_for(clock=Clock.HANDLING, case_kind=kind, grade="general",
+                             received_on=date(2026, 3, 9))
         return row.amount, row.unit
 
     assert limit("complaint") == limit("report") == (10, LimitUnit.WORKING_DAYS)
@@ -61,7 +63,8 @@ def test_seeded_handling_limits_by_kind():
 def test_most_specific_row_wins_over_a_newer_general_one():
     TimeLimitFactory(case_kind="", grade="urgent", amount=2, effective_from=date(2026, 1, 1))
     TimeLimitFactory(case_kind="complaint", grade="urgent", amount=1, effective_from=date(2020, 1, 1))
-    urgent = time_limit_for(clock=Clock.HANDLING, case_kind="complaint", grade="urgent", received_on=date(2026, 3, 9))
+    urgent = time_limit_for(clock=Clock.HANDLING, case_kind="complaint", grade="urgent",
+                            received_on=date(2026, 3, 9))
     assert urgent.amount == 1  # kind+grade beats grade, although the grade row is newer
     # An urgent consultation matches its kind row and the urgent-grade row: kind is more specific.
     consult = time_limit_for(clock=Clock.HANDLING, case_kind="consultation", grade="urgent",

@@ -63,4 +63,5 @@ class Command(BaseCommand):
         holidays, makeup = calendar.year_special_days(year)
         source = SOURCE_LABELS[calendar.year_source(year)]
         self.stdout.write(f"{year}年官方节假日安排已载入，来源：{source}")
-        self.stdout.write(f"放假 {len(holidays)} 天；调休上班 {len(makeup)} 天：" + "、".join(d.isoformat() for d in makeup))
+        makeup_list = "、".join(d.isoformat() for d in makeup)
+        self.stdout.write(f"放假 {len(holidays)} 天；调休上班 {len(makeup)} 天：{makeup_list}")
