@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.requirements.stamp
 help:
 	@echo "make run            migrate, load demo data, start web + celery worker + beat"
 	@echo "make test           run the test suite (pytest)"
-	@echo "make bench NAME=x   run bench/x.py (or bench/x) with the project's Python"
+	@echo "make bench NAME=x   run python -m bench.x $(ARGS) against DATABASE_URL"
 	@echo "make venv           create/update $(VENV) from requirements.txt"
 
 venv: $(STAMP)
@@ -33,10 +33,8 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	@test -n "$(NAME)" || { echo "usage: make bench NAME=<script in bench/>"; exit 2; }
-	@if [ -f bench/$(NAME).py ]; then $(PY) bench/$(NAME).py; \
-	 elif [ -x bench/$(NAME) ]; then PYTHON=$(PY) bench/$(NAME); \
-	 else echo "no bench/$(NAME).py or executable bench/$(NAME)"; exit 2; fi
+	@test -n "$(NAME)" || { echo "usage: make bench NAME=<module in bench/> [ARGS='--size N']"; exit 2; }
+	$(PY) -m bench.$(NAME) $(ARGS)
 
 clean:
 	rm -rf .pytest_cache test-artifacts staticfiles
