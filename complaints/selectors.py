@@ -57,3 +57,11 @@ def case_identity_visible(*, case: Case, user) -> bool:
     if not case.anonymous:
         return True
     return user.is_superuser or getattr(user, "is_center_staff", False) or user.unit_id == case.registering_unit_id
+
+
+def notification_list(*, user, unread_only: bool = False):
+    from .models import Notification
+
+    qs = Notification.objects.filter(Q(recipient_user=user) | Q(recipient_unit_id=user.unit_id)) \
+        .select_related("case").order_by("-created_at")
+    return qs.filter(read_at__isnull=True) if unread_only else qs

@@ -186,3 +186,13 @@ def case_attachment_download(request, number, attachment_id):
     if attachment is None:
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=str(attachment))
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        services.notification_mark_read(user=request.user, notification_ids=ids)
+        return redirect("notifications")
+    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "complaints/notifications.html", {"page": page})

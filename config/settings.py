@@ -63,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "supervision.context_processors.calendar_warning",
+                "complaints.context_processors.unread_notifications",
             ],
         },
     },

@@ -1,6 +1,7 @@
 from .case import Case, CaseNumberSequence
 from .clock import CaseClock
 from .events import Attachment, CaseEvent
+from .notices import Notification
 from .reference import DeclineReason
 from .requests import ExtensionRequest
 
@@ -12,4 +13,5 @@ __all__ = [
     "CaseNumberSequence",
     "DeclineReason",
     "ExtensionRequest",
+    "Notification",
 ]

@@ -10,6 +10,7 @@ from .handling import (
     case_stage_reply,
 )
 from .history import case_event_record
+from .notifications import notification_mark_read, notification_send
 from .intake import case_attachment_add, case_receive, case_register, case_update_details
 from .review import case_approve_reply, case_archive, case_follow_up, case_reopen, case_return_for_redo
 
@@ -18,5 +19,5 @@ __all__ = [
     "case_decide_extension", "case_decline", "case_dispatch", "case_event_record", "case_follow_up",
     "case_receive", "case_record_contact", "case_redispatch", "case_register", "case_reopen", "case_reply",
     "case_request_extension", "case_return", "case_return_for_redo", "case_stage_reply", "case_transfer_out",
-    "case_update_details",
+    "case_update_details", "notification_mark_read", "notification_send",
 ]

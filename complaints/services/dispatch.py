@@ -4,11 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
-from ..models import Case, CaseEvent
+from ..models import Case, CaseEvent, Notification
 from ..models.choices import Grade
 from .clocks import clock_start, clocks_stop
 from .guards import require_dispatch_scope, require_handling_unit, require_transition
 from .history import case_event_record
+from .notifications import notification_send
 
 INTAKE_CLOCKS = ["dispatch", "statutory_accept", "statutory_mediation", "statutory_report_decision"]
 ALL_CLOCKS = INTAKE_CLOCKS + ["contact", "handling", "redo", "cross_region_notice"]
@@ -37,7 +38,16 @@ def case_dispatch(
                     unit=case.handling_limit_unit or None)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.DISPATCH, source=source, note=note,
                       data={"unit": unit.code, "unit_name": unit.name}, at=at)
+    _tell_unit(case, unit)
     return case
+
+
+def _tell_unit(case: Case, unit) -> None:
+    notification_send(
+        kind=Notification.Kind.DISPATCH, case=case, units=[unit],
+        title=_("新工单 %(number)s 待签收") % {"number": case.number},
+        body=_("%(kind)s:%(respondent)s") % {"kind": case.get_kind_display(), "respondent": case.respondent_name},
+    )
 
 
 @transaction.atomic
@@ -50,6 +60,7 @@ def case_redispatch(*, case: Case, unit, by, note: str = "") -> Case:
     case.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REDISPATCH, source=source, note=note,
                       data={"unit": unit.code, "unit_name": unit.name})
+    _tell_unit(case, unit)
     return case
 
 
