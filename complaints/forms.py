@@ -52,6 +52,10 @@ class CaseDetailsForm(forms.ModelForm):
     def __init__(self, *args, registering: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.registering = registering
+        if not self.is_bound and self.instance.pk is None:
+            # Most calls are phone complaints; the clerk changes these when they are not.
+            self.initial.setdefault("kind", Case.Kind.COMPLAINT)
+            self.initial.setdefault("channel", Case.Channel.PHONE)
         self.fields["respondent_area"].queryset = Area.objects.order_by("code")
         self.fields["category"].queryset = Category.objects.select_related("parent").order_by("code")
 

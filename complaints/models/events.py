@@ -80,6 +80,20 @@ class CaseEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("case history cannot be deleted")
 
+    @property
+    def source_state_label(self) -> str:
+        return _state_label(self.source_state)
+
+    @property
+    def target_state_label(self) -> str:
+        return _state_label(self.target_state)
+
+
+def _state_label(value: str) -> str:
+    from .case import Case
+
+    return str(dict(Case.State.choices).get(value, value))
+
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"evidence/{instance.case.number}/{filename}"
