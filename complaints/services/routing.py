@@ -182,3 +182,34 @@ def case_findings_add(*, case: Case, by, text: str) -> CaseEvent:
                       title=_("工单 %(number)s 收到%(unit)s的协办意见") % {
                           "number": case.number, "unit": by.unit.name}, body=text)
     return event
+
+
+def case_dispatch_proposed(*, case: Case, by, handling_limit: tuple[int, str] | None = None) -> Case:
+    """Accept the proposal with one click: dispatch to the unit the rules named."""
+    from .dispatch import case_dispatch
+
+    routing = getattr(case, "routing", None)
+    if routing is None or routing.proposed_unit is None:
+        raise ApplicationError(_("无匹配规则,请人工选择承办单位。"), field="unit")
+    return case_dispatch(case=case, unit=routing.proposed_unit, by=by, handling_limit=handling_limit,
+                         note=_("按分流建议:%(reason)s") % {"reason": routing.reason})
+
+
+def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> tuple[list[Case], list[tuple]]:
+    """Dispatch a selection from the queue, each to `unit` or else to its proposal. Each case is its
+    own transaction: one that cannot go (urgent without a limit, no proposal, changed meanwhile) is
+    reported and the others still go. Returns (dispatched, [(case, message)])."""
+    from django_fsm import ConcurrentTransition
+
+    from .dispatch import case_dispatch
+
+    done, failed = [], []
+    for case in cases:
+        try:
+            if unit is not None:
+                done.append(case_dispatch(case=case, unit=unit, by=by, note=_("批量分流")))
+            else:
+                done.append(case_dispatch_proposed(case=case, by=by))
+        except (ApplicationError, ConcurrentTransition, PermissionDenied) as error:
+            failed.append((case, str(error)))
+    return done, failed
