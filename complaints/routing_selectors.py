@@ -19,6 +19,15 @@ def dispatch_queue_with_proposals(*, visible_to, unmatched_only: bool = False) -
     return qs
 
 
+def redispatch_queue(*, visible_to) -> QuerySet[Case]:
+    """Cases dispatched to the user's district center and waiting for it to dispatch them on."""
+    unit = visible_to.unit
+    if unit is None or unit.kind != Unit.Kind.DISTRICT_CENTER:
+        return Case.objects.none()
+    return Case.objects.filter(state=Case.State.DISPATCHED, handling_unit=unit).select_related(
+        "routing__proposed_unit", "respondent_area").order_by("dispatched_at")
+
+
 def cross_region_case_list(*, visible_to) -> QuerySet[Case]:
     """All file-anywhere (同城通办) cases the user may see, newest first, with their notice record."""
     return case_list(visible_to=visible_to).filter(cross_region=True).select_related(

@@ -62,7 +62,8 @@ def dispatch_queue(request):
     cases = routing_selectors.dispatch_queue_with_proposals(visible_to=request.user, unmatched_only=unmatched)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(request, "complaints/dispatch_queue.html", {
-        "page": page, "unmatched": unmatched, "units": _internal_units().order_by("path")})
+        "page": page, "unmatched": unmatched, "units": _internal_units().order_by("path"),
+        "redispatch": routing_selectors.redispatch_queue(visible_to=request.user)[:100]})
 
 
 @login_required

@@ -86,3 +86,12 @@ def test_transfer_out_records_the_department_and_sends_the_notice(client, org):
     client.force_login(org.supervisor)
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert 'id="transfer-notice"' in page and "市住建局" in page and "属住建部门职责" in page
+
+
+def test_district_center_sees_its_cases_waiting_for_redispatch(client, org):
+    case = to_district(org)
+    client.force_login(org.district_supervisor)
+    page = client.get("/cases/queue/").content.decode()
+    assert 'id="redispatch-queue"' in page and case.number in page
+    services.case_redispatch(case=case, unit=org.station, by=org.district_supervisor)
+    assert case.number not in client.get("/cases/queue/").content.decode()
