@@ -96,9 +96,10 @@ def case_return(*, case: Case, by, reason: str) -> Case:
         clock_start(case=case, clock="dispatch", at=at)
         back_to = None
     case_event_record(case=case, actor=by, action=CaseEvent.Action.RETURN, source=source, note=reason, at=at,
-                      data={"unit": returned_by.code, "unit_name": returned_by.name,
-                            "back_to": back_to.code if back_to else "", "back_to_name": back_to.name if back_to
-                            else str(_("中心分流队列"))})
+                      data={"unit": returned_by.code, "returned_by_name": returned_by.name,
+                            "back_to": back_to.code if back_to else "",
+                            # unit_name is what the history line points to: where the case went back
+                            "unit_name": back_to.name if back_to else str(_("中心分流队列"))})
     return case
 
 
