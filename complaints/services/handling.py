@@ -19,6 +19,7 @@ def case_accept(*, case: Case, by) -> Case:
     at = timezone.now()
     case.accept(handler=by, at=at)
     case.save()
+    clocks_stop(case=case, clocks=["redispatch"], at=at)  # a district center that handles it itself
     case_event_record(case=case, actor=by, action=CaseEvent.Action.ACCEPT, source=source, at=at)
     return case
 
