@@ -5,8 +5,9 @@ HANDLING = [
     "accept_case", "return_case", "contact_case", "stage_reply_case", "request_extension_case", "reply_case",
     "add_evidence_case",
 ]
+# return_case: a district center returns a case outside its district to the center (退回).
 OVERSIGHT = INTAKE + [
-    "dispatch_case", "redispatch_case", "decide_extension_case", "approve_reply_case", "redo_case",
+    "dispatch_case", "redispatch_case", "return_case", "decide_extension_case", "approve_reply_case", "redo_case",
     "follow_up_case", "archive_case", "reopen_case",
 ]
 

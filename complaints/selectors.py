@@ -2,7 +2,7 @@
 see is simply not in their querysets, so views answer 404 for it."""
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Case, CaseClock, CaseEvent
+from .models import Case, CaseAssignment, CaseClock, CaseEvent
 
 
 def case_visibility_filter(user) -> Q | None:
@@ -13,7 +13,10 @@ def case_visibility_filter(user) -> Q | None:
         return Q(pk__in=[])
     # A unit sees what it registered or handles; a district center also what its units do.
     path = user.unit.path
-    return Q(handling_unit__path__startswith=path) | Q(registering_unit__path__startswith=path)
+    # Co-handling and informed units (协办、知会备案) see the cases they take part in.
+    taking_part = CaseAssignment.objects.filter(unit__path__startswith=path).values("case_id")
+    return (Q(handling_unit__path__startswith=path) | Q(registering_unit__path__startswith=path)
+            | Q(pk__in=taking_part))
 
 
 def case_list(*, visible_to, state: str | None = None, search: str = "") -> QuerySet[Case]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import selectors, services
+from . import routing_selectors, selectors, services
 from .actions import ACTIONS_BY_NAME, actions_available
 from .errors import STALE_MESSAGE, ApplicationError, TransitionRefused
 from .forms import CaseDetailsForm, IntakeForm
@@ -51,14 +51,6 @@ def case_list(request):
     return render(request, "complaints/case_list.html", {
         "page": page, "state": state, "q": search, "states": Case.State.choices,
     })
-
-
-@login_required
-def dispatch_queue(request):
-    if not request.user.has_perm("complaints.dispatch_case"):
-        raise PermissionDenied(_("只有中心可以查看分流队列。"))
-    page = Paginator(selectors.case_dispatch_queue(visible_to=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "complaints/dispatch_queue.html", {"page": page})
 
 
 @login_required
@@ -126,6 +118,7 @@ def _render_detail(request, case, *, status=200, failed=None):
         and case.state not in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED),
         "can_edit": request.user.has_perm("complaints.register_case")
         and case.state in (Case.State.RECEIVED, Case.State.REGISTERED),
+        **routing_selectors.case_routing_view(case=case, user=request.user),
     }
     return render(request, "complaints/case_detail.html", context, status=status)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Area, Category, Unit, User
+from .models import Area, Category, RoutingRule, Unit, User
 
 
 @admin.register(Unit)
@@ -13,10 +13,23 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "unit"]
+    list_display = ["code", "name", "level", "parent", "unit", "path"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent", "unit"]
+    readonly_fields = ["path"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Officials change jurisdiction here; imports of whole tables go through 分流规则导入."""
+
+    list_display = ["id", "area", "category", "case_kind", "unit", "priority", "is_active", "note"]
+    list_editable = ["priority", "is_active"]
+    list_filter = ["is_active", "case_kind", "unit__kind"]
+    search_fields = ["area__name", "area__code", "category__name", "unit__name", "note"]
+    autocomplete_fields = ["area", "category", "unit"]
+    list_select_related = ["area", "category", "unit"]
 
 
 @admin.register(Category)

@@ -1,7 +1,12 @@
 """The organisation: units in a tree, their staff, the areas they cover and the case categories."""
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
+
+from supervision.models import CaseKind
 
 
 class Unit(models.Model):
@@ -93,6 +98,9 @@ class Area(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("管辖单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="areas"
     )
+    # Codes from the root down ("440703/440703001/"): a case's area names all its ancestors without
+    # walking the tree, so routing costs the same few queries at any depth.
+    path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("区域")
@@ -101,6 +109,76 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        prefix = self.parent.path if self.parent_id else ""
+        self.path = f"{prefix}{self.code}/"
+        if self.pk and old_path and old_path != self.path and old_path in self.path:
+            raise ValueError("an area cannot be moved below itself")
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moving or renaming an area moves its whole subtree.
+            Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+            )
+
+    @property
+    def ancestor_codes(self) -> list[str]:
+        """Codes of this area and every area above it, nearest last."""
+        return [code for code in self.path.split("/") if code]
+
+
+class RoutingRule(models.Model):
+    """Area and/or category and/or kind → the unit with jurisdiction (管辖规则).
+
+    A rule matches a case when each of its set conditions holds: the respondent's area is the rule's
+    area or lies inside it, the case's category is the rule's or a sub-category of it, the kind is
+    the rule's. Among matching rules the highest priority wins; at equal priority the most specific
+    (deeper area, then sub-category, then kind), then the oldest rule.
+    """
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="rules",
+        help_text=_("留空表示任何区域;含下级区域"),
+    )
+    # Depth of the area in the tree, kept with the rule so the database can order by specificity.
+    area_depth = models.PositiveSmallIntegerField(_("区域层级深度"), default=0, editable=False)
+    category = models.ForeignKey(
+        "routing.Category", verbose_name=_("业务分类"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="rules", help_text=_("留空表示任何分类;一级分类含其下级分类"),
+    )
+    category_depth = models.PositiveSmallIntegerField(_("分类层级深度"), default=0, editable=False)
+    case_kind = models.CharField(
+        _("工单类型"), max_length=20, choices=CaseKind.choices, blank=True, help_text=_("留空表示所有类型")
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="rules")
+    priority = models.IntegerField(_("优先级"), default=100, help_text=_("数值越大越优先;相同时越具体的规则越优先"))
+    is_active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("分流规则")
+        verbose_name_plural = _("分流规则")
+        ordering = ["-priority", "-area_depth", "-category_depth", "pk"]
+        indexes = [
+            models.Index(fields=["area", "is_active"], name="routing_rule_area_idx"),
+            models.Index(fields=["category", "is_active"], name="routing_rule_category_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} → {self.unit}"
+
+    def clean(self) -> None:
+        if self.area_id is None and self.category_id is None and not self.case_kind:
+            raise ValidationError(_("规则至少要指定区域、业务分类或工单类型之一。"))
+        if self.unit_id and self.unit.kind == Unit.Kind.EXTERNAL:
+            raise ValidationError({"unit": _("规则不能指向外部部门,外部部门请用“移送”。")})
+
+    def save(self, *args, **kwargs):
+        self.area_depth = len(self.area.ancestor_codes) if self.area_id else 0
+        self.category_depth = (2 if self.category.parent_id else 1) if self.category_id else 0
+        super().save(*args, **kwargs)
 
 
 class Category(models.Model):

@@ -70,6 +70,7 @@ class CalendarDay(models.Model):
 
 class Clock(models.TextChoices):
     DISPATCH = "dispatch", _("分流")
+    REDISPATCH = "redispatch", _("二级分流")
     CONTACT = "contact", _("首次联系")
     HANDLING = "handling", _("办理")
     REDO = "redo", _("重办")

@@ -1,3 +1,4 @@
+from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
 from .clock import CaseClock
 from .events import Attachment, CaseEvent
@@ -8,6 +9,9 @@ from .requests import ExtensionRequest
 __all__ = [
     "Attachment",
     "Case",
+    "CaseAssignment",
+    "CaseRouting",
+    "CrossRegionNotice",
     "CaseClock",
     "CaseEvent",
     "CaseNumberSequence",

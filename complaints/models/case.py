@@ -42,6 +42,7 @@ CONDITION_MESSAGES = {
     "reply_approved": _("答复尚未核查通过。"),
     "reply_approved_and_followed_up": _("办结前须核查通过答复并完成回访(或记录无法回访的原因)。"),
     "was_handled": _("该工单未曾分流承办,不能二次交办。"),
+    "redispatched_by_district_center": _("该工单不是由区县受理中心二级分流的。"),
 }
 
 
@@ -257,6 +258,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def was_handled(self) -> bool:
         return self.handling_unit_id is not None
 
+    def redispatched_by_district_center(self) -> bool:
+        return (self.dispatching_unit is not None and self.dispatching_unit.kind == "district_center"
+                and self.dispatching_unit_id != self.handling_unit_id)
+
     # --- transitions ------------------------------------------------------------------------------
     @transition(field=state, source=State.RECEIVED, target=State.REGISTERED,
                 conditions=[elements_complete], permission="complaints.register_case")
@@ -298,6 +303,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.DISPATCHED, target=State.REGISTERED, permission="complaints.return_case")
     def return_to_dispatcher(self) -> None:
         self.handling_unit = None
+        self.handler = None
+        self.return_count += 1
+
+    @transition(field=state, source=State.DISPATCHED, target=State.DISPATCHED,
+                conditions=[redispatched_by_district_center], permission="complaints.return_case")
+    def return_to_redispatcher(self, *, dispatched_by) -> None:
+        # Back to the district center that redispatched it, which dispatches it on again.
+        self.handling_unit = self.dispatching_unit
+        self.dispatching_unit = dispatched_by
         self.handler = None
         self.return_count += 1
 

@@ -44,6 +44,10 @@ class CaseEvent(models.Model):
         UPDATE = "update", _("补充信息")
         LINK = "link", _("关联工单")
         DEADLINE = "deadline", _("时限变更")
+        NOTICE = "notice", _("知会")
+        CROSS_REGION = "cross_region", _("同城通办告知")
+        ASSIGN = "assign", _("指定协办")
+        FINDINGS = "findings", _("协办意见")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)

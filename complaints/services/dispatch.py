@@ -10,6 +10,7 @@ from .clocks import clock_start, clocks_stop
 from .guards import require_dispatch_scope, require_handling_unit, require_transition
 from .history import case_event_record
 from .notifications import notification_send
+from .routing import dispatch_followups, redispatch_followups
 
 INTAKE_CLOCKS = ["dispatch", "statutory_accept", "statutory_mediation", "statutory_report_decision"]
 ALL_CLOCKS = INTAKE_CLOCKS + ["contact", "handling", "redo", "cross_region_notice"]
@@ -38,6 +39,7 @@ def case_dispatch(
                     unit=case.handling_limit_unit or None)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.DISPATCH, source=source, note=note,
                       data={"unit": unit.code, "unit_name": unit.name}, at=at)
+    dispatch_followups(case=case, unit=unit, by=by, at=at)
     _tell_unit(case, unit)
     return case
 
@@ -58,26 +60,46 @@ def case_redispatch(*, case: Case, unit, by, note: str = "") -> Case:
     require_dispatch_scope(case, by, unit)
     case.redispatch(unit=unit)
     case.save()
+    at = timezone.now()
+    redispatch_followups(case=case, at=at)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REDISPATCH, source=source, note=note,
-                      data={"unit": unit.code, "unit_name": unit.name})
+                      data={"unit": unit.code, "unit_name": unit.name}, at=at)
     _tell_unit(case, unit)
     return case
 
 
 @transaction.atomic
 def case_return(*, case: Case, by, reason: str) -> Case:
-    """A unit that is not competent sends the case back to its dispatcher (退回)."""
+    """A unit that is not competent sends the case back (退回) to whoever dispatched it: the district
+    center that redispatched it, or else the center's dispatch queue."""
     if not reason.strip():
         raise ApplicationError(_("请填写退回理由。"), field="reason")
-    source = require_transition(case.return_to_dispatcher, by)
+    to_district = case.redispatched_by_district_center()
+    transition = case.return_to_redispatcher if to_district else case.return_to_dispatcher
+    source = require_transition(transition, by)
     require_handling_unit(case, by)
     returned_by = case.handling_unit
-    case.return_to_dispatcher()
-    case.save()
     at = timezone.now()
-    clock_start(case=case, clock="dispatch", at=at)
-    case_event_record(case=case, actor=by, action=CaseEvent.Action.RETURN, source=source, note=reason,
-                      data={"unit": returned_by.code, "unit_name": returned_by.name}, at=at)
+    if to_district:
+        last_dispatch = case.events.filter(action=CaseEvent.Action.DISPATCH).order_by("-at", "-pk").first()
+        case.return_to_redispatcher(dispatched_by=last_dispatch.actor_unit if last_dispatch else None)
+        case.save()
+        clock_start(case=case, clock="redispatch", at=at)
+        back_to = case.handling_unit
+        notification_send(kind=Notification.Kind.DISPATCH, case=case, units=[back_to],
+                          title=_("工单 %(number)s 被%(unit)s退回,请重新分流") % {
+                              "number": case.number, "unit": returned_by.name}, body=reason)
+    else:
+        case.return_to_dispatcher()
+        case.save()
+        clocks_stop(case=case, clocks=["redispatch"], at=at)
+        clock_start(case=case, clock="dispatch", at=at)
+        back_to = None
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.RETURN, source=source, note=reason, at=at,
+                      data={"unit": returned_by.code, "returned_by_name": returned_by.name,
+                            "back_to": back_to.code if back_to else "",
+                            # unit_name is what the history line points to: where the case went back
+                            "unit_name": back_to.name if back_to else str(_("中心分流队列"))})
     return case
 
 
@@ -123,5 +145,10 @@ def case_transfer_out(*, case: Case, by, department, note: str) -> Case:
     at = timezone.now()
     clocks_stop(case=case, clocks=ALL_CLOCKS, at=at)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.TRANSFER, source=source, note=note, at=at,
-                      data={"department": department.code, "department_name": department.name})
+                      data={"department": department.code, "department_name": department.name,
+                            "unit_name": department.name})
+    # The transfer notice (移送函) goes to the department's inbox (and its e-mail, where set).
+    notification_send(kind=Notification.Kind.NOTICE, case=case, units=[department],
+                      title=_("移送函:工单 %(number)s 移送%(department)s处理") % {
+                          "number": case.number, "department": department.name}, body=note)
     return case

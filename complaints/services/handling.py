@@ -9,6 +9,7 @@ from ..models.choices import ContactMeans
 from .clocks import clock_extend, clocks_stop
 from .guards import require_handling_unit, require_oversight, require_transition
 from .history import case_event_record
+from .routing import reply_filings_send
 
 
 @transaction.atomic
@@ -18,6 +19,7 @@ def case_accept(*, case: Case, by) -> Case:
     at = timezone.now()
     case.accept(handler=by, at=at)
     case.save()
+    clocks_stop(case=case, clocks=["redispatch"], at=at)  # a district center that handles it itself
     case_event_record(case=case, actor=by, action=CaseEvent.Action.ACCEPT, source=source, at=at)
     return case
 
@@ -113,4 +115,5 @@ def case_reply(*, case: Case, by, text: str) -> Case:
         )
     clocks_stop(case=case, clocks=["handling", "redo", "statutory_mediation", "statutory_report_decision"], at=at)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REPLY, source=source, note=text, at=at)
+    reply_filings_send(case=case, by=by, at=at)
     return case

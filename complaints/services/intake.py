@@ -15,6 +15,7 @@ from ..models.choices import CaseKind
 from .clocks import clock_start, clocks_stop
 from .guards import require_permission, require_transition
 from .history import case_event_record
+from .routing import case_routing_refresh
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
 
@@ -116,6 +117,7 @@ def case_register(*, case: Case, by, at=None) -> Case:
     if case.kind == CaseKind.COMPLAINT:
         clock_start(case=case, clock="statutory_mediation", at=at)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REGISTER, source=source, at=at)
+    case_routing_refresh(case=case, by=by, at=at)
     return case
 
 
@@ -138,6 +140,8 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
         case.save()
         case_event_record(case=case, actor=by, action=CaseEvent.Action.UPDATE, data={"changed": changed},
                           note=_("修改字段:%s") % "、".join(str(Case._meta.get_field(n).verbose_name) for n in changed))
+        if case.state == Case.State.REGISTERED and changed.keys() & {"respondent_area", "category", "kind"}:
+            case_routing_refresh(case=case, by=by)
     return case
 
 

@@ -1,0 +1,77 @@
+"""Read queries for routing pages: the dispatch queue with proposals, the file-anywhere list,
+per-unit return counts and what a case page shows about its routing."""
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+
+from routing.models import Unit
+
+from .models import Case, CaseAssignment, CaseEvent, CrossRegionNotice
+from .selectors import case_dispatch_queue, case_list
+
+
+def dispatch_queue_with_proposals(*, visible_to, unmatched_only: bool = False) -> QuerySet[Case]:
+    """The dispatch queue, each case with its routing proposal (one joined query per page)."""
+    qs = case_dispatch_queue(visible_to=visible_to).select_related(
+        "routing__proposed_unit", "routing__rule", "respondent_area")
+    if unmatched_only:
+        qs = qs.filter(routing__proposed_unit__isnull=True)
+    return qs
+
+
+def redispatch_queue(*, visible_to) -> QuerySet[Case]:
+    """Cases dispatched to the user's district center and waiting for it to dispatch them on."""
+    unit = visible_to.unit
+    if unit is None or unit.kind != Unit.Kind.DISTRICT_CENTER:
+        return Case.objects.none()
+    return Case.objects.filter(state=Case.State.DISPATCHED, handling_unit=unit).select_related(
+        "routing__proposed_unit", "respondent_area").order_by("dispatched_at")
+
+
+def cross_region_case_list(*, visible_to) -> QuerySet[Case]:
+    """All file-anywhere (同城通办) cases the user may see, newest first, with their notice record."""
+    return case_list(visible_to=visible_to).filter(cross_region=True).select_related(
+        "cross_region_notice__target_unit", "cross_region_notice__receiving_unit").order_by("-received_at")
+
+
+def unit_return_counts(*, since: datetime | None = None, until: datetime | None = None) -> dict[int, int]:
+    """How many times each unit returned a case (退回), from the history: {unit id: count}."""
+    events = CaseEvent.objects.filter(action=CaseEvent.Action.RETURN, actor_unit__isnull=False)
+    if since:
+        events = events.filter(at__gte=since)
+    if until:
+        events = events.filter(at__lt=until)
+    return dict(events.values_list("actor_unit").annotate(n=Count("pk")).values_list("actor_unit", "n"))
+
+
+def case_routing_view(*, case: Case, user) -> dict:
+    """What the case page's routing section shows and which of its forms this user may use."""
+    assignments = list(case.assignments.select_related("unit"))
+    routing = getattr(case, "routing", None)  # None until the case is registered
+    notice = CrossRegionNotice.objects.filter(case=case).select_related(
+        "target_unit", "receiving_unit", "notified_by").first()
+    unit = user.unit
+    is_dispatcher = unit is not None and unit.kind in (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER)
+    active = case.state in (Case.State.DISPATCHED, Case.State.HANDLING)
+    oversees = is_dispatcher and (unit.kind == Unit.Kind.CENTER or (
+        case.handling_unit is not None and case.handling_unit.is_within(unit)))
+    transfer = case.events.filter(action=CaseEvent.Action.TRANSFER).order_by("-at").first() \
+        if case.state == Case.State.TRANSFERRED else None
+    return {
+        "routing": routing,
+        "co_handlers": [a for a in assignments if a.role == CaseAssignment.Role.CO_HANDLER],
+        "informed": [a for a in assignments if a.role == CaseAssignment.Role.INFORMED],
+        "cross_notice": notice,
+        "can_accept_proposal": case.state == Case.State.REGISTERED and routing is not None
+        and routing.proposed_unit_id is not None and user.has_perm("complaints.dispatch_case") and is_dispatcher,
+        "can_notify_cross_region": notice is not None and notice.notified_at is None
+        and unit is not None and unit.pk == notice.receiving_unit_id,
+        "can_assign_cohandlers": active and oversees and user.has_perm("complaints.dispatch_case"),
+        "can_add_findings": active and unit is not None and any(
+            a.unit_id == unit.pk and a.role == CaseAssignment.Role.CO_HANDLER for a in assignments),
+        "transfer_event": transfer,
+        "cohandler_choices": list(
+            (Unit.objects.filter(path__startswith=unit.path) if unit and unit.kind == Unit.Kind.DISTRICT_CENTER
+             else Unit.objects.all()).exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True).order_by("path")
+        ) if oversees and active else [],
+    }

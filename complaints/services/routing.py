@@ -1,0 +1,215 @@
+"""Routing around dispatch: the jurisdiction proposal, file-anywhere (同城通办), direct command
+(直接指令), co-handling units (协办) and the filings that go with them.
+
+The dispatch services in `dispatch.py` call the hooks here in their own transaction, so a dispatch,
+its notices and its history rows commit or roll back together.
+"""
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from routing.models import Unit
+from routing.selectors import route_propose
+
+from ..errors import ApplicationError
+from ..models.choices import Grade
+from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
+from .clocks import clock_start, clocks_stop
+from .guards import require_oversight
+from .history import case_event_record
+from .notifications import notification_send
+
+ACTIVE_STATES = (Case.State.DISPATCHED, Case.State.HANDLING)
+DIRECT_COMMAND_GRADES = (Grade.URGENT, Grade.MAJOR)
+
+
+def _center() -> Unit | None:
+    return Unit.objects.filter(kind=Unit.Kind.CENTER, is_active=True).order_by("pk").first()
+
+
+@transaction.atomic
+def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
+    """Compute (again) the unit with jurisdiction for a registered case and keep it with the case.
+    At registration it also decides whether the case was filed away from the respondent's unit."""
+    at = at or timezone.now()
+    proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind)
+    routing, _created = CaseRouting.objects.update_or_create(case=case, defaults={
+        "proposed_unit": proposal.unit, "rule": proposal.rule, "reason": proposal.reason[:300], "computed_at": at})
+    _cross_region_check(case=case, by=by, target=proposal.unit, at=at)
+    return routing
+
+
+def _cross_region_check(*, case: Case, by, target: Unit | None, at) -> None:
+    """A case taken in by a unit (not the center) outside the respondent's unit is 同城通办: the
+    receiving unit must tell the respondent's unit within the policy's time and file with the center."""
+    receiving = case.registering_unit
+    if target is None or receiving.kind == Unit.Kind.CENTER or hasattr(case, "cross_region_notice"):
+        return
+    if target.is_within(receiving) or receiving.is_within(target):
+        return
+    case.cross_region = True
+    case.save()
+    clock = clock_start(case=case, clock="cross_region_notice", at=at)
+    CrossRegionNotice.objects.create(case=case, receiving_unit=receiving, target_unit=target,
+                                     due_at=clock.due_at if clock else None)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at,
+                      note=_("同城通办:被投诉人属%(unit)s管辖,%(receiving)s须告知该单位并报中心备案。") % {
+                          "unit": target.name, "receiving": receiving.name},
+                      data={"unit": target.code, "unit_name": target.name})
+
+
+@transaction.atomic
+def case_cross_region_notify(*, case: Case, by, note: str) -> CrossRegionNotice:
+    """The receiving unit records that it told the respondent's unit; the notice is sent to that unit
+    and filed with the center (报中心备案), and the notice clock stops."""
+    notice = CrossRegionNotice.objects.select_for_update().filter(case=case).first()
+    if notice is None:
+        raise ApplicationError(_("该工单不是同城通办工单。"))
+    if by.unit_id != notice.receiving_unit_id:
+        raise PermissionDenied(_("只有受理单位可以记录同城通办告知。"))
+    if notice.notified_at is not None:
+        raise ApplicationError(_("已记录过告知。"))
+    if not note.strip():
+        raise ApplicationError(_("请填写告知内容。"), field="note")
+    at = timezone.now()
+    notice.notified_at, notice.notified_by, notice.note = at, by, note
+    notice.save()
+    clocks_stop(case=case, clocks=["cross_region_notice"], at=at)
+    recipients = [notice.target_unit] + [c for c in [_center()] if c is not None]
+    notification_send(kind=Notification.Kind.CROSS_REGION, case=case, units=recipients,
+                      title=_("同城通办告知:工单 %(number)s") % {"number": case.number},
+                      body=_("%(receiving)s受理的工单,被投诉人属贵单位管辖。%(note)s") % {
+                          "receiving": notice.receiving_unit.name, "note": note})
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at, note=note,
+                      data={"unit": notice.target_unit.code, "unit_name": notice.target_unit.name,
+                            "notified": True, "late": notice.status == "late"})
+    return notice
+
+
+def _bypassed_district_center(unit: Unit) -> Unit | None:
+    codes = [code for code in unit.path.split("/") if code and code != unit.code]
+    return Unit.objects.filter(code__in=codes, kind=Unit.Kind.DISTRICT_CENTER).order_by("-path").first()
+
+
+def dispatch_followups(*, case: Case, unit: Unit, by, at) -> None:
+    """After a dispatch: a district center must dispatch on the same working day. An urgent or major
+    case the center sends past a district center is a direct command (直接指令): that center is told
+    and the reply is filed with it."""
+    clocks_stop(case=case, clocks=["redispatch"], at=at)
+    if unit.kind == Unit.Kind.DISTRICT_CENTER:
+        clock_start(case=case, clock="redispatch", at=at)
+        return
+    if by.unit is None or by.unit.kind != Unit.Kind.CENTER or case.grade not in DIRECT_COMMAND_GRADES:
+        return
+    bypassed = _bypassed_district_center(unit)
+    if bypassed is None:
+        return
+    CaseAssignment.objects.get_or_create(case=case, unit=bypassed, role=CaseAssignment.Role.INFORMED,
+                                         defaults={"assigned_by": by, "assigned_at": at})
+    notification_send(kind=Notification.Kind.NOTICE, case=case, units=[bypassed],
+                      title=_("直接指令知会:工单 %(number)s 已由中心直接交%(unit)s办理") % {
+                          "number": case.number, "unit": unit.name},
+                      body=_("%(grade)s工单,办理结果将报贵中心备案。") % {"grade": case.get_grade_display()})
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.NOTICE, at=at,
+                      note=_("直接指令:越过%(bypassed)s直接交%(unit)s办理,已知会%(bypassed)s") % {
+                          "bypassed": bypassed.name, "unit": unit.name},
+                      data={"unit": bypassed.code, "unit_name": bypassed.name, "direct_command": True})
+
+
+def redispatch_followups(*, case: Case, at) -> None:
+    clocks_stop(case=case, clocks=["redispatch"], at=at)
+
+
+def reply_filings_send(*, case: Case, by, at) -> None:
+    """The lead's reply is filed with the units informed of the case (a bypassed district center)."""
+    informed = [a.unit for a in case.assignments.select_related("unit").filter(role=CaseAssignment.Role.INFORMED)]
+    if not informed:
+        return
+    notification_send(kind=Notification.Kind.NOTICE, case=case, units=informed,
+                      title=_("答复备案:工单 %(number)s 已答复") % {"number": case.number},
+                      body=case.outcome_text)
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.NOTICE, at=at,
+                      note=_("答复已报%(units)s备案") % {"units": "、".join(u.name for u in informed)},
+                      data={"filed_with": [u.code for u in informed]})
+
+
+@transaction.atomic
+def case_cohandlers_assign(*, case: Case, by, units: list[Unit], note: str = "") -> list[CaseAssignment]:
+    """Name co-handling units (协办单位); the handling unit is the lead (牵头单位) and replies."""
+    require_oversight(case, by)
+    if case.state not in ACTIVE_STATES:
+        raise ApplicationError(_("只有已分流或办理中的工单可以指定协办单位。"))
+    units = [u for u in units if u.pk != case.handling_unit_id]
+    if not units:
+        raise ApplicationError(_("请选择牵头单位以外的协办单位。"), field="units")
+    for unit in units:
+        if unit.kind == Unit.Kind.EXTERNAL or not unit.is_active:
+            raise ApplicationError(_("协办单位须为本系统内启用的单位。"), field="units")
+        if by.unit.kind == Unit.Kind.DISTRICT_CENTER and not unit.is_within(by.unit):
+            raise ApplicationError(_("只能指定本中心下属单位协办。"), field="units")
+    at = timezone.now()
+    created = []
+    for unit in units:
+        assignment, made = CaseAssignment.objects.get_or_create(
+            case=case, unit=unit, role=CaseAssignment.Role.CO_HANDLER,
+            defaults={"assigned_by": by, "assigned_at": at})
+        if made:
+            created.append(assignment)
+    if created:
+        notification_send(kind=Notification.Kind.DISPATCH, case=case, units=[a.unit for a in created],
+                          title=_("协办工单 %(number)s:牵头单位%(lead)s") % {
+                              "number": case.number, "lead": case.handling_unit.name})
+        case_event_record(case=case, actor=by, action=CaseEvent.Action.ASSIGN, at=at, note=note,
+                          data={"units": [a.unit.code for a in created],
+                                "unit_name": "、".join(a.unit.name for a in created)})
+    return created
+
+
+@transaction.atomic
+def case_findings_add(*, case: Case, by, text: str) -> CaseEvent:
+    """A co-handling unit's findings (协办意见) go into the history and to the lead unit."""
+    if by.unit_id is None or not case.assignments.filter(
+            unit_id=by.unit_id, role=CaseAssignment.Role.CO_HANDLER).exists():
+        raise PermissionDenied(_("只有协办单位可以提交协办意见。"))
+    if case.state not in ACTIVE_STATES:
+        raise ApplicationError(_("工单已答复或结束,不能再提交协办意见。"))
+    if len(text.strip()) < 5:
+        raise ApplicationError(_("请写明协办调查核实情况。"), field="text")
+    event = case_event_record(case=case, actor=by, action=CaseEvent.Action.FINDINGS, note=text,
+                              data={"unit": by.unit.code, "unit_name": by.unit.name})
+    notification_send(kind=Notification.Kind.NOTICE, case=case, units=[case.handling_unit],
+                      title=_("工单 %(number)s 收到%(unit)s的协办意见") % {
+                          "number": case.number, "unit": by.unit.name}, body=text)
+    return event
+
+
+def case_dispatch_proposed(*, case: Case, by, handling_limit: tuple[int, str] | None = None) -> Case:
+    """Accept the proposal with one click: dispatch to the unit the rules named."""
+    from .dispatch import case_dispatch
+
+    routing = getattr(case, "routing", None)
+    if routing is None or routing.proposed_unit is None:
+        raise ApplicationError(_("无匹配规则,请人工选择承办单位。"), field="unit")
+    return case_dispatch(case=case, unit=routing.proposed_unit, by=by, handling_limit=handling_limit,
+                         note=_("按分流建议:%(reason)s") % {"reason": routing.reason})
+
+
+def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> tuple[list[Case], list[tuple]]:
+    """Dispatch a selection from the queue, each to `unit` or else to its proposal. Each case is its
+    own transaction: one that cannot go (urgent without a limit, no proposal, changed meanwhile) is
+    reported and the others still go. Returns (dispatched, [(case, message)])."""
+    from django_fsm import ConcurrentTransition
+
+    from .dispatch import case_dispatch
+
+    done, failed = [], []
+    for case in cases:
+        try:
+            if unit is not None:
+                done.append(case_dispatch(case=case, unit=unit, by=by, note=_("批量分流")))
+            else:
+                done.append(case_dispatch_proposed(case=case, by=by))
+        except (ApplicationError, ConcurrentTransition, PermissionDenied) as error:
+            failed.append((case, str(error)))
+    return done, failed

@@ -1,0 +1,73 @@
+"""Which unit has jurisdiction over a case (管辖), and why.
+
+`route_propose` costs two indexed queries whatever the size of the area tree and the rule table:
+the area's ancestors come from its materialized path (one lookup by unique code), and the winning
+rule is the first row of one ordered, filtered query. Area coverage (the unit set on an area) is the
+fallback when no rule matches.
+"""
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Area, Category, RoutingRule, Unit
+
+
+@dataclass(frozen=True)
+class RouteProposal:
+    unit: Unit | None
+    rule: RoutingRule | None
+    area: Area | None  # the area (the case's or an ancestor) whose coverage or rule decided
+    reason: str
+
+    @property
+    def matched(self) -> bool:
+        return self.unit is not None
+
+
+def area_full_name(ancestors: list[Area]) -> str:
+    """"蓬江区白沙街道": the names from the district down (the city is implied)."""
+    names = [a.name for a in ancestors if a.level != Area.Level.CITY]
+    return "".join(names) or "".join(a.name for a in ancestors)
+
+
+def route_propose(*, area: Area | None, category: Category | None, kind: str) -> RouteProposal:
+    ancestors: list[Area] = []
+    if area is not None:
+        by_code = {a.code: a for a in Area.objects.select_related("unit").filter(code__in=area.ancestor_codes)}
+        ancestors = [by_code[code] for code in area.ancestor_codes if code in by_code]
+    area_ids = [a.pk for a in ancestors]
+    category_ids = [c for c in (getattr(category, "pk", None), getattr(category, "parent_id", None)) if c]
+
+    rule = (
+        RoutingRule.objects.select_related("unit", "area", "category")
+        .filter(is_active=True, unit__is_active=True)
+        .filter(Q(area__isnull=True) | Q(area_id__in=area_ids))
+        .filter(Q(category__isnull=True) | Q(category_id__in=category_ids))
+        .filter(Q(case_kind="") | Q(case_kind=kind))
+        .order_by("-priority", "-area_depth", "-category_depth", "-case_kind", "pk")
+        .first()
+    )
+    where = area_full_name(ancestors)
+    if rule is not None:
+        return RouteProposal(unit=rule.unit, rule=rule, area=rule.area, reason=_rule_reason(rule, where, category))
+    covering = next((a for a in reversed(ancestors) if a.unit_id and a.unit.is_active), None)
+    if covering is not None:
+        return RouteProposal(
+            unit=covering.unit, rule=None, area=covering,
+            reason=_("被投诉人位于%(area)s → %(unit)s,区域管辖(%(covering)s)") % {
+                "area": where, "unit": covering.unit.name, "covering": covering.name},
+        )
+    return RouteProposal(unit=None, rule=None, area=None, reason=str(_("无匹配规则")))
+
+
+def _rule_reason(rule: RoutingRule, where: str, category: Category | None) -> str:
+    parts = []
+    if rule.area_id:
+        parts.append(_("被投诉人位于%(area)s") % {"area": where or rule.area.name})
+    if rule.category_id:
+        parts.append(_("业务分类“%(category)s”") % {"category": category or rule.category})
+    if rule.case_kind:
+        parts.append(_("类型“%(kind)s”") % {"kind": rule.get_case_kind_display()})
+    return _("%(conditions)s → %(unit)s,规则#%(rule)s") % {
+        "conditions": "、".join(str(p) for p in parts), "unit": rule.unit.name, "rule": rule.pk}
