@@ -2,6 +2,7 @@ from .case import Case, CaseNumberSequence
 from .clock import CaseClock
 from .events import Attachment, CaseEvent
 from .notices import Notification
+from .rating import PublicRating
 from .reference import DeclineReason
 from .requests import ExtensionRequest
 
@@ -14,4 +15,5 @@ __all__ = [
     "DeclineReason",
     "ExtensionRequest",
     "Notification",
+    "PublicRating",
 ]

@@ -44,6 +44,8 @@ class CaseEvent(models.Model):
         UPDATE = "update", _("补充信息")
         LINK = "link", _("关联工单")
         DEADLINE = "deadline", _("时限变更")
+        REASSIGN = "reassign", _("改派承办人")
+        PUBLIC_RATING = "public_rating", _("投诉人评价")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)
