@@ -125,3 +125,12 @@ def inbox_deadline(*, case: Case, window: DeadlineWindow, calendar: WorkingCalen
         colour = ""
     left = working_days_left(calendar, local_date(window.now), clock.due_date) if clock.due_date else None
     return InboxDeadline(clock=clock, colour=colour, working_days_left=left)
+
+
+def clock_colour(*, clock: CaseClock, window: DeadlineWindow) -> str:
+    """"red", "yellow" or "" for a running clock; finished clocks have no warning colour."""
+    if clock.stopped_at is not None or clock.due_at is None:
+        return ""
+    if clock.due_at <= window.now:
+        return "red"
+    return "yellow" if clock.due_at <= window.warn_until else ""
