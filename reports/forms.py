@@ -28,6 +28,11 @@ class DashboardFilterForm(forms.Form):
             units = units.filter(path__startswith=user.unit.path)
         self.fields["unit"].queryset = units
 
+    @staticmethod
+    def default_period() -> dict:
+        end = local_today()
+        return {"start": end - timedelta(days=DEFAULT_DAYS - 1), "end": end}
+
     def clean(self):
         data = super().clean()
         end = data.get("end") or local_today()

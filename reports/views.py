@@ -1,5 +1,6 @@
 """The supervisor dashboard (center and district centers) and the case lists behind its figures."""
 import json
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,12 @@ def _require_oversight(user) -> None:
 
 def _filters(request):
     # Always bound: every field is optional, and an empty query means the default period.
-    form = DashboardFilterForm(request.GET, user=request.user)
+    data = request.GET.copy()
+    # Show the default period in the date fields rather than empty boxes.
+    for name, value in DashboardFilterForm.default_period().items():
+        if not data.get(name):
+            data[name] = value.isoformat()
+    form = DashboardFilterForm(data, user=request.user)
     return form, (form.cleaned_data if form.is_valid() else None)
 
 
@@ -38,6 +44,13 @@ def _query(data, **extra) -> str:
         params["category"] = data["category"].pk
     params.update(extra)
     return urlencode(params)
+
+
+def _daily(rows: list[dict], period: selectors.Period) -> dict:
+    """Every day of the period on the axis, days without cases at zero."""
+    counts = {row["day"]: row["n"] for row in rows}
+    days = [period.start + timedelta(days=i) for i in range((period.end - period.start).days + 1)]
+    return {"x": [day.isoformat() for day in days], "y": [counts.get(day, 0) for day in days]}
 
 
 @login_required
@@ -55,7 +68,7 @@ def dashboard(request):
     drill = reverse("dashboard-cases") + "?" + _query(data)
     charts = {
         "drill": drill,
-        "trend": {"x": [row["day"].isoformat() for row in trend], "y": [row["n"] for row in trend]},
+        "trend": _daily(trend, period),
         "category": [{"name": row["top_name"], "value": row["n"], "id": row["top_id"]} for row in by_category],
         "unit": {"x": [row["handling_unit__name"] for row in by_unit], "y": [row["n"] for row in by_unit],
                  "ids": [row["handling_unit_id"] for row in by_unit]},

@@ -18,8 +18,9 @@
   var font = { fontFamily: getComputedStyle(document.body).fontFamily };
   make("chart-trend", {
     textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 40, right: 16, top: 16, bottom: 40 },
-    xAxis: { type: "category", data: data.trend.x }, yAxis: { type: "value", minInterval: 1 },
-    series: [{ name: data.labels.trend, type: "line", smooth: true, areaStyle: {}, data: data.trend.y }]
+    xAxis: { type: "category", data: data.trend.x, axisLabel: { formatter: function (v) { return v.slice(5); } } },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ name: data.labels.trend, type: "bar", data: data.trend.y, itemStyle: { color: "#1f5fa8" } }]
   }, function (p) { go("day", p.name); });
   make("chart-category", {
     textStyle: font, tooltip: { trigger: "item", formatter: "{b}: {c} " + data.labels.cases + " ({d}%)" },

@@ -95,7 +95,9 @@ def test_charts_data_and_their_drill_down(client, org):
     assert charts["unit"]["x"] == [org.station.name] and charts["unit"]["y"] == [1]
     assert drill(client, "category", value=food.pk) == {case.number}
     assert drill(client, "unit", value=org.station.pk) == {case.number}
-    assert len(drill(client, "day", value=charts["trend"]["x"][0])) == 2
+    assert len(charts["trend"]["x"]) == 30 and charts["trend"]["y"][-1] == 2  # every day, zeros included
+    assert len(drill(client, "day", value=charts["trend"]["x"][-1])) == 2
+    assert drill(client, "day", value=charts["trend"]["x"][0]) == set()
 
 
 def test_filters_by_unit_category_and_period(client, org):
