@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from complaints.selectors_inbox import deadline_window
 from supervision.workdays import load_calendar
@@ -92,13 +92,13 @@ def dashboard(request):
 
 
 METRIC_TITLES = {
-    "intake_today": _lazy("今日登记"), "queue": _lazy("待分流"), "open": _lazy("在办"),
-    "due_soon": _lazy("即将到期(黄牌)"), "overdue": _lazy("已超期(红牌)"), "received": _lazy("期间登记"),
-    "contact_due": _lazy("应联系"), "contact_late": _lazy("未按时联系"), "completion_due": _lazy("应办结"),
-    "completion_late": _lazy("未按期办结"), "overdue_in_period": _lazy("期间超期"), "followed_up": _lazy("已回访"),
-    "satisfied": _lazy("满意及基本满意"), "dissatisfied": _lazy("不满意"), "resolved": _lazy("已解决"),
-    "unresolved": _lazy("未解决"), "repeat": _lazy("重复投诉"), "day": _lazy("当日登记"),
-    "category": _lazy("按业务分类"), "unit": _lazy("按承办单位"),
+    "intake_today": gettext_lazy("今日登记"), "queue": gettext_lazy("待分流"), "open": gettext_lazy("在办"),
+    "due_soon": gettext_lazy("即将到期(黄牌)"), "overdue": gettext_lazy("已超期(红牌)"), "received": gettext_lazy("期间登记"),
+    "contact_due": gettext_lazy("应联系"), "contact_late": gettext_lazy("未按时联系"), "completion_due": gettext_lazy("应办结"),
+    "completion_late": gettext_lazy("未按期办结"), "overdue_in_period": gettext_lazy("期间超期"), "followed_up": gettext_lazy("已回访"),
+    "satisfied": gettext_lazy("满意及基本满意"), "dissatisfied": gettext_lazy("不满意"), "resolved": gettext_lazy("已解决"),
+    "unresolved": gettext_lazy("未解决"), "repeat": gettext_lazy("重复投诉"), "day": gettext_lazy("当日登记"),
+    "category": gettext_lazy("按业务分类"), "unit": gettext_lazy("按承办单位"),
 }
 
 
