@@ -6,6 +6,7 @@ Builds a throw-away test database on DATABASE_URL's server, fills one station wi
 cases (half signed for, each with running contact and handling clocks spread around today: some
 overdue, some due soon), then times the pages a unit and the center open all day.
 """
+
 import argparse
 import os
 import random
@@ -44,34 +45,60 @@ def populate(size: int):
     from routing.models import Unit, User
 
     center = Unit.objects.create(code="C", name="市12315指挥中心", kind="center")
-    district = Unit.objects.create(code="D01", name="蓬江区12315受理中心", kind="district_center", parent=center)
+    district = Unit.objects.create(
+        code="D01", name="蓬江区12315受理中心", kind="district_center", parent=center
+    )
     station = Unit.objects.create(code="S0101", name="白沙市场监管所", kind="station", parent=district)
     users = {}
-    for username, unit, role in [("leader", station, "unit_leader"), ("handler", station, "handler"),
-                                 ("center", center, "supervisor")]:
+    for username, unit, role in [
+        ("leader", station, "unit_leader"),
+        ("handler", station, "handler"),
+        ("center", center, "supervisor"),
+    ]:
         users[username] = User.objects.create_user(username=username, password="x", unit=unit, role=role)
     now = timezone.now()
     rng = random.Random(12315)
     cases = []
     for i in range(size):
         signed = i % 2 == 0
-        cases.append(Case(
-            number=f"2026112{i:06d}", query_code="ABCDEFGH", kind="complaint", channel="phone",
-            state="handling" if signed else "dispatched", complainant_name="张三",
-            complainant_phone=f"139{i:08d}", respondent_name=f"某商户{i % 500}", facts="预付卡", demand="退款",
-            received_at=now - timedelta(days=rng.randint(0, 20), minutes=i), registering_unit=center,
-            dispatching_unit=center, handling_unit=station, handler=users["handler"] if signed else None,
-            contacted_at=now if signed and i % 4 == 0 else None, redo_count=1 if i % 50 == 0 else 0,
-        ))
+        cases.append(
+            Case(
+                number=f"2026112{i:06d}",
+                query_code="ABCDEFGH",
+                kind="complaint",
+                channel="phone",
+                state="handling" if signed else "dispatched",
+                complainant_name="张三",
+                complainant_phone=f"139{i:08d}",
+                respondent_name=f"某商户{i % 500}",
+                facts="预付卡",
+                demand="退款",
+                received_at=now - timedelta(days=rng.randint(0, 20), minutes=i),
+                registering_unit=center,
+                dispatching_unit=center,
+                handling_unit=station,
+                handler=users["handler"] if signed else None,
+                contacted_at=now if signed and i % 4 == 0 else None,
+                redo_count=1 if i % 50 == 0 else 0,
+            )
+        )
     Case.objects.bulk_create(cases, batch_size=2000)
     clocks = []
     # values_list, not only(): a deferred FSM state field would reload each row.
     for case_id, received_at in Case.objects.values_list("pk", "received_at"):
         for clock, spread in (("contact", 3), ("handling", 12)):
             due_at = now + timedelta(hours=rng.randint(-24 * spread, 24 * spread))
-            clocks.append(CaseClock(case_id=case_id, clock=clock, started_at=received_at, due_at=due_at,
-                                    due_date=timezone.localdate(due_at), limit_amount=10,
-                                    limit_unit="working_days"))
+            clocks.append(
+                CaseClock(
+                    case_id=case_id,
+                    clock=clock,
+                    started_at=received_at,
+                    due_at=due_at,
+                    due_date=timezone.localdate(due_at),
+                    limit_amount=10,
+                    limit_unit="working_days",
+                )
+            )
     CaseClock.objects.bulk_create(clocks, batch_size=5000)
     with connection_cursor() as cursor:
         cursor.execute("ANALYZE")

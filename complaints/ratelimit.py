@@ -1,4 +1,5 @@
 """A fixed-window attempt counter in the cache, to slow down guessing on public pages."""
+
 from django.core.cache import cache
 
 

@@ -3,6 +3,7 @@
 Deadline colours are computed here from the running CaseClock rows (yellow: due within one working
 day, red: past due), so the inbox can switch to supervision's stored warning fields in one place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,8 +75,11 @@ def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "")
         qs.select_related("handler", "category", "handling_unit")
         .annotate(next_due=Subquery(_running_clocks().order_by("due_at").values("due_at")[:1]))
         .prefetch_related(
-            Prefetch("clocks", queryset=CaseClock.objects.filter(stopped_at__isnull=True).order_by("due_at"),
-                     to_attr="running_clocks")
+            Prefetch(
+                "clocks",
+                queryset=CaseClock.objects.filter(stopped_at__isnull=True).order_by("due_at"),
+                to_attr="running_clocks",
+            )
         )
         .order_by(F("next_due").asc(nulls_last=True), "pk")
     )
@@ -128,7 +132,7 @@ def inbox_deadline(*, case: Case, window: DeadlineWindow, calendar: WorkingCalen
 
 
 def clock_colour(*, clock: CaseClock, window: DeadlineWindow) -> str:
-    """"red", "yellow" or "" for a running clock; finished clocks have no warning colour."""
+    """ "red", "yellow" or "" for a running clock; finished clocks have no warning colour."""
     if clock.stopped_at is not None or clock.due_at is None:
         return ""
     if clock.due_at <= window.now:

@@ -1,5 +1,6 @@
 """The handling unit's task inbox: its open cases by tab, nearest deadline first, with the actions of
 SPEC section 4 on each row (they post to the case's action endpoint and come back here)."""
+
 from dataclasses import dataclass
 
 from django import forms
@@ -34,8 +35,11 @@ def _row_actions(case: Case, user) -> list[tuple[CaseAction, forms.Form | None]]
         if action.name not in INBOX_ACTIONS:
             continue
         # Reassign's choices are the unit's staff, loaded once for the page rather than per row.
-        form = None if action.name == "reassign" else action.build_form(
-            case, prefix=action.name, auto_id=f"id_{case.pk}_%s")
+        form = (
+            None
+            if action.name == "reassign"
+            else action.build_form(case, prefix=action.name, auto_id=f"id_{case.pk}_%s")
+        )
         rows.append((action, form))
     return rows
 
@@ -54,8 +58,11 @@ def inbox(request):
     cases = inbox_selectors.inbox_case_list(user=user, tab=tab, window=window, search=search)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        InboxRow(case=case, deadline=inbox_selectors.inbox_deadline(case=case, window=window, calendar=calendar),
-                 actions=_row_actions(case, user))
+        InboxRow(
+            case=case,
+            deadline=inbox_selectors.inbox_deadline(case=case, window=window, calendar=calendar),
+            actions=_row_actions(case, user),
+        )
         for case in page.object_list
     ]
     staff = []
@@ -63,10 +70,23 @@ def inbox(request):
         staff = list(User.objects.filter(unit_id=user.unit_id, is_active=True).order_by("username"))
     counts = inbox_selectors.inbox_tab_counts(user=user, window=window, search=search)
     tabs = [
-        ("all", _("全部待办")), ("sign", _("待签收")), ("contact", _("待联系")), ("handling", _("办理中")),
-        ("due_soon", _("即将到期")), ("overdue", _("已超期")), ("redo", _("发回重办")),
+        ("all", _("全部待办")),
+        ("sign", _("待签收")),
+        ("contact", _("待联系")),
+        ("handling", _("办理中")),
+        ("due_soon", _("即将到期")),
+        ("overdue", _("已超期")),
+        ("redo", _("发回重办")),
     ]
-    return render(request, "complaints/inbox.html", {
-        "page": page, "rows": rows, "tab": tab, "q": search, "staff": staff,
-        "tabs": [(name, label, counts[name]) for name, label in tabs],
-    })
+    return render(
+        request,
+        "complaints/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "tab": tab,
+            "q": search,
+            "staff": staff,
+            "tabs": [(name, label, counts[name]) for name, label in tabs],
+        },
+    )

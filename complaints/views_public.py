@@ -1,6 +1,7 @@
 """The complainant's progress look-up (no login): case number + query code, then the public
 timeline and, after the reply, a one-time rating. Wrong codes and unknown numbers get the same
 answer, and failed attempts are limited per client and per case number."""
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -24,14 +25,23 @@ class LookupForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    satisfaction = forms.ChoiceField(label=gettext_lazy("您对办理结果是否满意"), choices=PublicRating.Choice.choices,
-                                     widget=forms.RadioSelect)
-    resolved = forms.TypedChoiceField(
-        label=gettext_lazy("您的问题是否已解决"), choices=[("1", gettext_lazy("已解决")), ("0", gettext_lazy("未解决"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+    satisfaction = forms.ChoiceField(
+        label=gettext_lazy("您对办理结果是否满意"),
+        choices=PublicRating.Choice.choices,
+        widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=gettext_lazy("评价意见(选填)"), required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    resolved = forms.TypedChoiceField(
+        label=gettext_lazy("您的问题是否已解决"),
+        choices=[("1", gettext_lazy("已解决")), ("0", gettext_lazy("未解决"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("评价意见(选填)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def _client_ip(request) -> str:
@@ -41,14 +51,18 @@ def _client_ip(request) -> str:
 
 
 def _limit_keys(request, number: str) -> list[tuple[str, int]]:
-    return [(f"track:ip:{_client_ip(request)}", settings.TRACK_FAILURES_PER_IP),
-            (f"track:case:{number.strip()}", settings.TRACK_FAILURES_PER_CASE)]
+    return [
+        (f"track:ip:{_client_ip(request)}", settings.TRACK_FAILURES_PER_IP),
+        (f"track:case:{number.strip()}", settings.TRACK_FAILURES_PER_CASE),
+    ]
 
 
 def _blocked(request, number: str) -> bool:
     window = settings.TRACK_FAILURE_WINDOW_SECONDS
-    return any(attempts_exceeded(keys=[key], limit=limit, window_seconds=window)
-               for key, limit in _limit_keys(request, number))
+    return any(
+        attempts_exceeded(keys=[key], limit=limit, window_seconds=window)
+        for key, limit in _limit_keys(request, number)
+    )
 
 
 def _tracked_case(request) -> Case | None:
@@ -60,12 +74,17 @@ def _tracked_case(request) -> Case | None:
 
 def _render_case(request, case: Case, *, rating_form=None, status=200):
     rating = PublicRating.objects.filter(case=case).first()
-    return render(request, "complaints/track_case.html", {
-        "case": case,
-        "timeline": case_public_timeline(case=case),
-        "rating": rating,
-        "rating_form": rating_form or (RatingForm() if case.replied_at and rating is None else None),
-    }, status=status)
+    return render(
+        request,
+        "complaints/track_case.html",
+        {
+            "case": case,
+            "timeline": case_public_timeline(case=case),
+            "rating": rating,
+            "rating_form": rating_form or (RatingForm() if case.replied_at and rating is None else None),
+        },
+        status=status,
+    )
 
 
 @csrf_protect
@@ -93,8 +112,10 @@ def _lookup(request):
         return render(request, "complaints/track.html", {"form": form}, status=429)
     case = case_public_lookup(number=number, query_code=form.cleaned_data["query_code"])
     if case is None:
-        attempt_record(keys=[key for key, _limit in _limit_keys(request, number)],
-                       window_seconds=settings.TRACK_FAILURE_WINDOW_SECONDS)
+        attempt_record(
+            keys=[key for key, _limit in _limit_keys(request, number)],
+            window_seconds=settings.TRACK_FAILURE_WINDOW_SECONDS,
+        )
         form.add_error(None, _("工单编号或查询码不正确,请核对后重试。"))
         return render(request, "complaints/track.html", {"form": form}, status=404)
     request.session.cycle_key()

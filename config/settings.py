@@ -131,7 +131,9 @@ CELERY_TASK_IGNORE_RESULT = True
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cases12315"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cases12315"}
+    }
 
 # Public progress look-up: failed attempts allowed per window, per client IP and per case number.
 TRACK_FAILURES_PER_IP = int(os.environ.get("TRACK_FAILURES_PER_IP", "10"))

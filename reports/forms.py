@@ -13,13 +13,19 @@ MAX_DAYS = 366
 class DashboardFilterForm(forms.Form):
     """Period, unit and category of the dashboard; the units offered are those the viewer oversees."""
 
-    start = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    unit = forms.ModelChoiceField(label=_("承办单位"), required=False, queryset=Unit.objects.none(),
-                                  empty_label=_("全部单位"))
-    category = forms.ModelChoiceField(label=_("业务分类"), required=False,
-                                      queryset=Category.objects.filter(parent__isnull=True),
-                                      empty_label=_("全部分类"))
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), required=False, queryset=Unit.objects.none(), empty_label=_("全部单位")
+    )
+    category = forms.ModelChoiceField(
+        label=_("业务分类"),
+        required=False,
+        queryset=Category.objects.filter(parent__isnull=True),
+        empty_label=_("全部分类"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

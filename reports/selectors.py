@@ -1,6 +1,7 @@
 """KPIs and dashboard figures (SPEC section 8), each one set-based aggregate query, and the case
 lists behind every figure (drill-down). Deadline colours and red lines are computed from the clocks
 and case fields here, so they can switch to supervision's stored fields in one place."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ class Period:
         return end_of_day(self.end)
 
 
-def dashboard_cases(*, visible_to, unit: Unit | None = None, category: Category | None = None) -> QuerySet[Case]:
+def dashboard_cases(
+    *, visible_to, unit: Unit | None = None, category: Category | None = None
+) -> QuerySet[Case]:
     """The cases a dashboard viewer may count, narrowed to a unit's subtree and a category."""
     qs = Case.objects.all()
     visibility = case_visibility_filter(visible_to)
@@ -48,8 +51,11 @@ def dashboard_cases(*, visible_to, unit: Unit | None = None, category: Category 
 
 
 def _running(**filters):
-    return Exists(CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, due_at__isnull=False,
-                                           **filters))
+    return Exists(
+        CaseClock.objects.filter(
+            case=OuterRef("pk"), stopped_at__isnull=True, due_at__isnull=False, **filters
+        )
+    )
 
 
 def _open_filters(window: DeadlineWindow) -> dict[str, Q]:
@@ -63,8 +69,11 @@ def _open_filters(window: DeadlineWindow) -> dict[str, Q]:
 def dashboard_today(*, cases: QuerySet[Case], window: DeadlineWindow) -> dict[str, int]:
     """Today's intake, the dispatch queue, open, due soon and overdue: one query."""
     today_start = datetime.combine(local_date(window.now), time.min, tzinfo=SHANGHAI)
-    figures = {"intake_today": Q(received_at__gte=today_start), "queue": Q(state=Case.State.REGISTERED),
-               **_open_filters(window)}
+    figures = {
+        "intake_today": Q(received_at__gte=today_start),
+        "queue": Q(state=Case.State.REGISTERED),
+        **_open_filters(window),
+    }
     return cases.aggregate(**{name: Count("pk", filter=q) for name, q in figures.items()})
 
 
@@ -94,17 +103,26 @@ def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict
     contact = Q(clock="contact", due_at__gte=start, due_at__lt=end) & decided
     # Handling deadlines that ended in the period (reply) or ran out in it without a reply.
     handling = Q(clock="handling") & (
-        Q(stopped_at__gte=start, stopped_at__lt=end) | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end,
-                                                       due_at__lte=now)
+        Q(stopped_at__gte=start, stopped_at__lt=end)
+        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
     )
     on_time = Q(stopped_at__isnull=False, stopped_at__lte=F("due_at"))
     c = clocks.aggregate(
-        contact_due=Count("pk", filter=contact), contact_on_time=Count("pk", filter=contact & on_time),
-        completion_due=Count("pk", filter=handling), completion_on_time=Count("pk", filter=handling & on_time),
-        overdue_in_period=Count("case", distinct=True, filter=Q(due_at__gte=start, due_at__lt=end, due_at__lte=now)
-                                & ~on_time & Q(clock__in=["contact", "handling", "redo"])),
+        contact_due=Count("pk", filter=contact),
+        contact_on_time=Count("pk", filter=contact & on_time),
+        completion_due=Count("pk", filter=handling),
+        completion_on_time=Count("pk", filter=handling & on_time),
+        overdue_in_period=Count(
+            "case",
+            distinct=True,
+            filter=Q(due_at__gte=start, due_at__lt=end, due_at__lte=now)
+            & ~on_time
+            & Q(clock__in=["contact", "handling", "redo"]),
+        ),
     )
-    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(satisfaction=Satisfaction.UNREACHABLE)
+    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(
+        satisfaction=Satisfaction.UNREACHABLE
+    )
     received = Q(received_at__gte=start, received_at__lt=end)
     k = cases.aggregate(
         received=Count("pk", filter=received),
@@ -115,7 +133,8 @@ def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict
         repeat=Count("pk", filter=received & Q(is_repeat=True)),
     )
     return {
-        **c, **k,
+        **c,
+        **k,
         "contact_rate": _percent(c["contact_on_time"], c["contact_due"]),
         "completion_rate": _percent(c["completion_on_time"], c["completion_due"]),
         "satisfaction_rate": _percent(k["satisfied"], k["followed_up"]),
@@ -127,8 +146,10 @@ def chart_trend(*, cases: QuerySet[Case], period: Period) -> list[dict]:
     """Cases received per day (Beijing dates) in the period."""
     return list(
         cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
-        .annotate(day=TruncDate("received_at", tzinfo=SHANGHAI)).values("day")
-        .annotate(n=Count("pk")).order_by("day")
+        .annotate(day=TruncDate("received_at", tzinfo=SHANGHAI))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
     )
 
 
@@ -136,17 +157,25 @@ def chart_by_category(*, cases: QuerySet[Case], period: Period) -> list[dict]:
     """Cases received in the period per top-level category."""
     return list(
         cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_at, category__isnull=False)
-        .annotate(top_id=Coalesce("category__parent_id", "category_id"),
-                  top_name=Coalesce("category__parent__name", "category__name"))
-        .values("top_id", "top_name").annotate(n=Count("pk")).order_by("-n", "top_name")
+        .annotate(
+            top_id=Coalesce("category__parent_id", "category_id"),
+            top_name=Coalesce("category__parent__name", "category__name"),
+        )
+        .values("top_id", "top_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "top_name")
     )
 
 
 def chart_by_unit(*, cases: QuerySet[Case], period: Period) -> list[dict]:
     """Cases received in the period per handling unit."""
     return list(
-        cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_at, handling_unit__isnull=False)
-        .values("handling_unit_id", "handling_unit__name").annotate(n=Count("pk")).order_by("-n")
+        cases.filter(
+            received_at__gte=period.start_at, received_at__lt=period.end_at, handling_unit__isnull=False
+        )
+        .values("handling_unit_id", "handling_unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
     )
 
 
@@ -160,12 +189,15 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
     start, end, now = period.start_at, period.end_at, window.now
     today_start = datetime.combine(local_date(now), time.min, tzinfo=SHANGHAI)
     received = Q(received_at__gte=start, received_at__lt=end)
-    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(satisfaction=Satisfaction.UNREACHABLE)
+    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(
+        satisfaction=Satisfaction.UNREACHABLE
+    )
     in_period = {"due_at__gte": start, "due_at__lt": end}
     late = Q(stopped_at__isnull=True, due_at__lte=now) | Q(stopped_at__gt=F("due_at"))
     handling_decided = Q(clock="handling") & (
-        Q(stopped_at__gte=start, stopped_at__lt=end) | Q(stopped_at__isnull=True, due_at__gte=start,
-                                                       due_at__lt=end, due_at__lte=now))
+        Q(stopped_at__gte=start, stopped_at__lt=end)
+        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
+    )
     contact_decided = Q(clock="contact", **in_period) & (Q(stopped_at__isnull=False) | Q(due_at__lte=now))
     filters = {
         **_open_filters(window),
@@ -176,8 +208,17 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
         "contact_late": Q(Exists(CaseClock.objects.filter(contact_decided & late, case=OuterRef("pk")))),
         "completion_due": Q(Exists(CaseClock.objects.filter(handling_decided, case=OuterRef("pk")))),
         "completion_late": Q(Exists(CaseClock.objects.filter(handling_decided & late, case=OuterRef("pk")))),
-        "overdue_in_period": Q(Exists(CaseClock.objects.filter(
-            late, case=OuterRef("pk"), clock__in=["contact", "handling", "redo"], due_at__lte=now, **in_period))),
+        "overdue_in_period": Q(
+            Exists(
+                CaseClock.objects.filter(
+                    late,
+                    case=OuterRef("pk"),
+                    clock__in=["contact", "handling", "redo"],
+                    due_at__lte=now,
+                    **in_period,
+                )
+            )
+        ),
         "followed_up": followed,
         "satisfied": followed & Q(satisfaction__in=SATISFIED),
         "dissatisfied": followed & Q(satisfaction=Satisfaction.DISSATISFIED),
@@ -192,7 +233,9 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
             day = date.fromisoformat(value)
         except ValueError:
             return None
-        return Q(received_at__gte=datetime.combine(day, time.min, tzinfo=SHANGHAI), received_at__lt=end_of_day(day))
+        return Q(
+            received_at__gte=datetime.combine(day, time.min, tzinfo=SHANGHAI), received_at__lt=end_of_day(day)
+        )
     if metric == "category" and value.isdigit():
         return received & (Q(category_id=int(value)) | Q(category__parent_id=int(value)))
     if metric == "unit" and value.isdigit():
@@ -200,10 +243,14 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
     return None
 
 
-def metric_case_list(*, cases: QuerySet[Case], metric: str, period: Period, window: DeadlineWindow,
-                     value: str = "") -> QuerySet[Case] | None:
+def metric_case_list(
+    *, cases: QuerySet[Case], metric: str, period: Period, window: DeadlineWindow, value: str = ""
+) -> QuerySet[Case] | None:
     condition = metric_filter(metric=metric, period=period, window=window, value=value)
     if condition is None:
         return None
-    return cases.filter(condition).select_related("handling_unit", "registering_unit", "category") \
+    return (
+        cases.filter(condition)
+        .select_related("handling_unit", "registering_unit", "category")
         .order_by("-received_at")
+    )

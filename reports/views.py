@@ -1,4 +1,5 @@
 """The supervisor dashboard (center and district centers) and the case lists behind its figures."""
+
 import json
 from datetime import timedelta
 
@@ -69,36 +70,62 @@ def dashboard(request):
     charts = {
         "drill": drill,
         "trend": _daily(trend, period),
-        "category": [{"name": row["top_name"], "value": row["n"], "id": row["top_id"]} for row in by_category],
-        "unit": {"x": [row["handling_unit__name"] for row in by_unit], "y": [row["n"] for row in by_unit],
-                 "ids": [row["handling_unit_id"] for row in by_unit]},
-        "labels": {"trend": _("每日登记量"), "category": _("按业务分类"), "unit": _("按承办单位"),
-                   "cases": _("件")},
+        "category": [
+            {"name": row["top_name"], "value": row["n"], "id": row["top_id"]} for row in by_category
+        ],
+        "unit": {
+            "x": [row["handling_unit__name"] for row in by_unit],
+            "y": [row["n"] for row in by_unit],
+            "ids": [row["handling_unit_id"] for row in by_unit],
+        },
+        "labels": {
+            "trend": _("每日登记量"),
+            "category": _("按业务分类"),
+            "unit": _("按承办单位"),
+            "cases": _("件"),
+        },
     }
     units = selectors.dashboard_by_unit(cases=cases, window=window)
     for row in units:
         row["drill"] = reverse("dashboard-cases") + "?" + _query(data, unit=row["handling_unit_id"])
-    return render(request, "reports/dashboard.html", {
-        "form": form,
-        "today": selectors.dashboard_today(cases=cases, window=window),
-        "units": units,
-        "kpi": selectors.kpi_summary(cases=cases, period=period, now=window.now),
-        "charts": charts,
-        "charts_json": json.dumps(charts, ensure_ascii=False),
-        "has_chart_data": bool(trend),
-        "drill": drill,
-        "period": period,
-    })
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "today": selectors.dashboard_today(cases=cases, window=window),
+            "units": units,
+            "kpi": selectors.kpi_summary(cases=cases, period=period, now=window.now),
+            "charts": charts,
+            "charts_json": json.dumps(charts, ensure_ascii=False),
+            "has_chart_data": bool(trend),
+            "drill": drill,
+            "period": period,
+        },
+    )
 
 
 METRIC_TITLES = {
-    "intake_today": gettext_lazy("今日登记"), "queue": gettext_lazy("待分流"), "open": gettext_lazy("在办"),
-    "due_soon": gettext_lazy("即将到期(黄牌)"), "overdue": gettext_lazy("已超期(红牌)"), "received": gettext_lazy("期间登记"),
-    "contact_due": gettext_lazy("应联系"), "contact_late": gettext_lazy("未按时联系"), "completion_due": gettext_lazy("应办结"),
-    "completion_late": gettext_lazy("未按期办结"), "overdue_in_period": gettext_lazy("期间超期"), "followed_up": gettext_lazy("已回访"),
-    "satisfied": gettext_lazy("满意及基本满意"), "dissatisfied": gettext_lazy("不满意"), "resolved": gettext_lazy("已解决"),
-    "unresolved": gettext_lazy("未解决"), "repeat": gettext_lazy("重复投诉"), "day": gettext_lazy("当日登记"),
-    "category": gettext_lazy("按业务分类"), "unit": gettext_lazy("按承办单位"),
+    "intake_today": gettext_lazy("今日登记"),
+    "queue": gettext_lazy("待分流"),
+    "open": gettext_lazy("在办"),
+    "due_soon": gettext_lazy("即将到期(黄牌)"),
+    "overdue": gettext_lazy("已超期(红牌)"),
+    "received": gettext_lazy("期间登记"),
+    "contact_due": gettext_lazy("应联系"),
+    "contact_late": gettext_lazy("未按时联系"),
+    "completion_due": gettext_lazy("应办结"),
+    "completion_late": gettext_lazy("未按期办结"),
+    "overdue_in_period": gettext_lazy("期间超期"),
+    "followed_up": gettext_lazy("已回访"),
+    "satisfied": gettext_lazy("满意及基本满意"),
+    "dissatisfied": gettext_lazy("不满意"),
+    "resolved": gettext_lazy("已解决"),
+    "unresolved": gettext_lazy("未解决"),
+    "repeat": gettext_lazy("重复投诉"),
+    "day": gettext_lazy("当日登记"),
+    "category": gettext_lazy("按业务分类"),
+    "unit": gettext_lazy("按承办单位"),
 }
 
 
@@ -113,13 +140,21 @@ def dashboard_cases(request):
     window = deadline_window(now=timezone.now(), calendar=load_calendar())
     period = selectors.Period(start=data["start"], end=data["end"])
     cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"])
-    listed = selectors.metric_case_list(cases=cases, metric=metric, period=period, window=window,
-                                        value=request.GET.get("value", ""))
+    listed = selectors.metric_case_list(
+        cases=cases, metric=metric, period=period, window=window, value=request.GET.get("value", "")
+    )
     if listed is None or metric not in METRIC_TITLES:
         raise Http404(_("没有这项统计。"))
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
-    return render(request, "reports/dashboard_cases.html", {
-        "page": page, "title": METRIC_TITLES[metric], "period": period, "form": form,
-        "back": reverse("dashboard") + "?" + _query(data),
-        "pager_query": _query(data, metric=metric, value=request.GET.get("value", "")),
-    })
+    return render(
+        request,
+        "reports/dashboard_cases.html",
+        {
+            "page": page,
+            "title": METRIC_TITLES[metric],
+            "period": period,
+            "form": form,
+            "back": reverse("dashboard") + "?" + _query(data),
+            "pager_query": _query(data, metric=metric, value=request.GET.get("value", "")),
+        },
+    )

@@ -1,4 +1,5 @@
 """Refusals and missing pages answer in Chinese, inside the site's layout."""
+
 import pytest
 
 from tests.complaints import journeys

@@ -1,4 +1,5 @@
 """Chinese by default, English on request, for the new pages too."""
+
 import pytest
 
 from tests.complaints import journeys

@@ -1,4 +1,5 @@
 """Who in the handling unit works on a case: the unit leader reassigns inside the unit (改派)."""
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,12 @@ def case_reassign(*, case: Case, by, handler, note: str = "") -> Case:
     case.reassign(handler=handler)
     case.save()
     case_event_record(
-        case=case, actor=by, action=CaseEvent.Action.REASSIGN, source=source, note=note, internal=True,
+        case=case,
+        actor=by,
+        action=CaseEvent.Action.REASSIGN,
+        source=source,
+        note=note,
+        internal=True,
         data={"from": str(previous) if previous else "", "to": str(handler), "handler_id": handler.pk},
     )
     return case

@@ -1,4 +1,5 @@
 """What a complainant does on the public look-up page: rate the handling once, after the reply."""
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +27,20 @@ def case_rate_public(*, case: Case, satisfaction: str, resolved: bool, comment: 
         # The one-to-one constraint makes "once" hold even for two submissions at the same moment.
         with transaction.atomic():
             rating = PublicRating.objects.create(
-                case=case, satisfaction=satisfaction, resolved=resolved, comment=comment.strip(), created_at=at
+                case=case,
+                satisfaction=satisfaction,
+                resolved=resolved,
+                comment=comment.strip(),
+                created_at=at,
             )
     except IntegrityError:
         raise ApplicationError(_("您已评价过,每件工单只能评价一次。")) from None
     case_event_record(
-        case=case, actor=None, action=CaseEvent.Action.PUBLIC_RATING, note=comment.strip(), at=at,
+        case=case,
+        actor=None,
+        action=CaseEvent.Action.PUBLIC_RATING,
+        note=comment.strip(),
+        at=at,
         data={"satisfaction": satisfaction, "resolved": resolved},
     )
     return rating

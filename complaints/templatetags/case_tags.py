@@ -1,4 +1,5 @@
 """Small display helpers for case pages; the facts come from selectors, not from here."""
+
 from django import template
 from django.utils import timezone
 

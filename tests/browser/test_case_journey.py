@@ -1,8 +1,8 @@
 """The whole journey in a real browser: a clerk registers a complaint, the center dispatches it, the
 unit signs for it, contacts the complainant and replies from its inbox, the center approves, follows
 up and archives (its dashboard on the way), and the complainant looks it up and rates it."""
+
 import importlib
-import re
 
 import pytest
 from django.apps import apps as global_apps
@@ -18,15 +18,21 @@ PASSWORD = "pw-12315"
 def world(transactional_db):
     # Transactional tests start from an empty database: put back the seeded policy and reasons.
     importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(global_apps, None)
-    importlib.import_module("complaints.migrations.0002_seed_roles_and_decline_reasons").seed(global_apps, None)
+    importlib.import_module("complaints.migrations.0002_seed_roles_and_decline_reasons").seed(
+        global_apps, None
+    )
     center = UnitFactory(code="C", name="江门市12315指挥中心", kind=Unit.Kind.CENTER)
-    district = UnitFactory(code="D01", name="蓬江区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)
+    district = UnitFactory(
+        code="D01", name="蓬江区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center
+    )
     station = UnitFactory(code="S0101", name="白沙市场监管所", kind=Unit.Kind.STATION, parent=district)
     prepaid = CategoryFactory(code="02", name="预付卡")
     CategoryFactory(code="0201", name="美容美发", parent=prepaid)
     for username, unit, role, name in [
-        ("clerk", center, User.Role.CLERK, "王登记"), ("center", center, User.Role.SUPERVISOR, "李督办"),
-        ("baisha", station, User.Role.HANDLER, "赵承办"), ("baisha_lead", station, User.Role.UNIT_LEADER, "孙所长"),
+        ("clerk", center, User.Role.CLERK, "王登记"),
+        ("center", center, User.Role.SUPERVISOR, "李督办"),
+        ("baisha", station, User.Role.HANDLER, "赵承办"),
+        ("baisha_lead", station, User.Role.UNIT_LEADER, "孙所长"),
     ]:
         UserFactory(username=username, unit=unit, role=role, first_name=name)
     return station
@@ -92,7 +98,11 @@ def test_complaint_from_registration_to_the_complainants_rating(live_server, pag
     expect(page.get_by_role("link", name=number)).to_be_visible()
     screenshot("04-center-dispatch-queue")
     page.get_by_role("link", name=number).click()
-    act(page, "dispatch", lambda box: box.locator("select[name=dispatch-unit]").select_option(label="白沙市场监管所"))
+    act(
+        page,
+        "dispatch",
+        lambda box: box.locator("select[name=dispatch-unit]").select_option(label="白沙市场监管所"),
+    )
     expect(page.locator("#case-state")).to_have_text("已分流")
     screenshot("05-center-dispatched")
 
@@ -125,8 +135,14 @@ def test_complaint_from_registration_to_the_complainants_rating(live_server, pag
     login(page, base, "center")
     page.goto(f"{base}/cases/{number}/")
     act(page, "approve_reply")
-    act(page, "follow_up", lambda box: (box.locator("input[value=satisfied]").check(),
-                                        box.locator("select[name=follow_up-resolved]").select_option("1")))
+    act(
+        page,
+        "follow_up",
+        lambda box: (
+            box.locator("input[value=satisfied]").check(),
+            box.locator("select[name=follow_up-resolved]").select_option("1"),
+        ),
+    )
     act(page, "archive")
     expect(page.locator("#case-state")).to_have_text("已办结")
     expect(page.locator("#history")).to_contain_text("已答复 → 已办结")
@@ -159,8 +175,8 @@ def test_complaint_from_registration_to_the_complainants_rating(live_server, pag
 
 
 def test_pages_fit_a_phone_screen(live_server, browser, screenshot_dir, world):
-    from tests.complaints import journeys  # noqa: F401  (the world fixture made the users)
     from complaints import services
+    from tests.complaints import journeys  # noqa: F401  (the world fixture made the users)
     from tests.factories import case_fields
 
     clerk = User.objects.get(username="clerk")

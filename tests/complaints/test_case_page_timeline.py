@@ -1,4 +1,5 @@
 """The case page: a readable timeline, deadline colours, related cases, the complainant's rating."""
+
 from datetime import timedelta
 
 import pytest
@@ -29,16 +30,19 @@ def test_deadlines_show_yellow_and_red(client, org):
     case = journeys.to_handling(org, contacted=False)
     soon = timezone.now() + timedelta(minutes=30)
     past = timezone.now() - timedelta(hours=1)
-    CaseClock.objects.filter(case=case, clock="contact").update(due_at=past, due_date=timezone.localdate(past))
-    CaseClock.objects.filter(case=case, clock="handling").update(due_at=soon, due_date=timezone.localdate(soon))
+    CaseClock.objects.filter(case=case, clock="contact").update(
+        due_at=past, due_date=timezone.localdate(past)
+    )
+    CaseClock.objects.filter(case=case, clock="handling").update(
+        due_at=soon, due_date=timezone.localdate(soon)
+    )
     page = page_of(client, org.handler, case)
     assert "deadline-red" in page and "deadline-yellow" in page
     assert "已超期" in page and "即将到期" in page
 
 
 def test_related_cases_are_listed_both_ways(client, org):
-    first, second = services.case_receive(by=org.clerk, fields=case_fields(),
-                                          register=True, also_report=True)
+    first, second = services.case_receive(by=org.clerk, fields=case_fields(), register=True, also_report=True)
     assert second.linked_case_id == first.pk or first.linked_case_id == second.pk
     assert second.number in page_of(client, org.supervisor, first)
     assert first.number in page_of(client, org.supervisor, second)

@@ -1,5 +1,6 @@
 """The handling unit's task inbox: tabs, deadline order and colours, row actions, search, isolation,
 and a constant number of queries whatever the number of rows."""
+
 from datetime import timedelta
 
 import pytest
@@ -25,7 +26,8 @@ def numbers(response):
 def set_due(case, clock, delta):
     due_at = timezone.now() + delta
     CaseClock.objects.filter(case=case, clock=clock, stopped_at__isnull=True).update(
-        due_at=due_at, due_date=timezone.localdate(due_at))
+        due_at=due_at, due_date=timezone.localdate(due_at)
+    )
 
 
 def test_tabs_sort_cases_by_nearest_deadline_with_colours(client, org):
@@ -51,13 +53,23 @@ def test_tabs_sort_cases_by_nearest_deadline_with_colours(client, org):
     assert numbers(inbox(client, org.handler, tab="overdue")) == [overdue.number]
     assert numbers(inbox(client, org.handler, tab="due_soon")) == [soon.number]
     counts = {name: count for name, _label, count in inbox(client, org.handler).context["tabs"]}
-    assert counts == {"all": 4, "sign": 1, "contact": 1, "handling": 3, "due_soon": 1, "overdue": 1, "redo": 0}
+    assert counts == {
+        "all": 4,
+        "sign": 1,
+        "contact": 1,
+        "handling": 3,
+        "due_soon": 1,
+        "overdue": 1,
+        "redo": 0,
+    }
 
 
 def test_returned_for_redo_tab(client, org):
     from complaints import services
 
-    case = services.case_return_for_redo(case=journeys.to_replied(org), by=org.supervisor, reason="未写明依据")
+    case = services.case_return_for_redo(
+        case=journeys.to_replied(org), by=org.supervisor, reason="未写明依据"
+    )
     assert numbers(inbox(client, org.handler, tab="redo")) == [case.number]
     assert "重办" in inbox(client, org.handler, tab="redo").content.decode()
 
@@ -89,7 +101,9 @@ def test_other_units_cases_are_not_in_the_inbox(client, org):
 def test_sign_from_the_inbox_returns_to_the_inbox(client, org):
     case = journeys.to_dispatched(org)
     client.force_login(org.handler)
-    response = client.post(f"/cases/{case.number}/act/accept/", {"version": case.version, "next": "/inbox/?tab=sign"})
+    response = client.post(
+        f"/cases/{case.number}/act/accept/", {"version": case.version, "next": "/inbox/?tab=sign"}
+    )
     assert response.status_code == 302 and response.url == "/inbox/?tab=sign"
     case.refresh_from_db()
     assert case.state == Case.State.HANDLING and case.handler == org.handler
@@ -108,8 +122,9 @@ def test_inbox_offers_the_section_4_actions_on_each_row(client, org):
 def test_off_site_next_is_ignored(client, org):
     case = journeys.to_dispatched(org)
     client.force_login(org.handler)
-    response = client.post(f"/cases/{case.number}/act/accept/",
-                           {"version": case.version, "next": "https://evil.example/"})
+    response = client.post(
+        f"/cases/{case.number}/act/accept/", {"version": case.version, "next": "https://evil.example/"}
+    )
     assert response.url == f"/cases/{case.number}/"
 
 

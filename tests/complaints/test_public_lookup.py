@@ -1,5 +1,6 @@
 """The public progress look-up (no login): number + query code, the public timeline, one rating,
 the same answer for wrong codes and unknown numbers, and repeated guessing slowed down."""
+
 import re
 
 import pytest
@@ -43,11 +44,14 @@ def test_wrong_code_and_unknown_number_get_the_same_answer(client, org):
     wrong = look_up(client, case.number, "WRONG123")
     unknown = look_up(client, "2099010100001", "WRONG123")
     assert wrong.status_code == unknown.status_code == 404
+
     # Identical pages apart from the number typed and the (per-response masked) CSRF token.
     def normalise(content):
         return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
 
-    assert normalise(wrong.content) == normalise(unknown.content.replace(b"2099010100001", case.number.encode()))
+    assert normalise(wrong.content) == normalise(
+        unknown.content.replace(b"2099010100001", case.number.encode())
+    )
     assert "工单编号或查询码不正确" in wrong.content.decode()
 
 
@@ -90,8 +94,10 @@ def test_complainant_rates_once_after_the_reply(client, org):
     page = client.get("/track/").content.decode()
     assert "经调查,商家已同意退还" in page  # the reply is shown to the complainant
     assert 'id="rating-form"' in page
-    response = client.post("/track/", {"form": "rate", "satisfaction": "basically_satisfied", "resolved": "1",
-                                       "comment": "处理及时"})
+    response = client.post(
+        "/track/",
+        {"form": "rate", "satisfaction": "basically_satisfied", "resolved": "1", "comment": "处理及时"},
+    )
     assert response.status_code == 302
     rating = PublicRating.objects.get(case=case)
     assert rating.satisfaction == "basically_satisfied" and rating.resolved is True
@@ -119,5 +125,8 @@ def test_rating_needs_a_choice(client, org):
 
 def test_rating_without_a_lookup_goes_back_to_the_form(client, org):
     journeys.to_replied(org)
-    assert client.post("/track/", {"form": "rate", "satisfaction": "satisfied", "resolved": "1"}).status_code == 302
+    assert (
+        client.post("/track/", {"form": "rate", "satisfaction": "satisfied", "resolved": "1"}).status_code
+        == 302
+    )
     assert not PublicRating.objects.exists()

@@ -1,4 +1,5 @@
 """A unit leader reassigns a case inside the unit; nobody else may, and not outside the unit."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -45,8 +46,10 @@ def test_reassign_from_the_inbox_page(client, org):
     colleague = UserFactory(username="colleague", unit=org.station, role="handler")
     case = journeys.to_handling(org)
     client.force_login(org.leader)
-    response = client.post(f"/cases/{case.number}/act/reassign/", {
-        "version": case.version, "reassign-handler": colleague.pk, "next": "/inbox/"})
+    response = client.post(
+        f"/cases/{case.number}/act/reassign/",
+        {"version": case.version, "reassign-handler": colleague.pk, "next": "/inbox/"},
+    )
     assert response.status_code == 302 and response.url == "/inbox/"
     case.refresh_from_db()
     assert case.handler == colleague
@@ -58,6 +61,8 @@ def test_reassign_form_offers_only_the_units_staff(client, org):
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert "改派承办人" in page
     assert str(org.other_handler) not in page
-    response = client.post(f"/cases/{case.number}/act/reassign/", {
-        "version": case.version, "reassign-handler": org.other_handler.pk})
+    response = client.post(
+        f"/cases/{case.number}/act/reassign/",
+        {"version": case.version, "reassign-handler": org.other_handler.pk},
+    )
     assert response.status_code == 400

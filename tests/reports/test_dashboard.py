@@ -1,5 +1,6 @@
 """The supervisor dashboard: today's figures, KPIs of SPEC section 8, red lines, charts, drill-down
 to the cases behind each figure, scope per center, and a constant number of queries."""
+
 from datetime import timedelta
 
 import pytest
@@ -28,7 +29,8 @@ def drill(client, metric, **params):
 def make_overdue(case, clock="handling"):
     due_at = timezone.now() - timedelta(hours=2)
     CaseClock.objects.filter(case=case, clock=clock, stopped_at__isnull=True).update(
-        due_at=due_at, due_date=timezone.localdate(due_at))
+        due_at=due_at, due_date=timezone.localdate(due_at)
+    )
 
 
 def test_today_figures_and_units_with_drill_down(client, org):
