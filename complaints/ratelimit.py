@@ -3,10 +3,10 @@
 from django.core.cache import cache
 
 
-def attempts_exceeded(*, keys: list[str], limit: int, window_seconds: int) -> bool:
-    """True when any key already reached `limit` attempts in its window."""
-    counts = cache.get_many([f"ratelimit:{key}" for key in keys])
-    return any(count >= limit for count in counts.values())
+def attempts_exceeded(*, limits: dict[str, int]) -> bool:
+    """True when any key already reached its limit of attempts in the running window."""
+    counts = cache.get_many([f"ratelimit:{key}" for key in limits])
+    return any(counts.get(f"ratelimit:{key}", 0) >= limit for key, limit in limits.items())
 
 
 def attempt_record(*, keys: list[str], window_seconds: int) -> None:

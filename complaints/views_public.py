@@ -58,11 +58,7 @@ def _limit_keys(request, number: str) -> list[tuple[str, int]]:
 
 
 def _blocked(request, number: str) -> bool:
-    window = settings.TRACK_FAILURE_WINDOW_SECONDS
-    return any(
-        attempts_exceeded(keys=[key], limit=limit, window_seconds=window)
-        for key, limit in _limit_keys(request, number)
-    )
+    return attempts_exceeded(limits=dict(_limit_keys(request, number)))
 
 
 def _tracked_case(request) -> Case | None:

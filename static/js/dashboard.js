@@ -20,7 +20,7 @@
     textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 40, right: 16, top: 16, bottom: 40 },
     xAxis: { type: "category", data: data.trend.x, axisLabel: { formatter: function (v) { return v.slice(5); } } },
     yAxis: { type: "value", minInterval: 1 },
-    series: [{ name: data.labels.trend, type: "bar", data: data.trend.y, itemStyle: { color: "#1f5fa8" } }]
+    series: [{ name: data.labels.trend, type: "bar", barMaxWidth: 24, data: data.trend.y, itemStyle: { color: "#1f5fa8" } }]
   }, function (p) { go("day", p.name); });
   make("chart-category", {
     textStyle: font, tooltip: { trigger: "item", formatter: "{b}: {c} " + data.labels.cases + " ({d}%)" },
@@ -29,7 +29,7 @@
   make("chart-unit", {
     textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 110, right: 16, top: 16, bottom: 30 },
     xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: data.unit.x, inverse: true },
-    series: [{ name: data.labels.unit, type: "bar", data: data.unit.y, itemStyle: { color: "#1f5fa8" } }]
+    series: [{ name: data.labels.unit, type: "bar", barMaxWidth: 28, data: data.unit.y, itemStyle: { color: "#1f5fa8" } }]
   }, function (p) { go("unit", data.unit.ids[p.dataIndex]); });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

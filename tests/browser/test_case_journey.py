@@ -3,6 +3,7 @@ unit signs for it, contacts the complainant and replies from its inbox, the cent
 up and archives (its dashboard on the way), and the complainant looks it up and rates it."""
 
 import importlib
+import re
 
 import pytest
 from django.apps import apps as global_apps
@@ -207,3 +208,13 @@ def test_pages_fit_a_phone_screen(live_server, browser, screenshot_dir, world):
         page.screenshot(path=str(screenshot_dir / "15-phone-dashboard.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_switching_to_english_from_the_language_menu(live_server, page: Page, screenshot, world):
+    login(page, live_server.url, "baisha")
+    page.goto(f"{live_server.url}/inbox/")
+    page.select_option("select[name=language]", "en")
+    expect(page.get_by_role("heading", name=re.compile("Inbox"))).to_be_visible()
+    expect(page.locator("#tab-sign")).to_contain_text("To sign for")
+    expect(page.locator("#inbox-empty")).to_have_text("Your inbox is empty.")
+    screenshot("16-english-inbox-empty")
