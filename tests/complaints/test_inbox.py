@@ -162,3 +162,15 @@ def test_users_without_a_unit_are_refused(client, db):
     user = UserFactory(username="nounit", unit=None, role="")
     client.force_login(user)
     assert client.get("/inbox/").status_code == 403
+
+
+def test_an_invalid_reply_from_the_inbox_shows_the_error_on_the_case_page(client, org):
+    case = journeys.to_handling(org)
+    client.force_login(org.handler)
+    response = client.post(
+        f"/cases/{case.number}/act/reply/", {"version": case.version, "reply-text": "太短", "next": "/inbox/"}
+    )
+    assert response.status_code == 400
+    assert "答复内容过短" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == Case.State.HANDLING
