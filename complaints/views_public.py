@@ -45,9 +45,13 @@ class RatingForm(forms.Form):
 
 
 def _client_ip(request) -> str:
-    # Behind the intranet proxy the client is the first X-Forwarded-For hop; else the socket peer.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    # X-Forwarded-For is believed only behind our own proxy, which appends the peer it saw last;
+    # otherwise a guesser could name a new "client" with every request.
+    if settings.TRACK_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _limit_keys(request, number: str) -> list[tuple[str, int]]:

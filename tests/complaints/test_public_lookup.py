@@ -144,3 +144,21 @@ def test_failed_attempts_are_counted_in_redis_shared_by_all_web_processes(client
     server = redis.Redis.from_url(os.environ["REDIS_URL"])
     keys = [key.decode() for key in server.keys(f"*ratelimit:track:case:{case.number}")]
     assert len(keys) == 1 and int(server.get(keys[0])) == 1
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, org, settings):
+    settings.TRACK_FAILURES_PER_IP = 2
+    case = journeys.to_dispatched(org)
+    for n in range(2):
+        look_up(client, "2099010100001", "X", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    assert look_up(client, case.number, case.query_code, HTTP_X_FORWARDED_FOR="10.9.9.77").status_code == 429
+
+
+def test_behind_the_proxy_the_forwarded_client_is_limited(client, org, settings):
+    settings.TRACK_FAILURES_PER_IP = 2
+    settings.TRACK_TRUST_X_FORWARDED_FOR = True
+    case = journeys.to_dispatched(org)
+    for _ in range(2):
+        look_up(client, "2099010100001", "X", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.5")
+    assert look_up(client, case.number, case.query_code, HTTP_X_FORWARDED_FOR="10.0.0.5").status_code == 429
+    assert look_up(client, case.number, case.query_code, HTTP_X_FORWARDED_FOR="10.0.0.6").status_code == 302
