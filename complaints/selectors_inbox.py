@@ -117,9 +117,11 @@ def working_days_left(calendar: WorkingCalendar, today: date, due: date) -> int 
 
 def inbox_deadline(*, case: Case, window: DeadlineWindow, calendar: WorkingCalendar) -> InboxDeadline:
     """The nearest running deadline of a case (from its prefetched clocks) with its colour."""
-    clocks = [c for c in getattr(case, "running_clocks", []) if c.due_at is not None]
+    running = getattr(case, "running_clocks", [])
+    clocks = [c for c in running if c.due_at is not None]
     if not clocks:
-        return InboxDeadline(clock=None, colour="", working_days_left=None)
+        # A clock waiting for next year's holiday schedule still shows, as "due date pending".
+        return InboxDeadline(clock=running[0] if running else None, colour="", working_days_left=None)
     clock = min(clocks, key=lambda c: c.due_at)
     if clock.due_at <= window.now:
         colour = "red"

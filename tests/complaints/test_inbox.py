@@ -174,3 +174,14 @@ def test_an_invalid_reply_from_the_inbox_shows_the_error_on_the_case_page(client
     assert "答复内容过短" in response.content.decode()
     case.refresh_from_db()
     assert case.state == Case.State.HANDLING
+
+
+def test_a_clock_waiting_for_the_holiday_schedule_shows_as_pending(client, org):
+    case = journeys.to_handling(org)
+    CaseClock.objects.filter(case=case, stopped_at__isnull=True).update(
+        due_at=None, due_date=None, pending_reason="2027年官方节假日安排尚未录入"
+    )
+    response = inbox(client, org.handler)
+    row = response.context["rows"][0]
+    assert row.deadline.clock is not None and row.deadline.colour == ""
+    assert "截止日待定" in response.content.decode()
