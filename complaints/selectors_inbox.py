@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from routing.models import User
 from supervision.workdays import CalendarYearMissing, WorkingCalendar, end_of_day, local_date
 
 from .models import Case, CaseClock
@@ -83,6 +84,11 @@ def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "")
         )
         .order_by(F("next_due").asc(nulls_last=True), "pk")
     )
+
+
+def inbox_unit_staff(*, user) -> list:
+    """The people a unit leader may hand a case to: active staff of the leader's unit."""
+    return list(User.objects.filter(unit_id=user.unit_id, is_active=True).order_by("username"))
 
 
 def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int]:

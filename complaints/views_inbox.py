@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from routing.models import User
 from supervision.workdays import load_calendar
 
 from . import selectors_inbox as inbox_selectors
@@ -65,9 +64,7 @@ def inbox(request):
         )
         for case in page.object_list
     ]
-    staff = []
-    if user.has_perm("complaints.reassign_case"):
-        staff = list(User.objects.filter(unit_id=user.unit_id, is_active=True).order_by("username"))
+    staff = inbox_selectors.inbox_unit_staff(user=user) if user.has_perm("complaints.reassign_case") else []
     counts = inbox_selectors.inbox_tab_counts(user=user, window=window, search=search)
     tabs = [
         ("all", _("全部待办")),
