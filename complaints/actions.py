@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
-from routing.models import Unit
+from routing.models import Unit, User
 
 from . import services
 from .models import Case, DeclineReason
@@ -108,6 +108,21 @@ class FollowUpForm(forms.Form):
     note = _text(_("回访记录/无法回访原因"), required=False, rows=2)
 
 
+class ReassignForm(forms.Form):
+    # Its choices depend on the case: only people of the handling unit.
+    takes_case = True
+
+    handler = forms.ModelChoiceField(label=_("改派给"), queryset=User.objects.none())
+    note = _text(_("改派说明"), required=False, rows=2)
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["handler"].queryset = User.objects.filter(
+                unit_id=case.handling_unit_id, is_active=True
+            ).exclude(pk=case.handler_id).order_by("username")
+
+
 def _intake(case, user):
     guards.require_permission(user, "complaints.receive_case")
 
@@ -134,6 +149,11 @@ class CaseAction:
     scope: Callable
     run: Callable  # (case, user, cleaned_data) -> object
     style: str = "primary"
+
+    def build_form(self, case: Case, *args, **kwargs) -> forms.Form:
+        if getattr(self.form, "takes_case", False):
+            kwargs["case"] = case
+        return self.form(*args, **kwargs)
 
 
 ACTIONS = [
@@ -162,6 +182,8 @@ ACTIONS = [
                lambda c, u, d: services.case_stage_reply(case=c, by=u, **d), "secondary"),
     CaseAction("request_extension", _("申请延期"), "request_extension", ExtensionRequestForm, _handling,
                lambda c, u, d: services.case_request_extension(case=c, by=u, **d), "secondary"),
+    CaseAction("reassign", _("改派承办人"), "reassign", ReassignForm, _handling,
+               lambda c, u, d: services.case_reassign(case=c, by=u, **d), "secondary"),
     CaseAction("decide_extension", _("审批延期"), "decide_extension", ExtensionDecisionForm, _oversight,
                lambda c, u, d: services.case_decide_extension(case=c, by=u, **d)),
     CaseAction("reply", _("答复"), "reply", TextForm, _handling,

@@ -14,7 +14,7 @@ OVERSIGHT = INTAKE + [
 ROLE_PERMISSIONS = {
     "clerk": INTAKE,
     "handler": HANDLING,
-    "unit_leader": HANDLING + ["redispatch_case"],
+    "unit_leader": HANDLING + ["redispatch_case", "reassign_case"],
     "supervisor": OVERSIGHT,
     "director": OVERSIGHT,
 }

@@ -68,3 +68,12 @@ def notification_list(*, user, unread_only: bool = False):
     qs = Notification.objects.filter(Q(recipient_user=user) | Q(recipient_unit_id=user.unit_id)) \
         .select_related("case").order_by("-created_at")
     return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def case_related(*, case: Case, visible_to) -> list[Case]:
+    """Cases tied to this one that the viewer may see: the case it links to, the cases linking to it
+    (a report filed with a complaint, repeats found at registration)."""
+    ids = Q(linked_case_id=case.pk)
+    if case.linked_case_id:
+        ids |= Q(pk=case.linked_case_id)
+    return list(case_list(visible_to=visible_to).filter(ids).exclude(pk=case.pk).order_by("received_at"))

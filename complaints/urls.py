@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import routing_views, views
+from . import routing_views, views, views_inbox, views_public
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("notifications/", views.notifications, name="notifications"),
+    path("inbox/", views_inbox.inbox, name="inbox"),
+    path("track/", views_public.track, name="track"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/queue/", routing_views.dispatch_queue, name="dispatch-queue"),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -104,7 +105,7 @@ def case_edit(request, number):
 
 def _render_detail(request, case, *, status=200, failed=None):
     available = actions_available(case, request.user)
-    forms_by_action = {action.name: action.form(prefix=action.name) for action in available}
+    forms_by_action = {action.name: action.build_form(case, prefix=action.name) for action in available}
     if failed is not None:
         forms_by_action[failed[0]] = failed[1]
     context = {
@@ -135,7 +136,7 @@ def case_act(request, number, action_name):
     action = ACTIONS_BY_NAME.get(action_name)
     if action is None:
         raise Http404
-    form = action.form(request.POST, prefix=action.name)
+    form = action.build_form(case, request.POST, prefix=action.name)
     # The page carried the version it showed; anything newer means someone else acted meanwhile.
     if request.POST.get("version") != str(case.version):
         messages.error(request, STALE_MESSAGE)
@@ -151,6 +152,10 @@ def case_act(request, number, action_name):
         _apply_errors(form, error)
         return _render_detail(request, _get_case(request, number), status=400, failed=(action.name, form))
     messages.success(request, _("%(action)s:操作成功。") % {"action": action.label})
+    # Actions taken from the inbox go back to it.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("case-detail", number=number)
 
 

@@ -125,6 +125,22 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+
+# The cache backs the public look-up's rate limits, so it must be shared by all web processes:
+# Redis when configured; the in-process cache otherwise (one process, as `make run` starts it).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cases12315"}
+    }
+
+# Public progress look-up: failed attempts allowed per window, per client IP and per case number.
+TRACK_FAILURES_PER_IP = int(os.environ.get("TRACK_FAILURES_PER_IP", "10"))
+TRACK_FAILURES_PER_CASE = int(os.environ.get("TRACK_FAILURES_PER_CASE", "5"))
+TRACK_FAILURE_WINDOW_SECONDS = int(os.environ.get("TRACK_FAILURE_WINDOW_SECONDS", "900"))
+# Set when the site runs behind a reverse proxy that appends the client address to X-Forwarded-For.
+TRACK_TRUST_X_FORWARDED_FOR = env_bool("TRACK_TRUST_X_FORWARDED_FOR", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -3,6 +3,7 @@ from .case import Case, CaseNumberSequence
 from .clock import CaseClock
 from .events import Attachment, CaseEvent
 from .notices import Notification
+from .rating import PublicRating
 from .reference import DeclineReason
 from .requests import ExtensionRequest
 
@@ -18,4 +19,5 @@ __all__ = [
     "DeclineReason",
     "ExtensionRequest",
     "Notification",
+    "PublicRating",
 ]

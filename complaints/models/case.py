@@ -191,6 +191,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("archive_case", _("办结归档")),
             ("reopen_case", _("二次交办")),
             ("add_evidence_case", _("补充证据")),
+            ("reassign_case", _("单位内改派承办人")),
         ]
 
     def __str__(self) -> str:
@@ -314,6 +315,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.dispatching_unit = dispatched_by
         self.handler = None
         self.return_count += 1
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING, permission="complaints.reassign_case")
+    def reassign(self, *, handler) -> None:
+        self.handler = handler
 
     @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission="complaints.accept_case")
     def accept(self, *, handler, at) -> None:

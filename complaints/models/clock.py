@@ -41,6 +41,9 @@ class CaseClock(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_at"], condition=Q(stopped_at__isnull=True), name="running_clock_due_idx"),
+            # The inbox sorts a unit's cases by their nearest running deadline.
+            models.Index(fields=["case", "due_at"], condition=Q(stopped_at__isnull=True),
+                         name="running_clock_case_due_idx"),
         ]
 
     def __str__(self) -> str:

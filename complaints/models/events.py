@@ -48,6 +48,8 @@ class CaseEvent(models.Model):
         CROSS_REGION = "cross_region", _("同城通办告知")
         ASSIGN = "assign", _("指定协办")
         FINDINGS = "findings", _("协办意见")
+        REASSIGN = "reassign", _("改派承办人")
+        PUBLIC_RATING = "public_rating", _("投诉人评价")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)

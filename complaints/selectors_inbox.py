@@ -1,0 +1,148 @@
+"""Read queries behind the handling unit's task inbox (待办).
+
+Deadline colours are computed here from the running CaseClock rows (yellow: due within one working
+day, red: past due), so the inbox can switch to supervision's stored warning fields in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from routing.models import User
+from supervision.workdays import CalendarYearMissing, WorkingCalendar, end_of_day, local_date
+
+from .models import Case, CaseClock
+
+OPEN_FOR_UNIT = (Case.State.DISPATCHED, Case.State.HANDLING)
+
+# Tab name → filter on the unit's open cases. Co-handling (协办) joins when routing adds it.
+TABS = ("all", "sign", "contact", "handling", "due_soon", "overdue", "redo")
+
+
+@dataclass(frozen=True)
+class DeadlineWindow:
+    """`now` and the end of the yellow window (24:00 of the next working day)."""
+
+    now: datetime
+    warn_until: datetime
+
+
+def deadline_window(*, now: datetime, calendar: WorkingCalendar) -> DeadlineWindow:
+    today = local_date(now)
+    try:
+        next_working_day = calendar.add_working_days(today, 1)
+    except CalendarYearMissing:
+        next_working_day = today + timedelta(days=1)
+    return DeadlineWindow(now=now, warn_until=end_of_day(next_working_day))
+
+
+def _running_clocks():
+    return CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, due_at__isnull=False)
+
+
+def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
+    return {
+        "all": Q(),
+        "sign": Q(state=Case.State.DISPATCHED),
+        "contact": Q(state=Case.State.HANDLING, contacted_at__isnull=True),
+        "handling": Q(state=Case.State.HANDLING),
+        "due_soon": Q(Exists(_running_clocks().filter(due_at__gt=window.now, due_at__lte=window.warn_until))),
+        "overdue": Q(Exists(_running_clocks().filter(due_at__lte=window.now))),
+        "redo": Q(state=Case.State.HANDLING, redo_count__gt=0),
+    }
+
+
+def _unit_open_cases(*, user) -> QuerySet[Case]:
+    if user.unit_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(handling_unit_id=user.unit_id, state__in=OPEN_FOR_UNIT)
+
+
+def _search(qs: QuerySet[Case], search: str) -> QuerySet[Case]:
+    search = search.strip()
+    if not search:
+        return qs
+    return qs.filter(Q(number=search) | Q(complainant_phone=search) | Q(respondent_name__icontains=search))
+
+
+def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "") -> QuerySet[Case]:
+    """The unit's open cases on one tab, nearest running deadline first (cases without one last)."""
+    filters = _tab_filters(window)
+    qs = _search(_unit_open_cases(user=user), search).filter(filters.get(tab, Q()))
+    return (
+        qs.select_related("handler", "category", "handling_unit")
+        .annotate(next_due=Subquery(_running_clocks().order_by("due_at").values("due_at")[:1]))
+        .prefetch_related(
+            Prefetch(
+                "clocks",
+                queryset=CaseClock.objects.filter(stopped_at__isnull=True).order_by("due_at"),
+                to_attr="running_clocks",
+            )
+        )
+        .order_by(F("next_due").asc(nulls_last=True), "pk")
+    )
+
+
+def inbox_unit_staff(*, user) -> list:
+    """The people a unit leader may hand a case to: active staff of the leader's unit."""
+    return list(User.objects.filter(unit_id=user.unit_id, is_active=True).order_by("username"))
+
+
+def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int]:
+    """How many cases each tab holds, in one aggregate query."""
+    qs = _search(_unit_open_cases(user=user), search)
+    return qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window).items()})
+
+
+@dataclass
+class InboxDeadline:
+    clock: CaseClock | None
+    colour: str  # "", "yellow" or "red"
+    working_days_left: int | None  # negative when overdue; None when unknown
+
+    @property
+    def overdue_days(self) -> int | None:
+        return -self.working_days_left if self.working_days_left is not None else None
+
+
+def working_days_left(calendar: WorkingCalendar, today: date, due: date) -> int | None:
+    """Working days from today to the due date (0: due today; negative: working days overdue)."""
+    first, last, sign = (today, due, 1) if due >= today else (due, today, -1)
+    count, day = 0, first
+    try:
+        while day < last:
+            day += timedelta(days=1)
+            count += calendar.is_workday(day)
+    except CalendarYearMissing:
+        return None
+    return sign * count
+
+
+def inbox_deadline(*, case: Case, window: DeadlineWindow, calendar: WorkingCalendar) -> InboxDeadline:
+    """The nearest running deadline of a case (from its prefetched clocks) with its colour."""
+    running = getattr(case, "running_clocks", [])
+    clocks = [c for c in running if c.due_at is not None]
+    if not clocks:
+        # A clock waiting for next year's holiday schedule still shows, as "due date pending".
+        return InboxDeadline(clock=running[0] if running else None, colour="", working_days_left=None)
+    clock = min(clocks, key=lambda c: c.due_at)
+    if clock.due_at <= window.now:
+        colour = "red"
+    elif clock.due_at <= window.warn_until:
+        colour = "yellow"
+    else:
+        colour = ""
+    left = working_days_left(calendar, local_date(window.now), clock.due_date) if clock.due_date else None
+    return InboxDeadline(clock=clock, colour=colour, working_days_left=left)
+
+
+def clock_colour(*, clock: CaseClock, window: DeadlineWindow) -> str:
+    """ "red", "yellow" or "" for a running clock; finished clocks have no warning colour."""
+    if clock.stopped_at is not None or clock.due_at is None:
+        return ""
+    if clock.due_at <= window.now:
+        return "red"
+    return "yellow" if clock.due_at <= window.warn_until else ""

@@ -1,0 +1,47 @@
+"""What the public look-up (no login) may read: a case found by number and query code, and the part
+of its history a complainant may see."""
+
+import hmac
+
+from .models import Case, CaseEvent
+
+# Notes shown to the complainant: what was decided or replied to them, never the units' work notes.
+PUBLIC_NOTE_ACTIONS = {
+    CaseEvent.Action.DECLINE,
+    CaseEvent.Action.ANSWER,
+    CaseEvent.Action.STAGE_REPLY,
+    CaseEvent.Action.REPLY,
+    CaseEvent.Action.PUBLIC_RATING,
+}
+# A code no real case has, compared when the number is unknown so both answers take the same time.
+_DUMMY_CODE = "\x00" * 12
+
+
+def case_public_lookup(*, number: str, query_code: str) -> Case | None:
+    """The case when number and code match, else None (an unknown number and a wrong code look alike)."""
+    number, query_code = number.strip(), query_code.strip().upper()
+    case = (
+        Case.objects.select_related("handling_unit", "category").filter(number=number).first()
+        if number
+        else None
+    )
+    expected = case.query_code.upper() if case is not None else _DUMMY_CODE
+    matches = hmac.compare_digest(expected.encode(), query_code.encode())
+    return case if case is not None and matches else None
+
+
+def case_public_timeline(*, case: Case) -> list[dict]:
+    """The non-internal history with no person's name: what happened, when, and which unit."""
+    events = (
+        CaseEvent.objects.filter(case=case, internal=False).select_related("actor_unit").order_by("at", "pk")
+    )
+    return [
+        {
+            "at": event.at,
+            "action": event.get_action_display(),
+            "action_code": event.action,
+            "unit": event.actor_unit.name if event.actor_unit and event.actor_unit.kind != "external" else "",
+            "note": event.note if event.action in PUBLIC_NOTE_ACTIONS else "",
+        }
+        for event in events
+    ]

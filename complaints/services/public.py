@@ -1,0 +1,46 @@
+"""What a complainant does on the public look-up page: rate the handling once, after the reply."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import ApplicationError
+from ..models import Case, CaseEvent, PublicRating
+from .history import case_event_record
+
+
+def case_public_rating_open(*, case: Case) -> bool:
+    """The complainant may rate once the unit has replied (also after archive), and only once."""
+    return case.replied_at is not None and not PublicRating.objects.filter(case=case).exists()
+
+
+@transaction.atomic
+def case_rate_public(*, case: Case, satisfaction: str, resolved: bool, comment: str = "") -> PublicRating:
+    if satisfaction not in PublicRating.Choice.values:
+        raise ApplicationError(_("请选择满意度。"), field="satisfaction")
+    if resolved is None:
+        raise ApplicationError(_("请选择问题是否解决。"), field="resolved")
+    if case.replied_at is None:
+        raise ApplicationError(_("承办单位答复后才能评价。"))
+    at = timezone.now()
+    try:
+        # The one-to-one constraint makes "once" hold even for two submissions at the same moment.
+        with transaction.atomic():
+            rating = PublicRating.objects.create(
+                case=case,
+                satisfaction=satisfaction,
+                resolved=resolved,
+                comment=comment.strip(),
+                created_at=at,
+            )
+    except IntegrityError:
+        raise ApplicationError(_("您已评价过,每件工单只能评价一次。")) from None
+    case_event_record(
+        case=case,
+        actor=None,
+        action=CaseEvent.Action.PUBLIC_RATING,
+        note=comment.strip(),
+        at=at,
+        data={"satisfaction": satisfaction, "resolved": resolved},
+    )
+    return rating

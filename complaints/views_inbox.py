@@ -1,0 +1,89 @@
+"""The handling unit's task inbox: its open cases by tab, nearest deadline first, with the actions of
+SPEC section 4 on each row (they post to the case's action endpoint and come back here)."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.workdays import load_calendar
+
+from . import selectors_inbox as inbox_selectors
+from .actions import CaseAction, actions_available
+from .models import Case
+
+INBOX_ACTIONS = ("accept", "contact", "stage_reply", "request_extension", "reply", "reassign")
+PAGE_SIZE = 25
+
+
+@dataclass
+class InboxRow:
+    case: Case
+    deadline: inbox_selectors.InboxDeadline
+    actions: list[tuple[CaseAction, forms.Form | None]]
+
+
+def _row_actions(case: Case, user) -> list[tuple[CaseAction, forms.Form | None]]:
+    rows = []
+    for action in actions_available(case, user):
+        if action.name not in INBOX_ACTIONS:
+            continue
+        # Reassign's choices are the unit's staff, loaded once for the page rather than per row.
+        form = (
+            None
+            if action.name == "reassign"
+            else action.build_form(case, prefix=action.name, auto_id=f"id_{case.pk}_%s")
+        )
+        rows.append((action, form))
+    return rows
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    if user.unit_id is None:
+        raise PermissionDenied(_("只有承办单位人员有待办事项。"))
+    tab = request.GET.get("tab", "all")
+    if tab not in inbox_selectors.TABS:
+        tab = "all"
+    search = request.GET.get("q", "").strip()
+    calendar = load_calendar()
+    window = inbox_selectors.deadline_window(now=timezone.now(), calendar=calendar)
+    cases = inbox_selectors.inbox_case_list(user=user, tab=tab, window=window, search=search)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        InboxRow(
+            case=case,
+            deadline=inbox_selectors.inbox_deadline(case=case, window=window, calendar=calendar),
+            actions=_row_actions(case, user),
+        )
+        for case in page.object_list
+    ]
+    staff = inbox_selectors.inbox_unit_staff(user=user) if user.has_perm("complaints.reassign_case") else []
+    counts = inbox_selectors.inbox_tab_counts(user=user, window=window, search=search)
+    tabs = [
+        ("all", _("全部待办")),
+        ("sign", _("待签收")),
+        ("contact", _("待联系")),
+        ("handling", _("办理中")),
+        ("due_soon", _("即将到期")),
+        ("overdue", _("已超期")),
+        ("redo", _("发回重办")),
+    ]
+    return render(
+        request,
+        "complaints/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "tab": tab,
+            "q": search,
+            "staff": staff,
+            "tabs": [(name, label, counts[name]) for name, label in tabs],
+        },
+    )

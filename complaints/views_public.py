@@ -1,0 +1,139 @@
+"""The complainant's progress look-up (no login): case number + query code, then the public
+timeline and, after the reply, a one-time rating. Wrong codes and unknown numbers get the same
+answer, and failed attempts are limited per client and per case number."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_protect
+
+from . import services
+from .errors import ApplicationError
+from .models import Case, PublicRating
+from .ratelimit import attempt_record, attempts_exceeded
+from .selectors_public import case_public_lookup, case_public_timeline
+
+SESSION_KEY = "track_case_id"
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("工单编号"), max_length=20)
+    query_code = forms.CharField(label=gettext_lazy("查询码"), max_length=12)
+
+
+class RatingForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label=gettext_lazy("您对办理结果是否满意"),
+        choices=PublicRating.Choice.choices,
+        widget=forms.RadioSelect,
+    )
+    resolved = forms.TypedChoiceField(
+        label=gettext_lazy("您的问题是否已解决"),
+        choices=[("1", gettext_lazy("已解决")), ("0", gettext_lazy("未解决"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("评价意见(选填)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _client_ip(request) -> str:
+    # X-Forwarded-For is believed only behind our own proxy, which appends the peer it saw last;
+    # otherwise a guesser could name a new "client" with every request.
+    if settings.TRACK_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _limit_keys(request, number: str) -> list[tuple[str, int]]:
+    return [
+        (f"track:ip:{_client_ip(request)}", settings.TRACK_FAILURES_PER_IP),
+        (f"track:case:{number.strip()}", settings.TRACK_FAILURES_PER_CASE),
+    ]
+
+
+def _blocked(request, number: str) -> bool:
+    return attempts_exceeded(limits=dict(_limit_keys(request, number)))
+
+
+def _tracked_case(request) -> Case | None:
+    case_id = request.session.get(SESSION_KEY)
+    if case_id is None:
+        return None
+    return Case.objects.select_related("handling_unit", "category").filter(pk=case_id).first()
+
+
+def _render_case(request, case: Case, *, rating_form=None, status=200):
+    rating = PublicRating.objects.filter(case=case).first()
+    return render(
+        request,
+        "complaints/track_case.html",
+        {
+            "case": case,
+            "timeline": case_public_timeline(case=case),
+            "rating": rating,
+            "rating_form": rating_form or (RatingForm() if case.replied_at and rating is None else None),
+        },
+        status=status,
+    )
+
+
+@csrf_protect
+def track(request):
+    if request.method == "POST" and request.POST.get("form") == "leave":
+        request.session.pop(SESSION_KEY, None)
+        return redirect("track")
+    if request.method == "POST" and request.POST.get("form") == "rate":
+        return _rate(request)
+    if request.method == "POST":
+        return _lookup(request)
+    case = _tracked_case(request)
+    if case is not None:
+        return _render_case(request, case)
+    return render(request, "complaints/track.html", {"form": LookupForm()})
+
+
+def _lookup(request):
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "complaints/track.html", {"form": form}, status=400)
+    number = form.cleaned_data["number"]
+    if _blocked(request, number):
+        form.add_error(None, _("查询失败次数过多,请稍后再试。"))
+        return render(request, "complaints/track.html", {"form": form}, status=429)
+    case = case_public_lookup(number=number, query_code=form.cleaned_data["query_code"])
+    if case is None:
+        attempt_record(
+            keys=[key for key, _limit in _limit_keys(request, number)],
+            window_seconds=settings.TRACK_FAILURE_WINDOW_SECONDS,
+        )
+        form.add_error(None, _("工单编号或查询码不正确,请核对后重试。"))
+        return render(request, "complaints/track.html", {"form": form}, status=404)
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = case.pk
+    return redirect("track")
+
+
+def _rate(request):
+    case = _tracked_case(request)
+    if case is None:
+        return redirect("track")
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, rating_form=form, status=400)
+    try:
+        services.case_rate_public(case=case, **form.cleaned_data)
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        return _render_case(request, case, rating_form=form, status=400)
+    messages.success(request, _("感谢您的评价!"))
+    return redirect("track")

@@ -1,0 +1,256 @@
+"""KPIs and dashboard figures (SPEC section 8), each one set-based aggregate query, and the case
+lists behind every figure (drill-down). Deadline colours and red lines are computed from the clocks
+and case fields here, so they can switch to supervision's stored fields in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+
+from complaints.models import Case, CaseClock
+from complaints.models.choices import Satisfaction
+from complaints.selectors import case_visibility_filter
+from complaints.selectors_inbox import DeadlineWindow
+from routing.models import Category, Unit
+from supervision.workdays import SHANGHAI, end_of_day, local_date
+
+CLOSED_STATES = (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=SHANGHAI)
+
+    @property
+    def end_at(self) -> datetime:
+        return end_of_day(self.end)
+
+
+def dashboard_cases(
+    *, visible_to, unit: Unit | None = None, category: Category | None = None
+) -> QuerySet[Case]:
+    """The cases a dashboard viewer may count, narrowed to a unit's subtree and a category."""
+    qs = Case.objects.all()
+    visibility = case_visibility_filter(visible_to)
+    if visibility is not None:
+        qs = qs.filter(visibility)
+    if unit is not None:
+        qs = qs.filter(handling_unit__path__startswith=unit.path)
+    if category is not None:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    return qs
+
+
+def _running(**filters):
+    return Exists(
+        CaseClock.objects.filter(
+            case=OuterRef("pk"), stopped_at__isnull=True, due_at__isnull=False, **filters
+        )
+    )
+
+
+def _open_filters(window: DeadlineWindow) -> dict[str, Q]:
+    return {
+        "open": ~Q(state__in=CLOSED_STATES),
+        "due_soon": Q(_running(due_at__gt=window.now, due_at__lte=window.warn_until)),
+        "overdue": Q(_running(due_at__lte=window.now)),
+    }
+
+
+def dashboard_today(*, cases: QuerySet[Case], window: DeadlineWindow) -> dict[str, int]:
+    """Today's intake, the dispatch queue, open, due soon and overdue: one query."""
+    today_start = datetime.combine(local_date(window.now), time.min, tzinfo=SHANGHAI)
+    figures = {
+        "intake_today": Q(received_at__gte=today_start),
+        "queue": Q(state=Case.State.REGISTERED),
+        **_open_filters(window),
+    }
+    return cases.aggregate(**{name: Count("pk", filter=q) for name, q in figures.items()})
+
+
+def dashboard_by_unit(*, cases: QuerySet[Case], window: DeadlineWindow) -> list[dict]:
+    """Per handling unit: today's intake, open, due soon, overdue (one grouped query)."""
+    today_start = datetime.combine(local_date(window.now), time.min, tzinfo=SHANGHAI)
+    figures = {"intake_today": Q(received_at__gte=today_start), **_open_filters(window)}
+    rows = (
+        cases.filter(handling_unit__isnull=False)
+        .values("handling_unit_id", "handling_unit__name")
+        .annotate(**{name: Count("pk", filter=q) for name, q in figures.items()})
+        .filter(Q(open__gt=0) | Q(intake_today__gt=0))
+        .order_by("-overdue", "-due_soon", "-open", "handling_unit__name")
+    )
+    return list(rows)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict:
+    """SPEC section 8 KPIs for a period, in two aggregate queries (clocks, then cases)."""
+    start, end = period.start_at, period.end_at
+    clocks = CaseClock.objects.filter(case__in=cases, due_at__isnull=False)
+    decided = Q(stopped_at__isnull=False) | Q(due_at__lte=now)  # met, late, or already past due
+    contact = Q(clock="contact", due_at__gte=start, due_at__lt=end) & decided
+    # Handling deadlines that ended in the period (reply) or ran out in it without a reply.
+    handling = Q(clock="handling") & (
+        Q(stopped_at__gte=start, stopped_at__lt=end)
+        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
+    )
+    on_time = Q(stopped_at__isnull=False, stopped_at__lte=F("due_at"))
+    c = clocks.aggregate(
+        contact_due=Count("pk", filter=contact),
+        contact_on_time=Count("pk", filter=contact & on_time),
+        completion_due=Count("pk", filter=handling),
+        completion_on_time=Count("pk", filter=handling & on_time),
+        overdue_in_period=Count(
+            "case",
+            distinct=True,
+            filter=Q(due_at__gte=start, due_at__lt=end, due_at__lte=now)
+            & ~on_time
+            & Q(clock__in=["contact", "handling", "redo"]),
+        ),
+    )
+    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(
+        satisfaction=Satisfaction.UNREACHABLE
+    )
+    received = Q(received_at__gte=start, received_at__lt=end)
+    k = cases.aggregate(
+        received=Count("pk", filter=received),
+        followed_up=Count("pk", filter=followed),
+        satisfied=Count("pk", filter=followed & Q(satisfaction__in=SATISFIED)),
+        resolved=Count("pk", filter=followed & Q(resolved=True)),
+        dissatisfied=Count("pk", filter=followed & Q(satisfaction=Satisfaction.DISSATISFIED)),
+        repeat=Count("pk", filter=received & Q(is_repeat=True)),
+    )
+    return {
+        **c,
+        **k,
+        "contact_rate": _percent(c["contact_on_time"], c["contact_due"]),
+        "completion_rate": _percent(c["completion_on_time"], c["completion_due"]),
+        "satisfaction_rate": _percent(k["satisfied"], k["followed_up"]),
+        "resolution_rate": _percent(k["resolved"], k["followed_up"]),
+    }
+
+
+def chart_trend(*, cases: QuerySet[Case], period: Period) -> list[dict]:
+    """Cases received per day (Beijing dates) in the period."""
+    return list(
+        cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
+        .annotate(day=TruncDate("received_at", tzinfo=SHANGHAI))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+
+
+def chart_by_category(*, cases: QuerySet[Case], period: Period) -> list[dict]:
+    """Cases received in the period per top-level category."""
+    return list(
+        cases.filter(received_at__gte=period.start_at, received_at__lt=period.end_at, category__isnull=False)
+        .annotate(
+            top_id=Coalesce("category__parent_id", "category_id"),
+            top_name=Coalesce("category__parent__name", "category__name"),
+        )
+        .values("top_id", "top_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "top_name")
+    )
+
+
+def chart_by_unit(*, cases: QuerySet[Case], period: Period) -> list[dict]:
+    """Cases received in the period per handling unit."""
+    return list(
+        cases.filter(
+            received_at__gte=period.start_at, received_at__lt=period.end_at, handling_unit__isnull=False
+        )
+        .values("handling_unit_id", "handling_unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+
+
+# --- drill-down: the cases behind each figure --------------------------------------------------
+def _clock_cases(**filters) -> Q:
+    return Q(Exists(CaseClock.objects.filter(case=OuterRef("pk"), **filters)))
+
+
+def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value: str = "") -> Q | None:
+    """The filter for one figure, or None when the metric is unknown."""
+    start, end, now = period.start_at, period.end_at, window.now
+    today_start = datetime.combine(local_date(now), time.min, tzinfo=SHANGHAI)
+    received = Q(received_at__gte=start, received_at__lt=end)
+    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(
+        satisfaction=Satisfaction.UNREACHABLE
+    )
+    in_period = {"due_at__gte": start, "due_at__lt": end}
+    late = Q(stopped_at__isnull=True, due_at__lte=now) | Q(stopped_at__gt=F("due_at"))
+    handling_decided = Q(clock="handling") & (
+        Q(stopped_at__gte=start, stopped_at__lt=end)
+        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
+    )
+    contact_decided = Q(clock="contact", **in_period) & (Q(stopped_at__isnull=False) | Q(due_at__lte=now))
+    filters = {
+        **_open_filters(window),
+        "intake_today": Q(received_at__gte=today_start),
+        "queue": Q(state=Case.State.REGISTERED),
+        "received": received,
+        "contact_due": Q(Exists(CaseClock.objects.filter(contact_decided, case=OuterRef("pk")))),
+        "contact_late": Q(Exists(CaseClock.objects.filter(contact_decided & late, case=OuterRef("pk")))),
+        "completion_due": Q(Exists(CaseClock.objects.filter(handling_decided, case=OuterRef("pk")))),
+        "completion_late": Q(Exists(CaseClock.objects.filter(handling_decided & late, case=OuterRef("pk")))),
+        "overdue_in_period": Q(
+            Exists(
+                CaseClock.objects.filter(
+                    late,
+                    case=OuterRef("pk"),
+                    clock__in=["contact", "handling", "redo"],
+                    due_at__lte=now,
+                    **in_period,
+                )
+            )
+        ),
+        "followed_up": followed,
+        "satisfied": followed & Q(satisfaction__in=SATISFIED),
+        "dissatisfied": followed & Q(satisfaction=Satisfaction.DISSATISFIED),
+        "resolved": followed & Q(resolved=True),
+        "unresolved": followed & Q(resolved=False),
+        "repeat": received & Q(is_repeat=True),
+    }
+    if metric in filters:
+        return filters[metric]
+    if metric == "day" and value:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return None
+        return Q(
+            received_at__gte=datetime.combine(day, time.min, tzinfo=SHANGHAI), received_at__lt=end_of_day(day)
+        )
+    if metric == "category" and value.isdigit():
+        return received & (Q(category_id=int(value)) | Q(category__parent_id=int(value)))
+    if metric == "unit" and value.isdigit():
+        return received & Q(handling_unit_id=int(value))
+    return None
+
+
+def metric_case_list(
+    *, cases: QuerySet[Case], metric: str, period: Period, window: DeadlineWindow, value: str = ""
+) -> QuerySet[Case] | None:
+    condition = metric_filter(metric=metric, period=period, window=window, value=value)
+    if condition is None:
+        return None
+    return (
+        cases.filter(condition)
+        .select_related("handling_unit", "registering_unit", "category")
+        .order_by("-received_at")
+    )

@@ -1,0 +1,160 @@
+"""The supervisor dashboard (center and district centers) and the case lists behind its figures."""
+
+import json
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.selectors_inbox import deadline_window
+from supervision.workdays import load_calendar
+
+from . import selectors
+from .forms import DashboardFilterForm
+
+
+def _require_oversight(user) -> None:
+    if not (user.is_superuser or (user.unit is not None and user.unit.kind in ("center", "district_center"))):
+        raise PermissionDenied(_("只有12315中心和区县受理中心可以查看统计看板。"))
+
+
+def _filters(request):
+    # Always bound: every field is optional, and an empty query means the default period.
+    data = request.GET.copy()
+    # Show the default period in the date fields rather than empty boxes.
+    for name, value in DashboardFilterForm.default_period().items():
+        if not data.get(name):
+            data[name] = value.isoformat()
+    form = DashboardFilterForm(data, user=request.user)
+    return form, (form.cleaned_data if form.is_valid() else None)
+
+
+def _query(data, **extra) -> str:
+    params = {"start": data["start"].isoformat(), "end": data["end"].isoformat()}
+    if data.get("unit"):
+        params["unit"] = data["unit"].pk
+    if data.get("category"):
+        params["category"] = data["category"].pk
+    params.update(extra)
+    return urlencode(params)
+
+
+def _daily(rows: list[dict], period: selectors.Period) -> dict:
+    """Every day of the period on the axis, days without cases at zero."""
+    counts = {row["day"]: row["n"] for row in rows}
+    days = [period.start + timedelta(days=i) for i in range((period.end - period.start).days + 1)]
+    return {"x": [day.isoformat() for day in days], "y": [counts.get(day, 0) for day in days]}
+
+
+@login_required
+def dashboard(request):
+    _require_oversight(request.user)
+    form, data = _filters(request)
+    if data is None:
+        return render(request, "reports/dashboard.html", {"form": form}, status=400)
+    window = deadline_window(now=timezone.now(), calendar=load_calendar())
+    period = selectors.Period(start=data["start"], end=data["end"])
+    cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"])
+    trend = selectors.chart_trend(cases=cases, period=period)
+    by_category = selectors.chart_by_category(cases=cases, period=period)
+    by_unit = selectors.chart_by_unit(cases=cases, period=period)
+    drill = reverse("dashboard-cases") + "?" + _query(data)
+    charts = {
+        "drill": drill,
+        "trend": _daily(trend, period),
+        "category": [
+            {"name": row["top_name"], "value": row["n"], "id": row["top_id"]} for row in by_category
+        ],
+        "unit": {
+            "x": [row["handling_unit__name"] for row in by_unit],
+            "y": [row["n"] for row in by_unit],
+            "ids": [row["handling_unit_id"] for row in by_unit],
+        },
+        "labels": {
+            "trend": _("每日登记量"),
+            "category": _("按业务分类"),
+            "unit": _("按承办单位"),
+            "cases": _("件"),
+        },
+    }
+    units = selectors.dashboard_by_unit(cases=cases, window=window)
+    for row in units:
+        row["drill"] = reverse("dashboard-cases") + "?" + _query(data, unit=row["handling_unit_id"])
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "today": selectors.dashboard_today(cases=cases, window=window),
+            "units": units,
+            "kpi": selectors.kpi_summary(cases=cases, period=period, now=window.now),
+            "charts": charts,
+            "charts_json": json.dumps(charts, ensure_ascii=False),
+            "has_chart_data": bool(trend),
+            "drill": drill,
+            "period": period,
+        },
+    )
+
+
+METRIC_TITLES = {
+    "intake_today": gettext_lazy("今日登记"),
+    "queue": gettext_lazy("待分流"),
+    "open": gettext_lazy("在办"),
+    "due_soon": gettext_lazy("即将到期(黄牌)"),
+    "overdue": gettext_lazy("已超期(红牌)"),
+    "received": gettext_lazy("期间登记"),
+    "contact_due": gettext_lazy("应联系"),
+    "contact_late": gettext_lazy("未按时联系"),
+    "completion_due": gettext_lazy("应办结"),
+    "completion_late": gettext_lazy("未按期办结"),
+    "overdue_in_period": gettext_lazy("期间超期"),
+    "followed_up": gettext_lazy("已回访"),
+    "satisfied": gettext_lazy("满意及基本满意"),
+    "dissatisfied": gettext_lazy("不满意"),
+    "resolved": gettext_lazy("已解决"),
+    "unresolved": gettext_lazy("未解决"),
+    "repeat": gettext_lazy("重复投诉"),
+    "day": gettext_lazy("当日登记"),
+    "category": gettext_lazy("按业务分类"),
+    "unit": gettext_lazy("按承办单位"),
+}
+
+
+@login_required
+def dashboard_cases(request):
+    """Every figure of the dashboard links here with its metric and the dashboard's filters."""
+    _require_oversight(request.user)
+    form, data = _filters(request)
+    if data is None:
+        return render(request, "reports/dashboard.html", {"form": form}, status=400)
+    metric = request.GET.get("metric", "")
+    window = deadline_window(now=timezone.now(), calendar=load_calendar())
+    period = selectors.Period(start=data["start"], end=data["end"])
+    cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"])
+    listed = selectors.metric_case_list(
+        cases=cases, metric=metric, period=period, window=window, value=request.GET.get("value", "")
+    )
+    if listed is None or metric not in METRIC_TITLES:
+        raise Http404(_("没有这项统计。"))
+    page = Paginator(listed, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/dashboard_cases.html",
+        {
+            "page": page,
+            "title": METRIC_TITLES[metric],
+            "period": period,
+            "form": form,
+            "back": reverse("dashboard") + "?" + _query(data),
+            "pager_query": _query(data, metric=metric, value=request.GET.get("value", "")),
+        },
+    )
