@@ -39,3 +39,13 @@ def clocks_reschedule_task(affected_from: str | None = None) -> int:
     from complaints.services.clocks import clocks_reschedule
 
     return clocks_reschedule(affected_from=date.fromisoformat(affected_from) if affected_from else None)
+
+
+@shared_task
+def deadlines_sweep_task() -> str:
+    """Colour and escalate deadlines (see supervision/sweep.py); safe to run often and concurrently."""
+    from supervision.sweep import deadlines_sweep
+
+    result = deadlines_sweep()
+    logger.info("deadline sweep: %s", result)
+    return str(result)

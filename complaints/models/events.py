@@ -44,6 +44,11 @@ class CaseEvent(models.Model):
         UPDATE = "update", _("补充信息")
         LINK = "link", _("关联工单")
         DEADLINE = "deadline", _("时限变更")
+        SUPERVISE = "supervise", _("督办")
+        NOTIFY_COMPLAINANT = "notify_complainant", _("告知投诉人")
+        PAUSE = "pause", _("时限暂停")
+        RESUME = "resume", _("时限恢复")
+        BATCH_ACTION = "batch_action", _("专项行动")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)
