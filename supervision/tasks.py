@@ -42,10 +42,13 @@ def clocks_reschedule_task(affected_from: str | None = None) -> int:
 
 
 @shared_task
-def deadlines_sweep_task() -> str:
-    """Colour and escalate deadlines (see supervision/sweep.py); safe to run often and concurrently."""
+def deadlines_sweep_task(now: str | None = None) -> str:
+    """Colour and escalate deadlines (see supervision/sweep.py); safe to run often and concurrently.
+    `now` (ISO) lets an operator replay a sweep as of a given moment."""
+    from datetime import datetime
+
     from supervision.sweep import deadlines_sweep
 
-    result = deadlines_sweep()
+    result = deadlines_sweep(now=datetime.fromisoformat(now) if now else None)
     logger.info("deadline sweep: %s", result)
     return str(result)
