@@ -1,5 +1,6 @@
 """A real Celery worker and beat (subprocesses) against Redis and the test PostgreSQL database:
 an overdue case is escalated exactly once, however many times beat fires the sweep."""
+import importlib
 import os
 import signal
 import subprocess
@@ -67,8 +68,18 @@ def _wait_for(predicate, *, timeout: float) -> bool:
     return False
 
 
-def test_worker_and_beat_escalate_an_overdue_case_exactly_once(org, celery_processes):
+@pytest.fixture
+def time_limits(db):
+    """The policy rows come from a data migration, which an earlier transactional test may have
+    flushed away."""
+    from django.apps import apps
+
+    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(apps, None)
+
+
+def test_worker_and_beat_escalate_an_overdue_case_exactly_once(org, time_limits, celery_processes):
     case = to_handling(org)
+    assert case.clocks.filter(clock="handling").exists()
     past = timezone.now() - timedelta(minutes=5)
     CaseClock.objects.filter(case=case, clock="handling").update(due_at=past, warn_at=past - timedelta(hours=1))
 
