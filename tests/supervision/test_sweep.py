@@ -118,3 +118,17 @@ def test_overdue_after_an_approved_extension_is_counted_apart(org):
     clock = handling_clock(case)
     deadlines_sweep(now=clock.due_at + timedelta(minutes=1))
     assert Escalation.objects.get(clock=clock, level=1).with_extension is True
+
+
+def test_statutory_clocks_are_swept_too(org):
+    """A complaint left unregistered past the 7 working days of the complaint rules is overdue,
+    and the order goes to the unit that received it."""
+    from tests.complaints.journeys import to_received
+
+    case = to_received(org)
+    clock = case.clocks.get(clock="statutory_accept")
+    assert clock.limit_amount == 7
+    deadlines_sweep(now=clock.due_at + timedelta(minutes=1))
+    order = Escalation.objects.get(clock=clock, level=1)
+    assert order.unit == org.center
+    assert Notification.objects.filter(case=case, recipient_unit=org.center, title__contains="受理决定").exists()
