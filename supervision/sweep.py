@@ -191,11 +191,12 @@ def _mail(now: datetime) -> None:
         for unit_id, email in User.objects.filter(unit_id__in=unit_ids, is_active=True).exclude(email="") \
                 .values_list("unit_id", "email"):
             unit_mails.setdefault(unit_id, []).append(email)
-        messages = []
+        # A leader is reached both by name and as a member of the unit: one mail per title and person.
+        by_title: dict[tuple[str, str], set[str]] = {}
         for title, body, user_email, unit_id in rows:
-            addresses = [user_email] if user_email else unit_mails.get(unit_id, [])
-            if addresses:
-                messages.append((f"【12315】{title}", body or title, None, addresses))
+            by_title.setdefault((title, body), set()).update([user_email] if user_email else unit_mails.get(unit_id, []))
+        messages = [(f"【12315】{title}", body or title, None, sorted(addresses))
+                    for (title, body), addresses in by_title.items() if addresses]
         if messages:
             send_mass_mail(messages, fail_silently=False)
     except Exception:

@@ -132,3 +132,19 @@ def test_statutory_clocks_are_swept_too(org):
     order = Escalation.objects.get(clock=clock, level=1)
     assert order.unit == org.center
     assert Notification.objects.filter(case=case, recipient_unit=org.center, title__contains="受理决定").exists()
+
+
+def test_supervision_orders_are_mailed_after_commit_where_an_address_is_set(org, mailoutbox,
+                                                                            django_capture_on_commit_callbacks):
+    org.leader.email = "leader@example.cn"
+    org.leader.save()
+    clock = handling_clock(to_handling(org))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        deadlines_sweep(now=clock.due_at + timedelta(minutes=1))
+    assert not mailoutbox  # nothing leaves before the sweep's transaction commits
+    for callback in callbacks:
+        callback()
+    mailed = [m for m in mailoutbox if "办理" in m.subject]
+    # the leader is reached by name and as a member of the unit, but mailed once
+    assert [m.to for m in mailed] == [["leader@example.cn"]]
+    assert "督办单" in mailed[0].subject
