@@ -107,6 +107,26 @@ class SupervisionSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"warning_lead_amount", "warning_lead_unit"} & set(form.changed_data):
+            _rewarn_after_commit(request)
+
+
+def _rewarn_after_commit(request) -> None:
+    """Running clocks' warning times follow a new lead time; done by the worker after commit."""
+    from supervision.tasks import clocks_rewarn_task
+
+    def send():
+        try:
+            clocks_rewarn_task.delay()
+        except Exception:  # the rule is saved; the recount can be asked for again by saving
+            logger.exception("could not queue the warning recount")
+            messages.warning(request, _("规则已保存,但重新计算预警时间的任务未能提交,请稍后再保存一次。"))
+
+    transaction.on_commit(send)
+    messages.info(request, _("预警提前量已更改:进行中工单的预警时间将在后台重新计算。"))
+
 
 @admin.register(ProfessionalClaimant)
 class ProfessionalClaimantAdmin(admin.ModelAdmin):

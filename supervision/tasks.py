@@ -52,3 +52,11 @@ def deadlines_sweep_task(now: str | None = None) -> str:
     result = deadlines_sweep(now=datetime.fromisoformat(now) if now else None)
     logger.info("deadline sweep: %s", result)
     return str(result)
+
+
+@shared_task
+def clocks_rewarn_task() -> int:
+    """Recompute warning times after the center changed the lead time (see SupervisionSettingsAdmin)."""
+    from complaints.services.clocks import clocks_rewarn
+
+    return clocks_rewarn()

@@ -163,3 +163,25 @@ def clocks_reschedule(*, affected_from: date | None = None, batch_size: int = 20
             CaseClock.objects.bulk_update(updated, ["due_date", "due_at", "warn_at", "pending_reason"])
             changed += len(updated)
     return changed
+
+
+def clocks_rewarn(*, batch_size: int = 5000) -> int:
+    """Recompute `warn_at` of every running clock after the center changed the warning lead time;
+    a clock whose warning moved later loses a yellow it no longer deserves."""
+    calendar, policy = load_calendar(), SupervisionSettings.current()
+    ids = list(CaseClock.objects.filter(stopped_at__isnull=True, due_at__isnull=False).values_list("pk", flat=True))
+    now, changed = timezone.now(), 0
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = list(CaseClock.objects.select_for_update().filter(pk__in=ids[start:start + batch_size],
+                                                                      stopped_at__isnull=True))
+            for clock in batch:
+                try:
+                    clock.warn_at = warn_at_compute(due_at=clock.due_at, calendar=calendar, policy=policy)
+                except CalendarYearMissing:
+                    continue
+                if clock.warning == CaseClock.Warning.YELLOW and clock.warn_at > now:
+                    clock.warning = CaseClock.Warning.NONE
+            CaseClock.objects.bulk_update(batch, ["warn_at", "warning"])
+            changed += len(batch)
+    return changed

@@ -148,3 +148,28 @@ def test_supervision_orders_are_mailed_after_commit_where_an_address_is_set(org,
     # the leader is reached by name and as a member of the unit, but mailed once
     assert [m.to for m in mailed] == [["leader@example.cn"]]
     assert "督办单" in mailed[0].subject
+
+
+def test_changing_the_lead_time_recomputes_running_clocks(org):
+    from complaints.services.clocks import clocks_rewarn
+
+    clock = handling_clock(to_handling(org))
+    SupervisionSettings.objects.update_or_create(pk=1, defaults={"warning_lead_amount": 3, "warning_lead_unit": "hours"})
+    clocks_rewarn()
+    clock.refresh_from_db()
+    assert clock.due_at - clock.warn_at == timedelta(hours=3)
+
+
+def test_the_admin_queues_the_recount_when_the_lead_time_changes(admin_client, org, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    SupervisionSettings.current()
+    with mock.patch("supervision.tasks.clocks_rewarn_task.delay") as delay, \
+            django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/supervision/supervisionsettings/1/change/", {
+            "warning_lead_amount": 4, "warning_lead_unit": "hours", "parent_after_hours": 24,
+            "director_after_hours": 72, "repeat_window_days": 30, "cluster_window_days": 7,
+            "cluster_min_complainants": 5,
+        })
+    assert response.status_code == 302
+    delay.assert_called_once()
