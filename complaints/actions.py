@@ -106,6 +106,7 @@ class FollowUpForm(forms.Form):
         coerce=lambda v: v == "1", empty_value=None,
     )
     note = _text(_("回访记录/无法回访原因"), required=False, rows=2)
+    new_reasons = _text(_("不满意的新理由或新证据(填写即二次交办)"), required=False, rows=2)
 
 
 class ReassignForm(forms.Form):

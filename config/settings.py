@@ -149,6 +149,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.calendar_coverage_check",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Deadlines live on the clock rows, so a missed run is caught up by the next one.
+    "deadlines-sweep": {
+        "task": "supervision.tasks.deadlines_sweep_task",
+        "schedule": float(os.environ.get("SWEEP_INTERVAL_SECONDS", "180")),
+    },
     "clocks-reschedule-waiting": {
         "task": "supervision.tasks.clocks_reschedule_task",
         "schedule": crontab(minute=5),

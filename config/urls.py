@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("routing/", include("routing.urls")),
     path("", include("reports.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("complaints.urls")),
 ]

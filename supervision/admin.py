@@ -83,3 +83,86 @@ class TimeLimitAdmin(admin.ModelAdmin):
     list_display = ["clock", "case_kind", "grade", "amount", "unit", "effective_from", "basis", "is_active"]
     list_filter = ["clock", "case_kind", "grade", "unit", "is_active", "effective_from"]
     search_fields = ["basis"]
+
+
+# --- supervision rules and records ---------------------------------------------------------------
+from supervision.models import (  # noqa: E402
+    CaseCluster,
+    Escalation,
+    ProfessionalClaimant,
+    RedLineItem,
+    SupervisionSettings,
+)
+
+
+@admin.register(SupervisionSettings)
+class SupervisionSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "warning_lead_amount", "warning_lead_unit", "parent_after_hours",
+                    "director_after_hours", "repeat_window_days", "cluster_window_days", "cluster_min_complainants"]
+
+    def has_add_permission(self, request):
+        # One row of rules: edit it rather than add another.
+        return not SupervisionSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"warning_lead_amount", "warning_lead_unit"} & set(form.changed_data):
+            _rewarn_after_commit(request)
+
+
+def _rewarn_after_commit(request) -> None:
+    """Running clocks' warning times follow a new lead time; done by the worker after commit."""
+    from supervision.tasks import clocks_rewarn_task
+
+    def send():
+        try:
+            clocks_rewarn_task.delay()
+        except Exception:  # the rule is saved; the recount can be asked for again by saving
+            logger.exception("could not queue the warning recount")
+            messages.warning(request, _("规则已保存,但重新计算预警时间的任务未能提交,请稍后再保存一次。"))
+
+    transaction.on_commit(send)
+    messages.info(request, _("预警提前量已更改:进行中工单的预警时间将在后台重新计算。"))
+
+
+@admin.register(ProfessionalClaimant)
+class ProfessionalClaimantAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "id_number", "is_active", "added_at", "note"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "phone", "id_number"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Read-only: escalation steps are written by the sweep only."""
+
+    list_display = ["case", "clock", "level", "unit", "handler", "with_extension", "due_at", "created_at"]
+    list_filter = ["level", "with_extension"]
+    search_fields = ["case__number"]
+    raw_id_fields = ["case", "clock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RedLineItem)
+class RedLineItemAdmin(admin.ModelAdmin):
+    list_display = ["case", "reason", "month", "opened_at", "closed_at", "closed_by"]
+    list_filter = ["reason", "month"]
+    search_fields = ["case__number"]
+    raw_id_fields = ["case"]
+    readonly_fields = ["case", "reason", "opened_at", "month", "closed_at", "closed_by"]
+
+
+@admin.register(CaseCluster)
+class CaseClusterAdmin(admin.ModelAdmin):
+    list_display = ["respondent_name", "state", "created_at", "action_title", "action_unit"]
+    list_filter = ["state"]
+    filter_horizontal = []
+    raw_id_fields = ["cases"]

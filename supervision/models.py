@@ -152,3 +152,8 @@ class TimeLimit(models.Model):
         # "Same working day" has no length; 1 keeps the table readable ("1 当日").
         if self.unit == LimitUnit.SAME_WORKING_DAY and self.amount not in (None, 1):
             raise ValidationError({"amount": _("“当日”时限的数值应为1。")})
+
+
+# Supervision rules and records live in their own modules; imported here so Django finds them.
+from supervision.policy import ProfessionalClaimant, SupervisionSettings  # noqa: E402, F401
+from supervision.records import CaseCluster, Escalation, RedLineItem  # noqa: E402, F401

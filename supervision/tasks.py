@@ -39,3 +39,24 @@ def clocks_reschedule_task(affected_from: str | None = None) -> int:
     from complaints.services.clocks import clocks_reschedule
 
     return clocks_reschedule(affected_from=date.fromisoformat(affected_from) if affected_from else None)
+
+
+@shared_task
+def deadlines_sweep_task(now: str | None = None) -> str:
+    """Colour and escalate deadlines (see supervision/sweep.py); safe to run often and concurrently.
+    `now` (ISO) lets an operator replay a sweep as of a given moment."""
+    from datetime import datetime
+
+    from supervision.sweep import deadlines_sweep
+
+    result = deadlines_sweep(now=datetime.fromisoformat(now) if now else None)
+    logger.info("deadline sweep: %s", result)
+    return str(result)
+
+
+@shared_task
+def clocks_rewarn_task() -> int:
+    """Recompute warning times after the center changed the lead time (see SupervisionSettingsAdmin)."""
+    from complaints.services.clocks import clocks_rewarn
+
+    return clocks_rewarn()

@@ -139,6 +139,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         "self", verbose_name=_("关联工单"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("重复投诉的原工单"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="repeats",
+    )
+
     handling_limit_amount = models.PositiveIntegerField(_("办理时限(中心指定)"), null=True, blank=True)
     handling_limit_unit = models.CharField(_("时限单位"), max_length=20, blank=True)
     extension_pending = models.BooleanField(_("延期申请待审批"), default=False)

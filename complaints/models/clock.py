@@ -15,6 +15,11 @@ class CaseClock(models.Model):
 
     Clock = TimeLimit.Clock
 
+    class Warning(models.TextChoices):
+        NONE = "none", _("正常")
+        YELLOW = "yellow", _("临期(黄)")
+        RED = "red", _("超期(红)")
+
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="clocks")
     clock = models.CharField(_("时限"), max_length=40, choices=TimeLimit.Clock.choices)
     started_at = models.DateTimeField(_("起算时间"))
@@ -29,6 +34,15 @@ class CaseClock(models.Model):
     extended_days = models.PositiveIntegerField(_("延期工作日"), default=0)
     stopped_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    pause_reason = models.CharField(_("暂停原因"), max_length=200, blank=True)
+    # Working days that passed while paused (检验检测鉴定); added to the due date like an extension.
+    paused_working_days = models.PositiveIntegerField(_("暂停工作日"), default=0)
+    # The deadline before the first approved extension: past it, stage replies are owed.
+    original_due_at = models.DateTimeField(_("原截止时间"), null=True, blank=True)
+    # Set by the deadline sweep; kept apart from the case's state machine.
+    warning = models.CharField(_("预警"), max_length=10, choices=Warning.choices, default=Warning.NONE)
+    warn_at = models.DateTimeField(_("预警时间"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
 
     class Meta:
         verbose_name = _("工单时限")
@@ -44,6 +58,13 @@ class CaseClock(models.Model):
             # The inbox sorts a unit's cases by their nearest running deadline.
             models.Index(fields=["case", "due_at"], condition=Q(stopped_at__isnull=True),
                          name="running_clock_case_due_idx"),
+            # The sweep's two questions, each answered from an index holding only what may change.
+            models.Index(fields=["escalation_level", "due_at"],
+                         condition=Q(stopped_at__isnull=True, paused_at__isnull=True, escalation_level__lt=3),
+                         name="clock_escalation_due_idx"),
+            models.Index(fields=["warn_at"],
+                         condition=Q(stopped_at__isnull=True, paused_at__isnull=True, warning="none"),
+                         name="clock_warn_idx"),
         ]
 
     def __str__(self) -> str:
@@ -61,7 +82,9 @@ class CaseClock(models.Model):
 
     @property
     def status(self) -> str:
-        """pending / running / overdue / met / late, as the case page shows it."""
+        """pending / paused / running / overdue / met / late, as the case page shows it."""
+        if self.stopped_at is None and self.paused_at is not None:
+            return "paused"  # a paused clock is never overdue
         if self.due_at is None:
             return "pending" if self.stopped_at is None else "met"
         if self.stopped_at is None:

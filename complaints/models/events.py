@@ -50,6 +50,11 @@ class CaseEvent(models.Model):
         FINDINGS = "findings", _("协办意见")
         REASSIGN = "reassign", _("改派承办人")
         PUBLIC_RATING = "public_rating", _("投诉人评价")
+        SUPERVISE = "supervise", _("督办")
+        NOTIFY_COMPLAINANT = "notify_complainant", _("告知投诉人")
+        PAUSE = "pause", _("时限暂停")
+        RESUME = "resume", _("时限恢复")
+        BATCH_ACTION = "batch_action", _("专项行动")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)

@@ -1,11 +1,13 @@
 """Starting and stopping a case's clocks from the policy table and the official calendar."""
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.deadlines import deadline_compute, time_limit_for
+from supervision.models import SupervisionSettings
 from supervision.workdays import CalendarYearMissing, end_of_day, load_calendar, local_date
 
 from ..models import Case, CaseClock
@@ -33,8 +35,8 @@ def clock_start(*, case: Case, clock: str, at, amount: int | None = None, unit: 
     return running
 
 
-def _schedule(clock: CaseClock, calendar=None) -> None:
-    """Compute the clock's due date from its start, its limit and its approved extensions."""
+def _schedule(clock: CaseClock, calendar=None, policy=None) -> None:
+    """Compute the clock's due date from its start, its limit, its approved extensions and pauses."""
     calendar = calendar or load_calendar()
     try:
         deadline = deadline_compute(
@@ -43,25 +45,98 @@ def _schedule(clock: CaseClock, calendar=None) -> None:
             amount=clock.limit_amount, unit=clock.limit_unit, calendar=calendar,
         )
         due_date, due_at = deadline.due_date, deadline.due_at
-        if clock.extended_days:
-            due_date = calendar.add_working_days(due_date, clock.extended_days)
+        added = clock.extended_days + clock.paused_working_days
+        if added:
+            due_date = calendar.add_working_days(due_date, added)
             due_at = end_of_day(due_date)
+        warn_at = warn_at_compute(due_at=due_at, calendar=calendar, policy=policy)
     except CalendarYearMissing as missing:
-        clock.due_date = clock.due_at = None
+        clock.due_date = clock.due_at = clock.warn_at = None
         clock.pending_reason = str(missing)
     else:
-        clock.due_date, clock.due_at, clock.pending_reason = due_date, due_at, ""
+        clock.due_date, clock.due_at, clock.warn_at, clock.pending_reason = due_date, due_at, warn_at, ""
+
+
+def warn_at_compute(*, due_at, calendar, policy: SupervisionSettings | None = None):
+    """When the clock turns yellow: the configured lead before its deadline, stored on the clock so
+    the sweep compares a column with now instead of counting working days per case."""
+    policy = policy or SupervisionSettings.current()
+    if policy.warning_lead_unit == SupervisionSettings.LeadUnit.HOURS:
+        return due_at - timedelta(hours=policy.warning_lead_amount)
+    # Yellow from the moment only `lead` working days remain: the end of the lead-th working day
+    # before the due date.
+    # due_at is 24:00 of the last day, i.e. 00:00 of the next: step back into the last day first.
+    day, left = local_date(due_at - timedelta(microseconds=1)), policy.warning_lead_amount
+    while left:
+        day -= timedelta(days=1)
+        if calendar.is_workday(day):
+            left -= 1
+    return min(end_of_day(day), due_at)
 
 
 def clocks_stop(*, case: Case, clocks: list[str], at) -> int:
     return CaseClock.objects.filter(case=case, clock__in=clocks, stopped_at__isnull=True).update(stopped_at=at)
 
 
-def clock_extend(*, clock: CaseClock, days: int) -> CaseClock:
+def clock_extend(*, clock: CaseClock, days: int, at=None) -> CaseClock:
+    if clock.original_due_at is None:
+        clock.original_due_at = clock.due_at
     clock.extended_days += days
     _schedule(clock)
-    clock.save(update_fields=["extended_days", "due_date", "due_at", "pending_reason"])
+    _rewarn(clock, at=at)
+    clock.save(update_fields=["extended_days", "due_date", "due_at", "warn_at", "pending_reason",
+                              "original_due_at", "warning"])
     return clock
+
+
+def _rewarn(clock: CaseClock, *, at=None) -> None:
+    """After a deadline moved, drop the colour the sweep set; the next sweep colours it afresh."""
+    at = at or timezone.now()
+    if clock.due_at is None or clock.due_at > at:
+        clock.warning = CaseClock.Warning.NONE
+
+
+PAUSABLE_CLOCKS = ["handling", "redo", "statutory_mediation", "statutory_report_decision"]
+
+
+def clocks_pause(*, case: Case, at, reason: str) -> list[CaseClock]:
+    """Stop the count of the case's pausable clocks (检验检测鉴定 time does not count)."""
+    clocks = list(CaseClock.objects.select_for_update().filter(
+        case=case, clock__in=PAUSABLE_CLOCKS, stopped_at__isnull=True, paused_at__isnull=True))
+    for clock in clocks:
+        clock.paused_at, clock.pause_reason = at, reason
+        clock.save(update_fields=["paused_at", "pause_reason"])
+    return clocks
+
+
+def clocks_resume(*, case: Case, at) -> list[CaseClock]:
+    """Resume paused clocks with the time they had left: the working days (or, for hour limits, the
+    hours) that passed while paused are added to the deadline."""
+    calendar = load_calendar()
+    clocks = list(CaseClock.objects.select_for_update().select_related("case").filter(
+        case=case, stopped_at__isnull=True, paused_at__isnull=False))
+    for clock in clocks:
+        if clock.limit_unit == "hours":
+            clock.started_at += at - clock.paused_at  # an exact limit moves by the exact pause
+        else:
+            clock.paused_working_days += _working_days_between(calendar, local_date(clock.paused_at), local_date(at))
+        clock.paused_at, clock.pause_reason = None, ""
+        _schedule(clock, calendar)
+        _rewarn(clock, at=at)
+        clock.save()
+    return clocks
+
+
+def _working_days_between(calendar, first: date, last: date) -> int:
+    """Working days in (first, last]: the days the pause took from the count."""
+    count, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        try:
+            count += calendar.is_workday(day)
+        except CalendarYearMissing:
+            count += day.weekday() < 5  # only for measuring a past pause, never a deadline
+    return count
 
 
 def clocks_reschedule(*, affected_from: date | None = None, batch_size: int = 2000) -> int:
@@ -72,7 +147,7 @@ def clocks_reschedule(*, affected_from: date | None = None, batch_size: int = 20
     running = CaseClock.objects.filter(stopped_at__isnull=True).filter(
         waiting | Q(due_date__gte=affected_from) if affected_from else waiting
     ).exclude(limit_unit="hours")
-    calendar = load_calendar()
+    calendar, policy = load_calendar(), SupervisionSettings.current()
     changed = 0
     ids = list(running.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
@@ -82,9 +157,31 @@ def clocks_reschedule(*, affected_from: date | None = None, batch_size: int = 20
             updated = []
             for clock in batch:
                 before = (clock.due_date, clock.pending_reason)
-                _schedule(clock, calendar)
+                _schedule(clock, calendar, policy)
                 if (clock.due_date, clock.pending_reason) != before:
                     updated.append(clock)
-            CaseClock.objects.bulk_update(updated, ["due_date", "due_at", "pending_reason"])
+            CaseClock.objects.bulk_update(updated, ["due_date", "due_at", "warn_at", "pending_reason"])
             changed += len(updated)
+    return changed
+
+
+def clocks_rewarn(*, batch_size: int = 5000) -> int:
+    """Recompute `warn_at` of every running clock after the center changed the warning lead time;
+    a clock whose warning moved later loses a yellow it no longer deserves."""
+    calendar, policy = load_calendar(), SupervisionSettings.current()
+    ids = list(CaseClock.objects.filter(stopped_at__isnull=True, due_at__isnull=False).values_list("pk", flat=True))
+    now, changed = timezone.now(), 0
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = list(CaseClock.objects.select_for_update().filter(pk__in=ids[start:start + batch_size],
+                                                                      stopped_at__isnull=True))
+            for clock in batch:
+                try:
+                    clock.warn_at = warn_at_compute(due_at=clock.due_at, calendar=calendar, policy=policy)
+                except CalendarYearMissing:
+                    continue
+                if clock.warning == CaseClock.Warning.YELLOW and clock.warn_at > now:
+                    clock.warning = CaseClock.Warning.NONE
+            CaseClock.objects.bulk_update(batch, ["warn_at", "warning"])
+            changed += len(batch)
     return changed

@@ -90,12 +90,20 @@ def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> E
     if approve:
         running = CaseClock.objects.filter(case=case, clock__in=["handling", "redo"], stopped_at__isnull=True)
         for clock in running:
-            request.new_due_date = clock_extend(clock=clock, days=request.requested_days).due_date
+            request.new_due_date = clock_extend(clock=clock, days=request.requested_days, at=at).due_date
         data["new_due_date"] = request.new_due_date.isoformat() if request.new_due_date else None
     request.save()
     note_text = note or (_("同意延期") if approve else _("不同意延期"))
     case_event_record(case=case, actor=by, action=CaseEvent.Action.DECIDE_EXTENSION, source=source,
                       note=note_text, data=data, at=at)
+    if approve:
+        # The complainant is told of the new deadline (a public history entry, shown in the look-up).
+        case_event_record(
+            case=case, actor=by, action=CaseEvent.Action.NOTIFY_COMPLAINANT, at=at,
+            note=_("您的诉求办理时限经批准延长至 %(due)s,承办单位将按期答复并作阶段性回复。")
+            % {"due": request.new_due_date.isoformat() if request.new_due_date else "—"},
+            data={"about": "extension", "new_due_date": data.get("new_due_date")},
+        )
     return request
 
 

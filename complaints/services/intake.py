@@ -16,6 +16,7 @@ from .clocks import clock_start, clocks_stop
 from .guards import require_permission, require_transition
 from .history import case_event_record
 from .routing import case_routing_refresh
+from .repeats import case_repeats_check, claimant_is_professional
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
 
@@ -55,6 +56,8 @@ def _new_case(*, by, fields: dict, at) -> Case:
         received_at=at,
         **fields,
     )
+    case.professional_claimant = claimant_is_professional(phone=case.complainant_phone,
+                                                          id_number=case.complainant_id_number)
     case.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
                       note=_("渠道:%s") % case.get_channel_display())
@@ -118,6 +121,7 @@ def case_register(*, case: Case, by, at=None) -> Case:
         clock_start(case=case, clock="statutory_mediation", at=at)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REGISTER, source=source, at=at)
     case_routing_refresh(case=case, by=by, at=at)
+    case_repeats_check(case=case, by=by, at=at)
     return case
 
 

@@ -3,12 +3,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.models import RedLineItem
+
 from ..errors import ApplicationError
 from ..models import Case, CaseEvent
 from ..models.choices import Satisfaction
 from .clocks import clock_start
 from .guards import require_oversight, require_transition
 from .history import case_event_record
+from .redlines import red_line_open
 
 
 @transaction.atomic
@@ -39,7 +42,11 @@ def case_return_for_redo(*, case: Case, by, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_follow_up(*, case: Case, by, satisfaction: str, resolved: bool | None, note: str = "") -> Case:
+def case_follow_up(
+    *, case: Case, by, satisfaction: str, resolved: bool | None, note: str = "", new_reasons: str = ""
+) -> Case:
+    """Record the complainant's answer (回访). Dissatisfied goes on the red-line ledger; dissatisfied
+    with new reasons or evidence closes this round and assigns the case again (二次交办)."""
     if satisfaction not in Satisfaction.values:
         raise ApplicationError(_("请选择回访结果。"), field="satisfaction")
     if satisfaction == Satisfaction.UNREACHABLE:
@@ -54,7 +61,14 @@ def case_follow_up(*, case: Case, by, satisfaction: str, resolved: bool | None, 
     case.follow_up(satisfaction=satisfaction, resolved=resolved, at=at)
     case.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.FOLLOW_UP, source=source, note=note, at=at,
-                      data={"satisfaction": satisfaction, "resolved": resolved})
+                      data={"satisfaction": satisfaction, "resolved": resolved, "new_reasons": new_reasons})
+    if satisfaction == Satisfaction.DISSATISFIED:
+        red_line_open(case=case, reason=RedLineItem.Reason.DISSATISFIED, at=at)
+        if new_reasons.strip():
+            case_archive(case=case, by=by, note=_("回访不满意并提出新的理由,本轮办结"))
+            case_reopen(case=case, by=by, reason=new_reasons)
+    elif new_reasons.strip():
+        raise ApplicationError(_("只有不满意时才能提出新的理由要求二次交办。"), field="new_reasons")
     return case
 
 

@@ -77,9 +77,9 @@ def test_kpis_contact_completion_satisfaction_resolution(client, org):
 
 
 def test_repeat_cases_are_a_red_line(client, org):
-    repeat = journeys.to_registered(org)
-    Case.objects.filter(pk=repeat.pk).update(is_repeat=True)  # detection is supervision's (issue 4)
     journeys.to_registered(org)
+    repeat = journeys.to_registered(org)  # same complainant, respondent and matter: detected at registration
+    journeys.to_registered(org, complainant_phone="13900139000")
     assert dashboard(client, org.supervisor).context["kpi"]["repeat"] == 1
     assert drill(client, "repeat") == {repeat.number}
 

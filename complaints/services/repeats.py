@@ -1,0 +1,79 @@
+"""Checks run when a case is received and registered: professional claimants (职业索赔人), repeat
+complaints (重复投诉) and clusters of complaints about one respondent (集中投诉 → 专项行动).
+The windows and thresholds are the center's, in the admin (supervision.SupervisionSettings)."""
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from supervision.models import CaseCluster, ProfessionalClaimant, RedLineItem, SupervisionSettings
+
+from ..models import Case, CaseEvent
+from .history import case_event_record
+from .redlines import red_line_open
+
+CLOSED_STATES = [Case.State.DECLINED, Case.State.TRANSFERRED]
+
+
+def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
+    match = Q()
+    if phone.strip():
+        match |= Q(phone=phone.strip())
+    if id_number.strip():
+        match |= Q(id_number=id_number.strip())
+    return bool(match) and ProfessionalClaimant.objects.filter(match, is_active=True).exists()
+
+
+def case_repeats_check(*, case: Case, by, at) -> None:
+    """Link a registered case to an earlier one by the same complainant about the same respondent
+    and matter, and gather many complainants about one respondent into a cluster."""
+    policy = SupervisionSettings.current()
+    case.professional_claimant = claimant_is_professional(phone=case.complainant_phone,
+                                                          id_number=case.complainant_id_number)
+    earlier = _earlier_same_matter(case, since=at - timedelta(days=policy.repeat_window_days))
+    if earlier is not None:
+        case.is_repeat, case.repeat_of = True, earlier
+        case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at,
+                          note=_("重复投诉:同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉,原工单 %(number)s")
+                          % {"day": f"{earlier.received_at:%Y-%m-%d}", "number": earlier.number},
+                          data={"repeat_of": earlier.number})
+        red_line_open(case=case, reason=RedLineItem.Reason.REPEAT, at=at)
+    case.save()
+    _cluster_join(case, since=at - timedelta(days=policy.cluster_window_days),
+                  threshold=policy.cluster_min_complainants, by=by, at=at)
+
+
+def _earlier_same_matter(case: Case, *, since) -> Case | None:
+    if not case.complainant_phone.strip() or not case.respondent_name.strip():
+        return None
+    return (
+        Case.objects.filter(
+            complainant_phone=case.complainant_phone, respondent_name=case.respondent_name.strip(),
+            category_id=case.category_id, received_at__gte=since, received_at__lte=case.received_at,
+        )
+        .exclude(pk__in=[case.pk, case.linked_case_id or 0])
+        .exclude(state__in=CLOSED_STATES)
+        .order_by("received_at")
+        .first()
+    )
+
+
+def _cluster_join(case: Case, *, since, threshold: int, by, at) -> CaseCluster | None:
+    name = case.respondent_name.strip()
+    if not name:
+        return None
+    recent = Case.objects.filter(respondent_name=name, received_at__gte=since).exclude(state__in=CLOSED_STATES)
+    complainants = recent.exclude(complainant_phone="").values("complainant_phone").distinct().count()
+    if complainants < threshold:
+        return None
+    cluster = CaseCluster.objects.filter(respondent_name=name).exclude(state=CaseCluster.State.CLOSED).first()
+    if cluster is None:
+        cluster = CaseCluster.objects.create(respondent_name=name, created_at=at)
+    new = list(recent.exclude(clusters=cluster).values_list("pk", flat=True))
+    cluster.cases.add(*new)
+    if case.pk in new:
+        case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True,
+                          note=_("集中投诉:%(days)s天内%(n)s名投诉人投诉同一被投诉人,已归入集中投诉")
+                          % {"days": (at - since).days, "n": complainants},
+                          data={"cluster": cluster.pk})
+    return cluster

@@ -1,0 +1,79 @@
+"""Supervision rules the center changes in the admin: warning lead time, escalation periods,
+repeat and cluster windows, and the list of professional claimants (职业索赔人)."""
+from datetime import timedelta
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionSettings(models.Model):
+    """One row (pk=1) of thresholds; read with `SupervisionSettings.current()`."""
+
+    class LeadUnit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("工作日")
+        HOURS = "hours", _("小时")
+
+    warning_lead_amount = models.PositiveIntegerField(
+        _("预警提前量"), default=1, help_text=_("距截止还剩多少时变黄(预警)")
+    )
+    warning_lead_unit = models.CharField(
+        _("预警提前量单位"), max_length=20, choices=LeadUnit.choices, default=LeadUnit.WORKING_DAYS
+    )
+    parent_after_hours = models.PositiveIntegerField(
+        _("升级至上级单位(超期后小时)"), default=24, validators=[MinValueValidator(1)]
+    )
+    director_after_hours = models.PositiveIntegerField(
+        _("升级至中心主任(超期后小时)"), default=72, validators=[MinValueValidator(1)]
+    )
+    repeat_window_days = models.PositiveIntegerField(
+        _("重复投诉认定期(天)"), default=30, help_text=_("同一投诉人就同一被投诉人、同一事项在此期限内再次投诉即为重复投诉")
+    )
+    cluster_window_days = models.PositiveIntegerField(_("集中投诉认定期(天)"), default=7)
+    cluster_min_complainants = models.PositiveIntegerField(
+        _("集中投诉最少投诉人数"), default=5, validators=[MinValueValidator(2)]
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("督办规则")
+        verbose_name_plural = _("督办规则")
+
+    def __str__(self) -> str:
+        return str(_("督办规则"))
+
+    @classmethod
+    def current(cls) -> "SupervisionSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @property
+    def parent_after(self) -> timedelta:
+        return timedelta(hours=self.parent_after_hours)
+
+    @property
+    def director_after(self) -> timedelta:
+        return timedelta(hours=self.director_after_hours)
+
+
+class ProfessionalClaimant(models.Model):
+    """A person the center lists as a professional claimant; their filings are flagged at intake."""
+
+    name = models.CharField(_("姓名"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    id_number = models.CharField(_("证件号码"), max_length=30, blank=True, db_index=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    added_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("职业索赔人")
+        verbose_name_plural = _("职业索赔人名单")
+        ordering = ["-added_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(phone="") | ~models.Q(id_number=""), name="claimant_phone_or_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.phone or self.id_number

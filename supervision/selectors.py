@@ -1,0 +1,95 @@
+"""Read queries for the supervision pages. Unit isolation comes from complaints.selectors."""
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from complaints.models import CaseClock, CaseEvent
+from complaints.selectors import case_list, case_visibility_filter
+from supervision.models import CaseCluster, Escalation, RedLineItem
+
+STAGE_REPLY_CLOCKS = ["handling", "redo"]
+
+
+def red_line_ledger(*, month: date) -> dict:
+    """The ledger of one month: its items (open and closed) and every item still open from
+    earlier months, which the monthly clearing (月度清零) must not lose."""
+    items = RedLineItem.objects.select_related("case", "case__handling_unit", "closed_by")
+    return {
+        "month_items": items.filter(month=month).order_by("closed_at", "opened_at"),
+        "carried_over": items.filter(month__lt=month, closed_at__isnull=True).order_by("month", "opened_at"),
+        "open_count": items.filter(month=month, closed_at__isnull=True).count(),
+        "by_reason": dict(items.filter(month=month, closed_at__isnull=True).values_list("reason")
+                          .annotate(n=Count("pk")).values_list("reason", "n")),
+    }
+
+
+def stage_reply_owed(*, visible_to, now=None) -> QuerySet[CaseClock]:
+    """Running handling clocks past their original limit (an extension was approved) with no stage
+    reply (阶段性回复) since that limit passed."""
+    now = now or timezone.now()
+    replied = CaseEvent.objects.filter(case=OuterRef("case"), action=CaseEvent.Action.STAGE_REPLY,
+                                       at__gte=OuterRef("original_due_at"))
+    clocks = CaseClock.objects.filter(clock__in=STAGE_REPLY_CLOCKS, stopped_at__isnull=True,
+                                      original_due_at__lte=now).filter(~Exists(replied))
+    visibility = case_visibility_filter(visible_to)
+    if visibility is not None:
+        clocks = clocks.filter(case__in=case_list(visible_to=visible_to))
+    return clocks.select_related("case", "case__handling_unit").order_by("original_due_at")
+
+
+def _visible(qs: QuerySet, visible_to) -> QuerySet:
+    if case_visibility_filter(visible_to) is None:
+        return qs
+    return qs.filter(case__in=case_list(visible_to=visible_to))
+
+
+def overdue_summary(*, visible_to) -> dict:
+    """Running clocks in colour; plain overdue counted apart from overdue after an approved extension."""
+    clocks = _visible(CaseClock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True,
+                                               warning__in=[CaseClock.Warning.RED, CaseClock.Warning.YELLOW]),
+                      visible_to)
+    red = Q(warning=CaseClock.Warning.RED)
+    return clocks.aggregate(
+        overdue=Count("pk", filter=red & Q(extended_days=0)),
+        overdue_with_extension=Count("pk", filter=red & Q(extended_days__gt=0)),
+        yellow=Count("pk", filter=Q(warning=CaseClock.Warning.YELLOW)),
+    )
+
+
+def accountability_list(*, visible_to, since: date | None = None) -> dict:
+    """Overdue without an approved extension, recorded against the unit and the handler (问责)."""
+    orders = _visible(Escalation.objects.filter(level=Escalation.Level.ORDER), visible_to)
+    if since:
+        orders = orders.filter(created_at__date__gte=since)
+    records = orders.filter(with_extension=False)
+    return {
+        "by_unit": records.values("unit__name").annotate(n=Count("pk")).order_by("-n", "unit__name"),
+        "by_handler": records.exclude(handler=None)
+        .values("unit__name", "handler__username", "handler__first_name").annotate(n=Count("pk")).order_by("-n"),
+        "records": records.select_related("case", "clock", "unit", "handler").order_by("-created_at")[:200],
+        "with_extension": orders.filter(with_extension=True).count(),
+    }
+
+
+def cluster_list(*, state: str | None = None) -> QuerySet[CaseCluster]:
+    qs = CaseCluster.objects.select_related("action_unit").annotate(size=Count("cases"))
+    return qs.filter(state=state) if state else qs.exclude(state=CaseCluster.State.CLOSED)
+
+
+def case_supervision(*, case) -> dict:
+    """What the case page shows about supervision: escalations, ledger items, stage replies owed."""
+    now = timezone.now()
+    owes = any(
+        clock.clock in STAGE_REPLY_CLOCKS and clock.stopped_at is None and clock.original_due_at
+        and clock.original_due_at <= now
+        and not any(e.action == CaseEvent.Action.STAGE_REPLY and e.at >= clock.original_due_at
+                    for e in case.events.all())
+        for clock in case.clocks.all()
+    )
+    return {
+        "escalations": Escalation.objects.filter(case=case).select_related("clock", "unit").order_by("created_at"),
+        "red_lines": RedLineItem.objects.filter(case=case).order_by("opened_at"),
+        "owes_stage_reply": owes,
+        "paused": [c for c in case.clocks.all() if c.stopped_at is None and c.paused_at is not None],
+    }

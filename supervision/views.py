@@ -1,0 +1,131 @@
+"""Supervision pages for the center (ledger, clusters, accountability) and units (stage replies).
+Each view validates input and calls one service."""
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import selectors as case_selectors
+from complaints.errors import ApplicationError
+from complaints.models import Case
+from complaints.services.pauses import case_clocks_pause, case_clocks_resume
+from routing.models import Unit
+from supervision import selectors
+from supervision.models import CaseCluster, RedLineItem
+from supervision.services import cluster_action_start, red_line_close
+from supervision.workdays import local_date
+
+
+def _require_center(user) -> None:
+    if not (user.is_superuser or getattr(user, "is_center_staff", False)):
+        raise PermissionDenied(_("只有12315中心可以查看此页面。"))
+
+
+def _month(value: str) -> date:
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return local_date(timezone.now()).replace(day=1)
+
+
+@login_required
+def overview(request):
+    return render(request, "supervision/overview.html", {
+        "summary": selectors.overdue_summary(visible_to=request.user),
+        "stage_replies": selectors.stage_reply_owed(visible_to=request.user).count(),
+        "is_center": request.user.is_superuser or request.user.is_center_staff,
+    })
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(label=_("销号说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@login_required
+def red_lines(request):
+    _require_center(request.user)
+    month = _month(request.GET.get("month", ""))
+    if request.method == "POST":
+        item = get_object_or_404(RedLineItem, pk=request.POST.get("item"))
+        form = CloseForm(request.POST)
+        if form.is_valid():
+            try:
+                red_line_close(item=item, by=request.user, **form.cleaned_data)
+                messages.success(request, _("已销号。"))
+            except ApplicationError as error:
+                messages.error(request, error.message)
+        else:
+            messages.error(request, _("请写明销号说明。"))
+        return redirect(f"{request.path}?month={month:%Y-%m}")
+    return render(request, "supervision/red_lines.html", {
+        "month": month, "ledger": selectors.red_line_ledger(month=month), "form": CloseForm(),
+    })
+
+
+@login_required
+def stage_replies(request):
+    return render(request, "supervision/stage_replies.html", {
+        "clocks": selectors.stage_reply_owed(visible_to=request.user)[:500],
+    })
+
+
+@login_required
+def accountability(request):
+    _require_center(request.user)
+    return render(request, "supervision/accountability.html", {
+        "data": selectors.accountability_list(visible_to=request.user),
+        "summary": selectors.overdue_summary(visible_to=request.user),
+    })
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("专项行动名称"), max_length=200)
+    unit = forms.ModelChoiceField(label=_("牵头单位"),
+                                  queryset=Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True))
+
+
+@login_required
+def clusters(request):
+    _require_center(request.user)
+    if request.method == "POST":
+        cluster = get_object_or_404(CaseCluster, pk=request.POST.get("cluster"))
+        form = ActionForm(request.POST)
+        if form.is_valid():
+            try:
+                cluster_action_start(cluster=cluster, by=request.user, **form.cleaned_data)
+                messages.success(request, _("专项行动已启动。"))
+            except ApplicationError as error:
+                messages.error(request, error.message)
+        else:
+            messages.error(request, _("请填写专项行动名称并选择牵头单位。"))
+        return redirect("supervision-clusters")
+    return render(request, "supervision/clusters.html", {
+        "clusters": selectors.cluster_list().prefetch_related("cases"), "form": ActionForm(),
+    })
+
+
+@login_required
+@require_POST
+def case_pause(request, number: str):
+    try:
+        case = case_selectors.case_detail(visible_to=request.user, number=number)
+    except Case.DoesNotExist:
+        raise Http404(_("工单不存在或您无权查看。")) from None
+    try:
+        if request.POST.get("resume"):
+            case_clocks_resume(case=case, by=request.user, note=request.POST.get("reason", ""))
+            messages.success(request, _("计时已恢复。"))
+        else:
+            case_clocks_pause(case=case, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("计时已暂停。"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("case-detail", number=case.number)
