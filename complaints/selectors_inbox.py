@@ -1,7 +1,8 @@
 """Read queries behind the handling unit's task inbox (待办).
 
-Deadline colours are computed here from the running CaseClock rows (yellow: due within one working
-day, red: past due), so the inbox can switch to supervision's stored warning fields in one place.
+Deadline colours come from the running CaseClock rows: yellow once the clock's `warn_at` has passed
+(the lead time the center sets in supervision's rules), red once it is past due. They are read
+from the stored times, not from the sweep's `warning` field, so the inbox never lags the sweep.
 """
 
 from __future__ import annotations
@@ -24,23 +25,19 @@ TABS = ("all", "sign", "contact", "handling", "due_soon", "overdue", "redo")
 
 @dataclass(frozen=True)
 class DeadlineWindow:
-    """`now` and the end of the yellow window (24:00 of the next working day)."""
+    """The moment the colours are judged at, shared by every row of a page."""
 
     now: datetime
-    warn_until: datetime
 
 
-def deadline_window(*, now: datetime, calendar: WorkingCalendar) -> DeadlineWindow:
-    today = local_date(now)
-    try:
-        next_working_day = calendar.add_working_days(today, 1)
-    except CalendarYearMissing:
-        next_working_day = today + timedelta(days=1)
-    return DeadlineWindow(now=now, warn_until=end_of_day(next_working_day))
+def deadline_window(*, now: datetime, calendar: WorkingCalendar | None = None) -> DeadlineWindow:
+    return DeadlineWindow(now=now)
 
 
 def _running_clocks():
-    return CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, due_at__isnull=False)
+    # A paused clock (检验检测鉴定) is neither due soon nor overdue.
+    return CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True,
+                                    due_at__isnull=False)
 
 
 def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
@@ -49,7 +46,8 @@ def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
         "sign": Q(state=Case.State.DISPATCHED),
         "contact": Q(state=Case.State.HANDLING, contacted_at__isnull=True),
         "handling": Q(state=Case.State.HANDLING),
-        "due_soon": Q(Exists(_running_clocks().filter(due_at__gt=window.now, due_at__lte=window.warn_until))),
+        # Yellow from the clock's warn_at: the lead time the center sets in supervision's rules.
+        "due_soon": Q(Exists(_running_clocks().filter(due_at__gt=window.now, warn_at__lte=window.now))),
         "overdue": Q(Exists(_running_clocks().filter(due_at__lte=window.now))),
         "redo": Q(state=Case.State.HANDLING, redo_count__gt=0),
     }
@@ -129,20 +127,15 @@ def inbox_deadline(*, case: Case, window: DeadlineWindow, calendar: WorkingCalen
         # A clock waiting for next year's holiday schedule still shows, as "due date pending".
         return InboxDeadline(clock=running[0] if running else None, colour="", working_days_left=None)
     clock = min(clocks, key=lambda c: c.due_at)
-    if clock.due_at <= window.now:
-        colour = "red"
-    elif clock.due_at <= window.warn_until:
-        colour = "yellow"
-    else:
-        colour = ""
+    colour = clock_colour(clock=clock, window=window)
     left = working_days_left(calendar, local_date(window.now), clock.due_date) if clock.due_date else None
     return InboxDeadline(clock=clock, colour=colour, working_days_left=left)
 
 
 def clock_colour(*, clock: CaseClock, window: DeadlineWindow) -> str:
     """ "red", "yellow" or "" for a running clock; finished clocks have no warning colour."""
-    if clock.stopped_at is not None or clock.due_at is None:
+    if clock.stopped_at is not None or clock.due_at is None or clock.paused_at is not None:
         return ""
     if clock.due_at <= window.now:
         return "red"
-    return "yellow" if clock.due_at <= window.warn_until else ""
+    return "yellow" if clock.warn_at is not None and clock.warn_at <= window.now else ""

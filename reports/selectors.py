@@ -53,7 +53,8 @@ def dashboard_cases(
 def _running(**filters):
     return Exists(
         CaseClock.objects.filter(
-            case=OuterRef("pk"), stopped_at__isnull=True, due_at__isnull=False, **filters
+            case=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True, due_at__isnull=False,
+            **filters,
         )
     )
 
@@ -61,7 +62,7 @@ def _running(**filters):
 def _open_filters(window: DeadlineWindow) -> dict[str, Q]:
     return {
         "open": ~Q(state__in=CLOSED_STATES),
-        "due_soon": Q(_running(due_at__gt=window.now, due_at__lte=window.warn_until)),
+        "due_soon": Q(_running(due_at__gt=window.now, warn_at__lte=window.now)),
         "overdue": Q(_running(due_at__lte=window.now)),
     }
 

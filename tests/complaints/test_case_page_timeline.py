@@ -31,10 +31,10 @@ def test_deadlines_show_yellow_and_red(client, org):
     soon = timezone.now() + timedelta(minutes=30)
     past = timezone.now() - timedelta(hours=1)
     CaseClock.objects.filter(case=case, clock="contact").update(
-        due_at=past, due_date=timezone.localdate(past)
+        due_at=past, due_date=timezone.localdate(past), warn_at=past - timedelta(days=1)
     )
     CaseClock.objects.filter(case=case, clock="handling").update(
-        due_at=soon, due_date=timezone.localdate(soon)
+        due_at=soon, due_date=timezone.localdate(soon), warn_at=soon - timedelta(days=1)
     )
     page = page_of(client, org.handler, case)
     assert "deadline-red" in page and "deadline-yellow" in page

@@ -26,7 +26,7 @@ def numbers(response):
 def set_due(case, clock, delta):
     due_at = timezone.now() + delta
     CaseClock.objects.filter(case=case, clock=clock, stopped_at__isnull=True).update(
-        due_at=due_at, due_date=timezone.localdate(due_at)
+        due_at=due_at, due_date=timezone.localdate(due_at), warn_at=due_at - timedelta(days=1)
     )
 
 

@@ -29,7 +29,7 @@ def drill(client, metric, **params):
 def make_overdue(case, clock="handling"):
     due_at = timezone.now() - timedelta(hours=2)
     CaseClock.objects.filter(case=case, clock=clock, stopped_at__isnull=True).update(
-        due_at=due_at, due_date=timezone.localdate(due_at)
+        due_at=due_at, due_date=timezone.localdate(due_at), warn_at=due_at - timedelta(days=1)
     )
 
 
