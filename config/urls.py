@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("complaints.api.urls")),
+    path("open311/v2/", include("complaints.api.open311_urls")),
     path("", include("complaints.urls")),
 ]
