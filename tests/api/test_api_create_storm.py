@@ -1,0 +1,42 @@
+"""A retry storm: the same work order sent 20 times at once yields one case (PostgreSQL)."""
+import threading
+
+import pytest
+from django.db import connection
+
+from complaints.models import Case, CaseEvent, ExternalCaseRef
+from tests.api.conftest import key_client
+from tests.api.payloads import work_order
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+STORM = 20
+
+
+def test_twenty_concurrent_identical_creates_make_one_case(hotline):
+    barrier = threading.Barrier(STORM)
+    results: list = [None] * STORM
+
+    def send(index):
+        client = key_client(hotline.key)
+        try:
+            barrier.wait()
+            response = client.post("/api/v1/cases/", work_order("GD-STORM-1"), format="json")
+            results[index] = (response.status_code, response.json().get("number"))
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(STORM)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    codes = sorted(code for code, _number in results)
+    assert codes == [200] * (STORM - 1) + [201], results
+    assert len({number for _code, number in results}) == 1
+    assert Case.objects.count() == 1
+    assert ExternalCaseRef.objects.get().case.number == results[0][1]
+    assert CaseEvent.objects.filter(action=CaseEvent.Action.RECEIVE).count() == 1
