@@ -87,9 +87,7 @@ class ExternalCaseRef(models.Model):
 
     system = models.ForeignKey(ExternalSystem, on_delete=models.PROTECT, related_name="case_refs")
     reference = models.CharField(_("外部系统编号"), max_length=64)
-    # Set in the same transaction as the row; never seen empty by anyone else.
-    case = models.OneToOneField("complaints.Case", null=True, on_delete=models.PROTECT,
-                                related_name="external_origin")
+    case = models.OneToOneField("complaints.Case", on_delete=models.PROTECT, related_name="external_origin")
     fingerprint = models.CharField(_("内容摘要"), max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -53,8 +53,9 @@ def _replayed(ref: ExternalCaseRef, fingerprint: str) -> Case:
 def case_receive_external(*, system: ExternalSystem, reference: str, fields: dict) -> tuple[Case, bool]:
     """File a case for an external system, once per (system, reference): a retry of the same work
     order returns the case made the first time (created=False); other content under the same
-    reference is refused. The unique constraint decides races: the reference row is inserted first,
-    so concurrent retries wait on it and then find the winner's case instead of making another."""
+    reference is refused. The unique constraint on (system, reference) decides races: concurrent
+    retries wait on the winner's uncommitted row, fail, roll back their own case, and return the
+    winner's."""
     fields = {**fields, "external_ref": reference}
     fields.setdefault("channel", system.channel)
     fingerprint = _fingerprint(fields)
@@ -63,9 +64,8 @@ def case_receive_external(*, system: ExternalSystem, reference: str, fields: dic
         return _replayed(existing, fingerprint), False
     try:
         with transaction.atomic():
-            ref = ExternalCaseRef.objects.create(system=system, reference=reference, fingerprint=fingerprint)
             case = case_receive(by=system.acting_user, fields=fields)[0]
-            ExternalCaseRef.objects.filter(pk=ref.pk).update(case=case)
+            ExternalCaseRef.objects.create(system=system, reference=reference, fingerprint=fingerprint, case=case)
     except IntegrityError:
         existing = ExternalCaseRef.objects.select_related("case").filter(system=system, reference=reference).first()
         if existing is None:  # not our reference: the case's own (channel, external_ref) is taken

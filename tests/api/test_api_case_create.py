@@ -9,9 +9,9 @@ CASES = "/api/v1/cases/"
 def test_create_registers_a_complete_work_order(hotline):
     response = hotline.client.post(CASES, work_order(), format="json")
     assert response.status_code == 201
-    body = response.json()
-    assert body["state"] == "registered"
-    assert body["external_ref"] == "GD-2026-0001"
+    assert response.json()["state"] == "registered"
+    assert response.json()["external_ref"] == "GD-2026-0001"
+    body = hotline.client.get(response["Location"]).json()
     assert {c["clock"] for c in body["clocks"]} >= {"dispatch", "statutory_mediation"}
     assert [e["action"] for e in body["history"]][:2] == ["receive", "register"]
 
