@@ -72,3 +72,20 @@ def test_users_authenticate_by_basic_auth_and_token(org):
 def test_users_authenticate_by_session(client, org):
     client.force_login(org.handler)
     assert client.get(CASES).status_code == 200
+
+
+def test_a_key_issued_from_the_command_line_works(hotline):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("api_key_issue", "hotline12345", stdout=out)
+    assert key_client(out.getvalue().strip()).get(CASES).status_code == 200
+
+
+def test_the_admin_lists_systems_and_deliveries(admin_client, hotline):
+    assert admin_client.get("/admin/complaints/externalsystem/").status_code == 200
+    assert admin_client.get(f"/admin/complaints/externalsystem/{hotline.system.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/complaints/webhookdelivery/").status_code == 200
+    assert admin_client.get("/admin/complaints/open311service/").status_code == 200
