@@ -1,6 +1,7 @@
 """Admin for external systems: register a system, see and revoke its keys, map Open311 services,
 and read the webhook log. Keys are issued with `manage.py api_key_issue <code>` (shown once)."""
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiKey, ExternalSystem, Open311Service, WebhookDelivery
@@ -22,6 +23,7 @@ class ApiKeyInline(admin.TabularInline):
 class ExternalSystemAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "acting_user", "channel", "webhook_url", "is_active"]
     readonly_fields = ["webhook_secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ApiKeyInline]
     actions = ["issue_key"]
 
