@@ -38,7 +38,7 @@ def test_a_stale_version_is_409_and_changes_nothing(org):
     client = user_client(org.handler)
     response = act(client, case, "accept", {"version": case.version - 1})
     assert response.status_code == 409
-    assert response.json()["state"] == "dispatched"
+    assert response.json()["state"] == "dispatched" and response.json()["version"] == case.version
     assert Case.objects.get(pk=case.pk).state == "dispatched"
 
 

@@ -40,3 +40,27 @@ def test_twenty_concurrent_identical_creates_make_one_case(hotline):
     assert Case.objects.count() == 1
     assert ExternalCaseRef.objects.get().case.number == results[0][1]
     assert CaseEvent.objects.filter(action=CaseEvent.Action.RECEIVE).count() == 1
+
+
+def test_two_units_tools_accepting_at_once_one_wins_one_gets_409(org, station_tool):
+    from tests.complaints import journeys
+
+    case = journeys.to_dispatched(org)
+    barrier = threading.Barrier(2)
+    codes: list = []
+
+    def accept():
+        client = key_client(station_tool.key)
+        try:
+            barrier.wait()
+            codes.append(client.post(f"/api/v1/cases/{case.number}/accept/", {}, format="json").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 409]
+    assert CaseEvent.objects.filter(case=case, action=CaseEvent.Action.ACCEPT).count() == 1
