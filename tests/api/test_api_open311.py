@@ -70,3 +70,18 @@ def test_other_units_requests_are_not_found(org, hotline, service):
     client = APIClient()
     client.force_authenticate(org.far_handler)
     assert client.get(f"{BASE}/requests/{number}.json").status_code == 404
+
+
+def test_demo_data_gives_a_working_key_and_services(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    call_command("demo_data", stdout=io.StringIO())  # twice changes nothing
+    key = out.getvalue().split("Api-Key ")[1].split()[0]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert client.get("/api/v1/cases/").status_code == 200
+    assert len(APIClient().get(f"{BASE}/services.json").json()) == 5
