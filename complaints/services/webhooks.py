@@ -24,6 +24,10 @@ WEBHOOK_EVENTS = {
     CaseEvent.Action.REDO: "case.returned_for_redo",
     CaseEvent.Action.DECIDE_EXTENSION: "case.extended",
     CaseEvent.Action.ARCHIVE: "case.archived",
+    # The other ways a case ends: without them the system would wait for an answer forever.
+    CaseEvent.Action.ANSWER: "case.answered",
+    CaseEvent.Action.DECLINE: "case.declined",
+    CaseEvent.Action.TRANSFER: "case.transferred",
 }
 MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 30

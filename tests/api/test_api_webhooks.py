@@ -163,3 +163,15 @@ def test_a_system_lists_and_replays_its_deliveries(org, hotline, filed, webhook_
     webhooks_retry_due()
     assert len(webhook_receiver.calls) == 2
     assert WebhookDelivery.objects.get().status == "delivered"
+
+
+def test_a_declined_work_order_is_reported(org, hotline, webhook_receiver):
+    from complaints.models import DeclineReason
+
+    hotline.system.webhook_url = webhook_receiver.url
+    hotline.system.save()
+    number = hotline.client.post("/api/v1/cases/", work_order(demand=""), format="json").json()["number"]
+    services.case_decline(case=Case.objects.get(number=number), by=org.clerk,
+                          reason=DeclineReason.objects.get(code="in_petition"))
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.event == "case.declined" and delivery.payload["data"]["reason"] == "in_petition"
