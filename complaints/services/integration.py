@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..errors import ApplicationError
 from ..models import ApiKey, Case, ExternalCaseRef, ExternalSystem
 from ..models.integration import api_key_hash
-from .intake import case_receive
+from .intake import case_number_draw, case_receive
 
 
 class ReferenceConflict(ApplicationError):
@@ -62,9 +62,13 @@ def case_receive_external(*, system: ExternalSystem, reference: str, fields: dic
     existing = ExternalCaseRef.objects.select_related("case").filter(system=system, reference=reference).first()
     if existing is not None:
         return _replayed(existing, fingerprint), False
+    at = timezone.now()
+    # Outside any transaction (API requests), the number is drawn in one of its own: creates from
+    # many clients then do not queue behind one another on the day's counter row.
+    number = None if transaction.get_connection().in_atomic_block else case_number_draw(at=at)
     try:
         with transaction.atomic():
-            case = case_receive(by=system.acting_user, fields=fields)[0]
+            case = case_receive(by=system.acting_user, fields=fields, at=at, number=number)[0]
             ExternalCaseRef.objects.create(system=system, reference=reference, fingerprint=fingerprint, case=case)
     except IntegrityError:
         existing = ExternalCaseRef.objects.select_related("case").filter(system=system, reference=reference).first()

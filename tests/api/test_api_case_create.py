@@ -65,3 +65,11 @@ def test_unknown_category_code_is_named(hotline):
 def test_users_cannot_create_through_the_api(org):
     response = user_client(org.clerk).post(CASES, work_order(), format="json")
     assert response.status_code == 403
+
+
+def test_numbers_keep_increasing_after_a_refused_create(hotline):
+    first = hotline.client.post(CASES, work_order("A"), format="json").json()["number"]
+    assert hotline.client.post(CASES, work_order("B", category="nope"), format="json").status_code == 400
+    second = hotline.client.post(CASES, work_order("C"), format="json").json()["number"]
+    assert int(second) > int(first)
+    assert Case.objects.filter(number__in=[first, second]).count() == 2

@@ -64,3 +64,24 @@ def test_two_units_tools_accepting_at_once_one_wins_one_gets_409(org, station_to
         thread.join()
     assert sorted(codes) == [200, 409]
     assert CaseEvent.objects.filter(case=case, action=CaseEvent.Action.ACCEPT).count() == 1
+
+
+def test_concurrent_distinct_creates_get_distinct_numbers(hotline):
+    """Numbers are drawn outside the intake transaction; they must still never repeat."""
+    barrier = threading.Barrier(12)
+    numbers: list = []
+
+    def send(index):
+        client = key_client(hotline.key)
+        try:
+            barrier.wait()
+            numbers.append(client.post("/api/v1/cases/", work_order(f"D-{index}"), format="json").json()["number"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(numbers)) == 12 and Case.objects.count() == 12
