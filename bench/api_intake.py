@@ -1,6 +1,6 @@
 """API intake throughput: gunicorn on PostgreSQL, creates driven from a second process.
 
-    DATABASE_URL=postgres://... python -m bench.api_intake [--size 3000] [--concurrency 16] [--workers 5]
+    DATABASE_URL=postgres://... python -m bench.api_intake [--size 3000] [--concurrency 8] [--workers cores+1]
 
 Prints `RESULT creates_per_second <n> /s` and `RESULT create_p99_ms <ms> ms`. Each create is a new
 work order (its own reference) from a registered external system, so every request goes the full way:
@@ -115,8 +115,9 @@ def _drive(port: int, key: str, run: str, size: int, concurrency: int, queue) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=3000, help="creates to send")
-    parser.add_argument("--concurrency", type=int, default=16, help="client threads")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    # CPU-bound requests: one worker per core plus one; more only adds context switches.
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn workers")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL=postgres://... (the benchmark measures the PostgreSQL set-up)")

@@ -45,6 +45,20 @@ class CaseCreateInput(serializers.Serializer):
     category = _code_field(Category.objects.all(), required=False, allow_null=True)
 
 
+class CaseCreatedOutput(serializers.Serializer):
+    """What a create answers: the case's identity and where it stands (the full case is at Location).
+    Kept small because creates are the hot path of intake."""
+
+    number = serializers.CharField()
+    query_code = serializers.CharField()
+    state = serializers.CharField()
+    version = serializers.IntegerField()
+    external_ref = serializers.CharField()
+    registering_unit = serializers.CharField(source="registering_unit.code")
+    missing_elements = serializers.ListField(child=serializers.CharField())
+    received_at = serializers.DateTimeField()
+
+
 class ClockOutput(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
 

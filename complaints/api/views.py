@@ -69,7 +69,7 @@ class CaseCollectionApi(APIView):
     filterset_class = CaseFilter
 
     @extend_schema(request=s.CaseCreateInput,
-                   responses={200: s.CaseOutput, 201: s.CaseOutput, 400: ERROR, 403: ERROR,
+                   responses={200: s.CaseCreatedOutput, 201: s.CaseCreatedOutput, 400: ERROR, 403: ERROR,
                               409: ERROR},
                    description="Idempotent on `reference` per external system: the same work order sent "
                                "again returns the same case with 200; other content under the same "
@@ -90,7 +90,7 @@ class CaseCollectionApi(APIView):
                 body.update(number=conflict.case.number, state=conflict.case.state)
             return Response(body, status=status.HTTP_409_CONFLICT)
         # The case as just written, without re-reading it: creates are the hot path of intake.
-        response = Response(s.CaseOutput(case, context=_output_context(request)).data,
+        response = Response(s.CaseCreatedOutput(case).data,
                             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
         response["Location"] = f"{request.path}{case.number}/"
         response["ETag"] = f'"{case.version}"'

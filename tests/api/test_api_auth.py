@@ -28,7 +28,7 @@ def test_a_valid_key_acts_as_its_system(hotline):
     response = hotline.client.post(CASES, work_order(), format="json")
     assert response.status_code == 201
     assert response.json()["registering_unit"] == "C"
-    assert response.json()["channel"] == "hotline_12345"
+    assert hotline.client.get(response["Location"]).json()["channel"] == "hotline_12345"
 
 
 def test_a_wrong_secret_is_refused(hotline):
