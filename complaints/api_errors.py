@@ -15,6 +15,7 @@ def exception_handler(exc, context):
         case = context.get("case")
         if case is not None:
             body["state"] = case.state
+            body["version"] = case.version
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ApplicationError):
         body = dict(exc.errors) if exc.errors else {"non_field_errors": [exc.message]}

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rest_framework.authtoken",
     "routing",
     "supervision",
     "complaints",
@@ -158,18 +160,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.clocks_reschedule_task",
         "schedule": crontab(minute=5),
     },
+    # Sends webhook deliveries that are due: retries with backoff and any whose queue message was lost.
+    "webhooks-retry-due": {
+        "task": "complaints.tasks.webhooks_retry_task",
+        "schedule": 30.0,
+    },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "complaints.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "complaints.api_errors.exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "12315 case workflow API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "12315 case workflow API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The documentation page loads Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # How far ahead the official holiday schedule must be loaded before the center is warned.
 CALENDAR_WARNING_DAYS = int(os.environ.get("CALENDAR_WARNING_DAYS", "60"))

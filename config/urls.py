@@ -14,5 +14,7 @@ urlpatterns = [
     path("routing/", include("routing.urls")),
     path("", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
+    path("api/v1/", include("complaints.api.urls")),
+    path("open311/v2/", include("complaints.api.open311_urls")),
     path("", include("complaints.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from complaints.demo import demo_data_load
+from complaints.demo_integration import demo_integration_load
 
 
 class Command(BaseCommand):
@@ -11,3 +12,5 @@ class Command(BaseCommand):
         self.stdout.write("演示账号 / demo logins:")
         for username, password, unit, role in logins:
             self.stdout.write(f"  {username:<12} {password:<10} {unit} · {role}")
+        key = demo_integration_load()
+        self.stdout.write(f"API: /api/v1/docs/  ·  Authorization: Api-Key {key}  (demo 12345 platform)")

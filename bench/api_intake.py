@@ -1,0 +1,162 @@
+"""API intake throughput: gunicorn on PostgreSQL, creates driven from a second process.
+
+    DATABASE_URL=postgres://... python -m bench.api_intake [--size 3000] [--concurrency 8] [--workers cores+1]
+
+Prints `RESULT creates_per_second <n> /s` and `RESULT create_p99_ms <ms> ms`. Each create is a new
+work order (its own reference) from a registered external system, so every request goes the full way:
+key check, idempotency row, case number, case, history, clocks, registration.
+"""
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+
+def _setup() -> str:
+    """Migrate and create the external system; returns its API key."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from complaints.models import ExternalSystem
+    from complaints.services.integration import api_key_issue
+    from routing.models import Unit, User
+
+    call_command("migrate", verbosity=0)
+    center, _ = Unit.objects.get_or_create(code="BENCH-C", defaults={"name": "压测中心", "kind": Unit.Kind.CENTER})
+    user, _ = User.objects.get_or_create(username="bench-api", defaults={"unit": center, "role": User.Role.CLERK})
+    system, _ = ExternalSystem.objects.get_or_create(
+        code="bench-12345", defaults={"name": "压测12345", "acting_user": user, "channel": "hotline_12345",
+                                      "scopes": ["cases:create", "cases:read"]},
+    )
+    return api_key_issue(system=system)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_ready(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/open311/v2/services.json")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def _order(run: str, i: int) -> bytes:
+    return json.dumps({
+        "reference": f"{run}-{i}", "kind": "complaint", "complainant_name": "压测", "complainant_phone": "13800000000",
+        "respondent_name": f"某商家{i % 97}", "incident_time": "2026年11月20日", "incident_place": "某街道1号",
+        "facts": "预付卡余额无法使用", "demand": "退还余额",
+    }, ensure_ascii=False).encode()
+
+
+def _drive(port: int, key: str, run: str, size: int, concurrency: int, queue) -> None:
+    """The client process: `concurrency` threads send creates until `size` are done."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    counter = iter(range(size))
+    lock = threading.Lock()
+    headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            body = _order(run, i)
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/cases/", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                status = 0
+            elapsed = time.perf_counter() - started
+            with lock:
+                if status == 201:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queue.put((time.perf_counter() - started, latencies, errors))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=3000, help="creates to send")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    # CPU-bound requests: one worker per core plus one; more only adds context switches.
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn workers")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("set DATABASE_URL=postgres://... (the benchmark measures the PostgreSQL set-up)")
+
+    key = _setup()
+    port = _free_port()
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "*", "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+         "--log-level", "warning"],
+        env=env,
+    )
+    try:
+        _wait_ready(port)
+        run = uuid.uuid4().hex[:8]
+        queue = multiprocessing.Queue()
+        # Warm up every worker (imports, connections) before measuring.
+        warm = multiprocessing.Process(target=_drive, args=(port, key, f"warm-{run}", 100, args.concurrency, queue))
+        warm.start()
+        queue.get()
+        warm.join()
+        client = multiprocessing.Process(target=_drive, args=(port, key, run, args.size, args.concurrency, queue))
+        client.start()
+        duration, latencies, errors = queue.get()
+        client.join()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else 0
+    print(f"creates {len(latencies)} ok, {len(errors)} failed {sorted(set(errors))[:5]} in {duration:.1f} s; "
+          f"{args.workers} gunicorn workers, {args.concurrency} client threads, p50 {p50:.1f} ms")
+    print(f"RESULT creates_per_second {len(latencies) / duration:.0f} /s")
+    print(f"RESULT create_p99_ms {p99:.0f} ms")
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""REST API v1 for external systems and users' tools (see README, "API")."""

@@ -1,0 +1,215 @@
+"""Input and output shapes of the API. Serializers parse and render only; the services decide."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from routing.models import Area, Category, Unit
+
+from ..models import Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
+from ..models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
+
+
+def _code_field(queryset, **kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=queryset, **kwargs)
+
+
+def _text(**kwargs):
+    kwargs.setdefault("required", False)
+    if not kwargs["required"]:
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("allow_blank", True)
+    return serializers.CharField(**kwargs)
+
+
+class CaseCreateInput(serializers.Serializer):
+    reference = serializers.CharField(max_length=64, help_text=_("调用方系统自己的工单编号,用于幂等。"))
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    grade = serializers.ChoiceField(choices=Grade.choices, required=False)
+    enterprise_related = serializers.BooleanField(required=False)
+    sensitive = serializers.BooleanField(required=False)
+    anonymous = serializers.BooleanField(required=False)
+    complainant_type = serializers.ChoiceField(choices=ComplainantType.choices, required=False)
+    complainant_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    complainant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    complainant_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    complainant_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    respondent_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    respondent_credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    respondent_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    respondent_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    respondent_area = _code_field(Area.objects.all(), required=False, allow_null=True)
+    incident_time = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    incident_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    facts = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    demand = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    category = _code_field(Category.objects.all(), required=False, allow_null=True)
+
+
+class CaseCreatedOutput(serializers.Serializer):
+    """What a create answers: the case's identity and where it stands (the full case is at Location).
+    Kept small because creates are the hot path of intake."""
+
+    number = serializers.CharField()
+    query_code = serializers.CharField()
+    state = serializers.CharField()
+    version = serializers.IntegerField()
+    external_ref = serializers.CharField()
+    registering_unit = serializers.CharField(source="registering_unit.code")
+    missing_elements = serializers.ListField(child=serializers.CharField())
+    received_at = serializers.DateTimeField()
+
+
+class ClockOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CaseClock
+        fields = ["clock", "started_at", "due_date", "due_at", "stopped_at", "status", "extended_days",
+                  "pending_reason"]
+
+
+class EventOutput(serializers.ModelSerializer):
+    actor_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "action", "source_state", "target_state", "actor_unit", "note", "data"]
+
+
+class CaseOutput(serializers.ModelSerializer):
+    """A case as a client sees it. Identity fields are blanked for anonymous reporters unless the
+    caller may see them (context `show_identity`)."""
+
+    IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_address", "complainant_id_number")
+
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    registering_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handling_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    missing_elements = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number", "query_code", "state", "state_display", "version", "kind", "channel", "external_ref",
+            "grade", "category", "registering_unit", "handling_unit", "complainant_type", "complainant_name",
+            "complainant_phone", "complainant_address", "complainant_id_number", "anonymous",
+            "respondent_name", "respondent_address", "incident_time", "incident_place", "facts", "demand",
+            "missing_elements", "received_at", "registered_at", "dispatched_at", "accepted_at",
+            "contacted_at", "replied_at", "archived_at", "outcome_text", "satisfaction", "resolved",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        visible = self.context.get("show_identity")
+        if instance.anonymous and not (visible(instance) if callable(visible) else visible):
+            for name in self.IDENTITY_FIELDS:
+                data[name] = ""
+        return data
+
+
+class CaseDetailOutput(CaseOutput):
+    clocks = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    class Meta(CaseOutput.Meta):
+        fields = CaseOutput.Meta.fields + ["clocks", "history"]
+
+    def get_clocks(self, case) -> list[dict]:
+        return ClockOutput(case.clocks.all(), many=True).data
+
+    def get_history(self, case) -> list[dict]:
+        events = case.events.all()
+        if not self.context.get("show_internal", True):
+            events = [e for e in events if not e.internal]
+        return EventOutput(events, many=True).data
+
+
+# --- transitions: one input shape per operation -------------------------------------------------
+
+class ActionInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text=_("客户端看到的工单版本;已变化则返回409(也可用 If-Match 头)。")
+    )
+
+
+class EmptyInput(ActionInput):
+    pass
+
+
+class AnswerInput(ActionInput):
+    answer = serializers.CharField(max_length=20000)
+
+
+class DeclineInput(ActionInput):
+    reason = _code_field(DeclineReason.objects.filter(is_active=True))
+    note = _text(max_length=2000)
+
+
+class TransferInput(ActionInput):
+    department = _code_field(Unit.objects.filter(kind=Unit.Kind.EXTERNAL, is_active=True))
+    note = serializers.CharField(max_length=2000)
+
+
+class DispatchInput(ActionInput):
+    unit = _code_field(Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True))
+    handling_limit_amount = serializers.IntegerField(required=False, min_value=1, max_value=720,
+                                                     allow_null=True, default=None)
+    handling_limit_unit = serializers.ChoiceField(
+        choices=[("hours", _("小时")), ("working_days", _("工作日")), ("days", _("自然日"))],
+        required=False, allow_blank=True, default="",
+    )
+    note = _text(max_length=2000)
+
+    def validate(self, data):
+        if data.get("handling_limit_amount") and not data.get("handling_limit_unit"):
+            raise serializers.ValidationError({"handling_limit_unit": [_("请选择时限单位。")]})
+        return data
+
+
+class RedispatchInput(ActionInput):
+    unit = _code_field(Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True))
+    note = _text(max_length=2000)
+
+
+class ReasonInput(ActionInput):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ContactInput(ActionInput):
+    means = serializers.ChoiceField(choices=ContactMeans.choices)
+    contacted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    content = serializers.CharField(max_length=2000)
+
+
+class TextInput(ActionInput):
+    text = serializers.CharField(max_length=20000)
+
+
+class ExtensionRequestInput(ActionInput):
+    days = serializers.IntegerField(min_value=1, max_value=60)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExtensionDecisionInput(ActionInput):
+    approve = serializers.BooleanField()
+    note = _text(max_length=2000)
+
+
+class NoteInput(ActionInput):
+    note = _text(max_length=2000)
+
+
+class FollowUpInput(ActionInput):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    note = _text(max_length=2000)
+
+
+class WebhookDeliveryOutput(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event", "case", "status", "attempts", "response_code", "last_error", "created_at",
+                  "last_attempt_at", "next_attempt_at", "delivered_at", "payload"]

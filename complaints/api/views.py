@@ -1,0 +1,212 @@
+"""Cases over the API: list and create, read one with its clocks and history, and one view per
+transition. Each view parses, fetches what the caller may see (404 otherwise), calls one service."""
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_fsm import ConcurrentTransition
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors
+from ..actions import ACTIONS_BY_NAME
+from ..errors import STALE_MESSAGE
+from ..models import Case, CaseClock, CaseEvent, ExternalSystem, WebhookDelivery
+from ..services.integration import ReferenceConflict, case_receive_external
+from ..services.webhooks import webhook_replay
+from . import serializers as s
+from .auth import HasScope, request_key, request_system
+from .filters import CaseFilter, CasePagination, DeliveryPagination
+
+ERROR = OpenApiResponse(description="error: {'detail': ..., '<field>': [...]} ")
+CONFLICT = OpenApiResponse(description="illegal or stale transition: {'detail', 'state', 'version'}")
+
+
+def _output_context(request) -> dict:
+    return {
+        "show_identity": lambda case: selectors.case_identity_visible(case=case, user=request.user),
+        "show_internal": request_key(request) is None,
+    }
+
+
+def _case_for(request, number: str, *, detail: bool = False) -> Case:
+    qs = selectors.case_list(visible_to=request.user)
+    if detail:
+        qs = qs.prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor_unit")),
+            Prefetch("clocks", queryset=CaseClock.objects.order_by("started_at", "pk")),
+        )
+    try:
+        return qs.get(number=number)
+    except Case.DoesNotExist:
+        raise Http404(_("工单不存在或您无权查看。")) from None
+
+
+def _detail_response(request, case: Case, *, code=status.HTTP_200_OK) -> Response:
+    case = _case_for(request, case.number, detail=True)
+    response = Response(s.CaseDetailOutput(case, context=_output_context(request)).data, status=code)
+    response["ETag"] = f'"{case.version}"'
+    return response
+
+
+class CaseCollectionApi(APIView):
+    permission_classes = [*APIView.permission_classes, HasScope]
+    required_scope = {"GET": ExternalSystem.Scope.CASES_READ, "POST": ExternalSystem.Scope.CASES_CREATE}
+
+    @extend_schema(parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
+                   filters=True, responses=s.CaseOutput(many=True))
+    def get(self, request):
+        qs = selectors.case_list(visible_to=request.user)
+        qs = DjangoFilterBackend().filter_queryset(request, qs, self)
+        paginator = CasePagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(s.CaseOutput(page, many=True, context=_output_context(request)).data)
+
+    filterset_class = CaseFilter
+
+    @extend_schema(request=s.CaseCreateInput,
+                   responses={200: s.CaseCreatedOutput, 201: s.CaseCreatedOutput, 400: ERROR, 403: ERROR,
+                              409: ERROR},
+                   description="Idempotent on `reference` per external system: the same work order sent "
+                               "again returns the same case with 200; other content under the same "
+                               "reference is refused with 409.")
+    def post(self, request):
+        system = request_system(request)
+        if system is None:
+            raise PermissionDenied(_("只有注册的外部系统可以通过接口提交工单,请使用接口密钥。"))
+        data = s.CaseCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        reference = fields.pop("reference")
+        try:
+            case, created = case_receive_external(system=system, reference=reference, fields=fields)
+        except ReferenceConflict as conflict:
+            body = {"detail": conflict.message, "reference": [conflict.message]}
+            if conflict.case is not None:
+                body.update(number=conflict.case.number, state=conflict.case.state)
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        # The case as just written, without re-reading it: creates are the hot path of intake.
+        response = Response(s.CaseCreatedOutput(case).data,
+                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        response["Location"] = f"{request.path}{case.number}/"
+        response["ETag"] = f'"{case.version}"'
+        return response
+
+
+class CaseDetailApi(APIView):
+    permission_classes = [*APIView.permission_classes, HasScope]
+    required_scope = ExternalSystem.Scope.CASES_READ
+
+    @extend_schema(responses={200: s.CaseDetailOutput, 404: ERROR})
+    def get(self, request, number):
+        return _detail_response(request, _case_for(request, number))
+
+
+class CaseActionApi(APIView):
+    """Base of the transition endpoints. Subclasses name the action (complaints/actions.py, shared
+    with the case page) and their input serializer."""
+
+    permission_classes = [*APIView.permission_classes, HasScope]
+    required_scope = ExternalSystem.Scope.CASES_ACT
+    action_name: str = ""
+    input_serializer = s.EmptyInput
+    case: Case | None = None
+
+    def get_exception_handler_context(self):
+        context = super().get_exception_handler_context()
+        if self.case is not None:
+            # The 409 body carries the state as it is now, not as this request found it.
+            context["case"] = Case.objects.filter(pk=self.case.pk).first()
+        return context
+
+    def post(self, request, number):
+        self.case = case = _case_for(request, number)
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        expected = values.pop("version", None)
+        if_match = request.headers.get("If-Match", "").removeprefix("W/").strip('" ')
+        if expected is None and if_match.isdigit():
+            expected = int(if_match)
+        if expected is not None and expected != case.version:
+            raise ConcurrentTransition(STALE_MESSAGE)
+        action = ACTIONS_BY_NAME[self.action_name]
+        action.scope(case, request.user)
+        action.run(case, request.user, values)
+        return _detail_response(request, case)
+
+
+def _action_api(name: str, serializer, summary: str) -> type[CaseActionApi]:
+    view = type(f"Case{name.title().replace('_', '')}Api", (CaseActionApi,),
+                {"action_name": name, "input_serializer": serializer, "__doc__": summary})
+    def post(self, request, number):
+        return CaseActionApi.post(self, request, number)
+
+    view.post = extend_schema(
+        request=serializer, summary=summary, operation_id=f"case_{name}",
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={200: s.CaseDetailOutput, 400: ERROR, 403: ERROR, 404: ERROR, 409: CONFLICT},
+    )(post)
+    return view
+
+
+ACTION_APIS = {
+    "register": _action_api("register", s.EmptyInput, "登记 register a received case"),
+    "answer": _action_api("answer", s.AnswerInput, "当场解答 answer a consultation on the spot"),
+    "decline": _action_api("decline", s.DeclineInput, "不予登记 decline"),
+    "transfer": _action_api("transfer", s.TransferInput, "移送 transfer out to an external department"),
+    "dispatch": _action_api("dispatch", s.DispatchInput, "分流 dispatch to a unit"),
+    "redispatch": _action_api("redispatch", s.RedispatchInput, "二级分流 second-level dispatch"),
+    "accept": _action_api("accept", s.EmptyInput, "签收 the unit signs for the case"),
+    "return": _action_api("return", s.ReasonInput, "退回 return to the dispatcher"),
+    "contact": _action_api("contact", s.ContactInput, "联系投诉人 record contact"),
+    "stage_reply": _action_api("stage_reply", s.TextInput, "阶段性回复 progress report"),
+    "request_extension": _action_api("request_extension", s.ExtensionRequestInput, "申请延期 ask for more time"),
+    "decide_extension": _action_api("decide_extension", s.ExtensionDecisionInput, "审批延期 decide an extension"),
+    "reply": _action_api("reply", s.TextInput, "答复 reply with the result"),
+    "approve_reply": _action_api("approve_reply", s.NoteInput, "核查通过 approve the reply"),
+    "redo": _action_api("redo", s.ReasonInput, "发回重办 return the reply for redo"),
+    "follow_up": _action_api("follow_up", s.FollowUpInput, "回访 record the follow-up"),
+    "archive": _action_api("archive", s.NoteInput, "办结归档 archive"),
+    "reopen": _action_api("reopen", s.ReasonInput, "二次交办 reopen"),
+}
+
+
+def _deliveries_for(request):
+    system = request_system(request)
+    if system is not None:
+        return WebhookDelivery.objects.filter(system=system)
+    if request.user.is_superuser:
+        return WebhookDelivery.objects.all()
+    raise PermissionDenied(_("回调记录只对外部系统本身开放。"))
+
+
+class WebhookDeliveryListApi(APIView):
+    permission_classes = [*APIView.permission_classes, HasScope]
+    required_scope = ExternalSystem.Scope.WEBHOOKS
+
+    @extend_schema(parameters=[OpenApiParameter("cursor", str), OpenApiParameter("status", str)],
+                   responses=s.WebhookDeliveryOutput(many=True))
+    def get(self, request):
+        qs = _deliveries_for(request).select_related("case")
+        wanted = request.query_params.get("status")
+        if wanted:
+            qs = qs.filter(status=wanted)
+        paginator = DeliveryPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(s.WebhookDeliveryOutput(page, many=True).data)
+
+
+class WebhookDeliveryReplayApi(APIView):
+    permission_classes = [*APIView.permission_classes, HasScope]
+    required_scope = ExternalSystem.Scope.WEBHOOKS
+
+    @extend_schema(request=None, responses={202: s.WebhookDeliveryOutput, 404: ERROR})
+    def post(self, request, delivery_id):
+        delivery = get_object_or_404(_deliveries_for(request).select_related("case"), pk=delivery_id)
+        delivery = webhook_replay(delivery=delivery)
+        return Response(s.WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)

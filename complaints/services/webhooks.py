@@ -1,0 +1,161 @@
+"""Webhooks to the system a case came from (an outbox). `webhook_enqueue` is called from
+case_event_record, inside the transaction of the change, so the delivery row exists if and only if
+the change committed; sending happens afterwards and is retried until it succeeds or gives up."""
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import CaseEvent, ExternalCaseRef, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+# History actions the originating system is told about, and the event name it receives.
+WEBHOOK_EVENTS = {
+    CaseEvent.Action.REPLY: "case.replied",
+    CaseEvent.Action.RETURN: "case.returned",
+    CaseEvent.Action.REDO: "case.returned_for_redo",
+    CaseEvent.Action.DECIDE_EXTENSION: "case.extended",
+    CaseEvent.Action.ARCHIVE: "case.archived",
+    # The other ways a case ends: without them the system would wait for an answer forever.
+    CaseEvent.Action.ANSWER: "case.answered",
+    CaseEvent.Action.DECLINE: "case.declined",
+    CaseEvent.Action.TRANSFER: "case.transferred",
+}
+MAX_ATTEMPTS = 12
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX = timedelta(hours=6)
+TIMEOUT_SECONDS = 10
+
+
+def webhook_enqueue(*, event: CaseEvent) -> WebhookDelivery | None:
+    name = WEBHOOK_EVENTS.get(event.action)
+    if name is None:
+        return None
+    if event.action == CaseEvent.Action.DECIDE_EXTENSION and not event.data.get("approved"):
+        return None
+    origin = ExternalCaseRef.objects.select_related("system").filter(case_id=event.case_id).first()
+    if origin is None or not origin.system.webhook_url or not origin.system.is_active:
+        return None
+    case = event.case
+    payload = {
+        "event": name,
+        "case": case.number,
+        "reference": origin.reference,
+        "state": case.state,
+        "version": case.version,
+        "at": event.at.isoformat(),
+        "note": event.note if not event.internal else "",
+        "data": event.data,
+    }
+    delivery = WebhookDelivery.objects.create(
+        system=origin.system, case=case, event=name, payload=payload, next_attempt_at=event.at
+    )
+    transaction.on_commit(lambda: _send_later(delivery.pk))
+    return delivery
+
+
+def _send_later(delivery_id: int) -> None:
+    from ..tasks import webhook_deliver_task
+
+    try:
+        webhook_deliver_task.delay(delivery_id)
+    except Exception:  # broker down: the row stays pending and the beat sweep sends it
+        logger.warning("webhook %s not queued; the retry sweep will send it", delivery_id, exc_info=True)
+
+
+def webhook_signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", hex, prefixed "sha256=". Clients recompute it with
+    their secret and reject old timestamps to stop replays."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)), BACKOFF_MAX)
+
+
+def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
+    """Try one delivery now. The row is locked (skip_locked) so two workers never send it twice at
+    once; a delivered or given-up row is left alone."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("system").filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).first()
+        )
+        if delivery is None:
+            return None
+        body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
+        timestamp = str(int(time.time()))
+        request = urllib.request.Request(
+            delivery.system.webhook_url, data=body, method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "X-Webhook-Id": str(delivery.pk),
+                "X-Webhook-Event": delivery.event,
+                "X-Webhook-Timestamp": timestamp,
+                "X-Webhook-Signature": webhook_signature(
+                    secret=delivery.system.webhook_secret, timestamp=timestamp, body=body
+                ),
+            },
+        )
+        code, error = None, ""
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+                code = response.status
+        except urllib.error.HTTPError as exc:
+            code, error = exc.code, f"HTTP {exc.code}"
+        except Exception as exc:  # connection refused, timeout, DNS ...: retry later
+            error = f"{exc.__class__.__name__}: {exc}"[:300]
+        now = timezone.now()
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.response_code = code
+        delivery.last_error = error
+        if code is not None and 200 <= code < 300:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = now
+            delivery.next_attempt_at = None
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = now + _backoff(delivery.attempts)
+        delivery.save()
+    return delivery
+
+
+def webhooks_due(*, limit: int = 200) -> list[int]:
+    return list(
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )
+
+
+def webhooks_retry_due(*, limit: int = 200) -> int:
+    """The beat sweep: send every pending delivery whose time has come (also those whose queue
+    message was lost). Returns how many were delivered."""
+    delivered = 0
+    for delivery_id in webhooks_due(limit=limit):
+        delivery = webhook_deliver(delivery_id=delivery_id)
+        if delivery is not None and delivery.status == WebhookDelivery.Status.DELIVERED:
+            delivered += 1
+    return delivered
+
+
+@transaction.atomic
+def webhook_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery again on the system's request (delivered or given up), as a fresh series."""
+    delivery.status = WebhookDelivery.Status.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    transaction.on_commit(lambda: _send_later(delivery.pk))
+    return delivery

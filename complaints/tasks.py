@@ -1,0 +1,14 @@
+"""Celery tasks: thin wrappers over the webhook services."""
+from celery import shared_task
+
+from .services.webhooks import webhook_deliver, webhooks_retry_due
+
+
+@shared_task(ignore_result=True)
+def webhook_deliver_task(delivery_id: int) -> None:
+    webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(ignore_result=True)
+def webhooks_retry_task() -> int:
+    return webhooks_retry_due()

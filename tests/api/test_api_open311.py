@@ -1,0 +1,87 @@
+"""Open311 GeoReport v2: list services, file a request, follow it."""
+import pytest
+from rest_framework.test import APIClient
+
+from complaints import services
+from complaints.models import Case, Open311Service
+from tests.factories import CategoryFactory
+
+BASE = "/open311/v2"
+
+
+@pytest.fixture
+def service(db):
+    prepaid = CategoryFactory(code="prepaid", name="预付卡")
+    return Open311Service.objects.create(service_code="prepaid-card", service_name="预付卡投诉",
+                                         kind="complaint", category=prepaid, group="消费投诉")
+
+
+def test_services_are_listed_without_a_key(service):
+    body = APIClient().get(f"{BASE}/services.json").json()
+    assert body == [{"service_code": "prepaid-card", "service_name": "预付卡投诉", "description": "",
+                     "metadata": False, "type": "realtime", "keywords": "", "group": "消费投诉"}]
+
+
+def test_a_request_is_filed_with_the_api_key_parameter_and_tracked(org, hotline, service):
+    response = APIClient().post(f"{BASE}/requests.json?api_key={hotline.key}", {
+        "service_code": "prepaid-card", "description": "健身房关门,预付卡无法退款",
+        "address_string": "白沙街道健身路8号", "lat": "22.58", "long": "113.08",
+        "first_name": "四", "last_name": "李", "phone": "13900139000",
+    })
+    assert response.status_code == 201
+    number = response.json()[0]["service_request_id"]
+    case = Case.objects.get(number=number)
+    assert case.kind == "complaint" and case.category.code == "prepaid"
+    assert case.complainant_name == "李四" and "22.580000" in case.incident_place
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {hotline.key}")
+    item = client.get(f"{BASE}/requests/{number}.json").json()[0]
+    assert item["status"] == "open" and item["service_code"] == "prepaid-card"
+    listed = client.get(f"{BASE}/requests.json", {"service_code": "prepaid-card", "status": "open"}).json()
+    assert [r["service_request_id"] for r in listed] == [number]
+
+
+def test_a_closed_case_reads_closed(org, hotline, service):
+    case = services.case_receive(by=org.clerk, fields={
+        "kind": "consultation", "channel": "web", "facts": "预付卡能否退?"})[0]
+    services.case_answer(case=case, by=org.clerk, answer="可以依法要求退还。")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {hotline.key}")
+    assert client.get(f"{BASE}/requests/{case.number}.json").json()[0]["status"] == "closed"
+
+
+def test_errors_are_georeport_lists(org, hotline, service):
+    client = APIClient()
+    response = client.post(f"{BASE}/requests.json", {"service_code": "nope", "description": "x",
+                                                      "api_key": hotline.key})
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400 and "service_code" in response.json()[0]["description"]
+    response = client.post(f"{BASE}/requests.json", {"service_code": "prepaid-card", "description": "x"})
+    assert response.status_code in (401, 403) and response.json()[0]["code"] in (401, 403)
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {hotline.key}")
+    assert client.get(f"{BASE}/requests/20990101000001.json").status_code == 404
+
+
+def test_other_units_requests_are_not_found(org, hotline, service):
+    number = APIClient().post(f"{BASE}/requests.json", {
+        "service_code": "prepaid-card", "description": "预付卡", "api_key": hotline.key}).json()[0][
+        "service_request_id"]
+    client = APIClient()
+    client.force_authenticate(org.far_handler)
+    assert client.get(f"{BASE}/requests/{number}.json").status_code == 404
+
+
+def test_demo_data_gives_a_working_key_and_services(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    call_command("demo_data", stdout=io.StringIO())  # twice changes nothing
+    key = out.getvalue().split("Api-Key ")[1].split()[0]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert client.get("/api/v1/cases/").status_code == 200
+    assert len(APIClient().get(f"{BASE}/services.json").json()) == 5
