@@ -167,6 +167,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# How long a process trusts its copy of the rule tables read on every intake (supervision/cache.py).
+RULES_CACHE_SECONDS = float(os.environ.get("RULES_CACHE_SECONDS", "5"))
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

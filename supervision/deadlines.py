@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext
 
+from supervision.cache import TimedCopy
 from supervision.models import LimitUnit, TimeLimit
 from supervision.workdays import WorkingCalendar, end_of_day, load_calendar, local_date
 
@@ -24,29 +24,29 @@ class Deadline:
     basis: str  # the rule it comes from, shown on the case
 
 
+def _active_limits() -> list[TimeLimit]:
+    return list(TimeLimit.objects.filter(is_active=True))
+
+
+_limits = TimedCopy(_active_limits)
+
+
+def _specificity(limit: TimeLimit) -> int:
+    return 2 * bool(limit.case_kind) + bool(limit.grade)
+
+
 def time_limit_for(
     *, clock: str, case_kind: str | None, grade: str | None, received_on: date
 ) -> TimeLimit | None:
-    """The policy row for a case received on `received_on`: most specific scope first, then newest rule."""
-    specificity = Case(
-        When(~Q(case_kind="") & ~Q(grade=""), then=Value(3)),
-        When(~Q(case_kind=""), then=Value(2)),
-        When(~Q(grade=""), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return (
-        TimeLimit.objects.filter(
-            clock=clock,
-            is_active=True,
-            effective_from__lte=received_on,
-            case_kind__in={case_kind or "", ""},
-            grade__in={grade or "", ""},
-        )
-        .annotate(specificity=specificity)
-        .order_by("-specificity", "-effective_from")
-        .first()
-    )
+    """The policy row for a case received on `received_on`: most specific scope first, then newest rule.
+    Chosen in memory from the (small) table of active rows, read at most every few seconds."""
+    kinds, grades = {case_kind or "", ""}, {grade or "", ""}
+    candidates = [
+        limit for limit in _limits.get()
+        if limit.clock == clock and limit.effective_from <= received_on
+        and limit.case_kind in kinds and limit.grade in grades
+    ]
+    return max(candidates, key=lambda limit: (_specificity(limit), limit.effective_from), default=None)
 
 
 def deadline_compute(

@@ -6,6 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .cache import TimedCopy
+
 
 class SupervisionSettings(models.Model):
     """One row (pk=1) of thresholds; read with `SupervisionSettings.current()`."""
@@ -46,6 +48,12 @@ class SupervisionSettings(models.Model):
     def current(cls) -> "SupervisionSettings":
         return cls.objects.get_or_create(pk=1)[0]
 
+    @classmethod
+    def cached(cls) -> "SupervisionSettings":
+        """The settings as read at most a few seconds ago (supervision/cache.py), for hot paths
+        such as intake. Read only: edit the row got from `current()`."""
+        return _settings.get()
+
     @property
     def parent_after(self) -> timedelta:
         return timedelta(hours=self.parent_after_hours)
@@ -77,3 +85,6 @@ class ProfessionalClaimant(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.phone or self.id_number
+
+
+_settings = TimedCopy(SupervisionSettings.current)

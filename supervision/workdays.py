@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.utils.translation import gettext
 
+from supervision.cache import TimedCopy
+
 # Deadlines are always Beijing time, whatever TIME_ZONE the server runs with.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -171,13 +173,21 @@ def _fingerprint() -> tuple:
         return tuple(cursor.fetchone())
 
 
+def _stamp_load() -> tuple:
+    return _fingerprint()
+
+
+_stamp = TimedCopy(_stamp_load)
+
+
 def load_calendar() -> WorkingCalendar:
     """The calendar with the center's rows applied; rebuilt only when those rows changed."""
     global _cache
     from supervision.models import CalendarDay, HolidaySchedule
 
     # Stamp first, rows second: a change landing in between only causes one extra rebuild later.
-    stamp = _fingerprint()
+    # The stamp itself is re-read at most every few seconds (see supervision/cache.py).
+    stamp = _stamp.get()
     cached = _cache
     if cached is not None and cached[0] == stamp:
         return cached[1]

@@ -34,3 +34,10 @@ def org(db):
 def fast_password_hashing(settings):
     # Real hashing costs ~0.2 s per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def rules_read_fresh(settings):
+    # Each test builds its own rules in a transaction that is rolled back afterwards: a copy kept
+    # from another test would be wrong (tests/supervision/test_rules_cache.py covers the copies).
+    settings.RULES_CACHE_SECONDS = 0

@@ -60,7 +60,7 @@ def _schedule(clock: CaseClock, calendar=None, policy=None) -> None:
 def warn_at_compute(*, due_at, calendar, policy: SupervisionSettings | None = None):
     """When the clock turns yellow: the configured lead before its deadline, stored on the clock so
     the sweep compares a column with now instead of counting working days per case."""
-    policy = policy or SupervisionSettings.current()
+    policy = policy or SupervisionSettings.cached()
     if policy.warning_lead_unit == SupervisionSettings.LeadUnit.HOURS:
         return due_at - timedelta(hours=policy.warning_lead_amount)
     # Yellow from the moment only `lead` working days remain: the end of the lead-th working day

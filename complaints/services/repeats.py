@@ -27,7 +27,7 @@ def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
 def case_repeats_check(*, case: Case, by, at) -> None:
     """Link a registered case to an earlier one by the same complainant about the same respondent
     and matter, and gather many complainants about one respondent into a cluster."""
-    policy = SupervisionSettings.current()
+    policy = SupervisionSettings.cached()
     case.professional_claimant = claimant_is_professional(phone=case.complainant_phone,
                                                           id_number=case.complainant_id_number)
     earlier = _earlier_same_matter(case, since=at - timedelta(days=policy.repeat_window_days))
