@@ -168,7 +168,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["handling_unit", "state"]),
             models.Index(fields=["state", "received_at"]),
-            models.Index(fields=["respondent_name"]),
+            # Repeat and cluster look-ups at registration (services/repeats.py): range scans on the
+            # receipt time within one respondent (and complainant).
+            models.Index(fields=["respondent_name", "received_at"], name="case_respondent_received"),
+            models.Index(fields=["complainant_phone", "respondent_name", "received_at"], name="case_repeat_lookup"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -13,6 +13,23 @@ from supervision.workdays import CalendarYearMissing, end_of_day, load_calendar,
 from ..models import Case, CaseClock
 
 
+def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at) -> list[CaseClock]:
+    """Stop the clocks in `stop` and start `clocks` (policy limits) in one UPDATE and one INSERT:
+    what registration does, with the round trips of one clock rather than of each."""
+    started = []
+    for clock in clocks:
+        limit = time_limit_for(clock=clock, case_kind=case.kind, grade=case.grade,
+                               received_on=local_date(case.received_at))
+        if limit is not None:
+            started.append(CaseClock(case=case, clock=clock, started_at=at, limit_amount=limit.amount,
+                                     limit_unit=limit.unit, basis=limit.basis))
+    clocks_stop(case=case, clocks=[*stop, *(running.clock for running in started)], at=at)
+    calendar = load_calendar() if started else None
+    for running in started:
+        _schedule(running, calendar)
+    return CaseClock.objects.bulk_create(started)
+
+
 def clock_start(*, case: Case, clock: str, at, amount: int | None = None, unit: str | None = None) -> CaseClock | None:
     """Start `clock` for the case, or return None when the policy sets no limit for its kind.
 

@@ -12,10 +12,10 @@ from ..errors import ApplicationError
 from ..models import Attachment, Case, CaseEvent, CaseNumberSequence
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind
-from .clocks import clock_start, clocks_stop
+from .clocks import clock_start, clocks_start
 from .guards import require_permission, require_transition
 from .history import case_event_record
-from .routing import case_routing_refresh
+from .routing import case_routing_refresh, routing_refresh
 from .repeats import case_repeats_check, claimant_is_professional
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
@@ -99,7 +99,7 @@ def case_receive(
         for upload in files:
             case_attachment_add(case=case, by=by, file=upload)
         if register and case.elements_complete():
-            case_register(case=case, by=by, at=at)
+            _register(case=case, by=by, at=at)
     return cases
 
 
@@ -115,7 +115,12 @@ def _link(first: Case, second: Case, *, by, at) -> None:
 @transaction.atomic
 def case_register(*, case: Case, by, at=None) -> Case:
     """Register (登记) a received case; all five elements are needed for complaints and reports."""
-    at = at or timezone.now()
+    return _register(case=case, by=by, at=at or timezone.now())
+
+
+def _register(*, case: Case, by, at) -> Case:
+    # The body of case_register, for case_receive to call inside its own transaction without the
+    # savepoint a nested atomic block costs (an error rolls the whole intake back anyway).
     missing = case.missing_elements
     if case.state == Case.State.RECEIVED and missing:
         labels = {str(label): name for name, label in FIVE_ELEMENT_FIELDS.items()}
@@ -126,12 +131,10 @@ def case_register(*, case: Case, by, at=None) -> Case:
     source = require_transition(case.register, by)
     case.register(at=at)
     case.save()
-    clocks_stop(case=case, clocks=["statutory_accept"], at=at)
-    clock_start(case=case, clock="dispatch", at=at)
-    if case.kind == CaseKind.COMPLAINT:
-        clock_start(case=case, clock="statutory_mediation", at=at)
+    clocks_start(case=case, stop=["statutory_accept"], at=at,
+                 clocks=["dispatch", "statutory_mediation"] if case.kind == CaseKind.COMPLAINT else ["dispatch"])
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REGISTER, source=source, at=at)
-    case_routing_refresh(case=case, by=by, at=at)
+    routing_refresh(case=case, by=by, at=at)
     case_repeats_check(case=case, by=by, at=at)
     return case
 

@@ -32,10 +32,21 @@ def _center() -> Unit | None:
 def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
     """Compute (again) the unit with jurisdiction for a registered case and keep it with the case.
     At registration it also decides whether the case was filed away from the respondent's unit."""
-    at = at or timezone.now()
+    return routing_refresh(case=case, by=by, at=at or timezone.now())
+
+
+def routing_refresh(*, case: Case, by, at) -> CaseRouting:
+    """case_routing_refresh inside a transaction the caller holds (registration), without a savepoint."""
     proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind)
-    routing, _created = CaseRouting.objects.update_or_create(case=case, defaults={
-        "proposed_unit": proposal.unit, "rule": proposal.rule, "reason": proposal.reason[:300], "computed_at": at})
+    found = {"proposed_unit": proposal.unit, "rule": proposal.rule, "reason": proposal.reason[:300],
+             "computed_at": at}
+    # One row per case. Callers hold the case (a registration or an edit of it), so no one else
+    # writes its routing meanwhile: update, or insert the first time, with no get-then-savepoint.
+    routing = CaseRouting(case=case, **found)
+    if not CaseRouting.objects.filter(case=case).update(**found):
+        routing.save(force_insert=True)
+    else:
+        routing = CaseRouting.objects.get(case=case)
     _cross_region_check(case=case, by=by, target=proposal.unit, at=at)
     return routing
 
