@@ -13,9 +13,10 @@ from supervision.workdays import CalendarYearMissing, end_of_day, load_calendar,
 from ..models import Case, CaseClock
 
 
-def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at) -> list[CaseClock]:
+def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at, new_case: bool = False) -> list[CaseClock]:
     """Stop the clocks in `stop` and start `clocks` (policy limits) in one UPDATE and one INSERT:
-    what registration does, with the round trips of one clock rather than of each."""
+    what registration does, with the round trips of one clock rather than of each. A case created
+    in this transaction (`new_case`) has no clock to stop."""
     started = []
     for clock in clocks:
         limit = time_limit_for(clock=clock, case_kind=case.kind, grade=case.grade,
@@ -23,7 +24,8 @@ def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at) -> 
         if limit is not None:
             started.append(CaseClock(case=case, clock=clock, started_at=at, limit_amount=limit.amount,
                                      limit_unit=limit.unit, basis=limit.basis))
-    clocks_stop(case=case, clocks=[*stop, *(running.clock for running in started)], at=at)
+    if not new_case:
+        clocks_stop(case=case, clocks=[*stop, *(running.clock for running in started)], at=at)
     calendar = load_calendar() if started else None
     for running in started:
         _schedule(running, calendar)

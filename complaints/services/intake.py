@@ -12,11 +12,11 @@ from ..errors import ApplicationError
 from ..models import Attachment, Case, CaseEvent, CaseNumberSequence
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind
-from .clocks import clock_start, clocks_start
+from .clocks import clocks_start
 from .guards import require_permission, require_transition
 from .history import case_event_record
 from .routing import case_routing_refresh, routing_refresh
-from .repeats import case_repeats_check, claimant_is_professional
+from .repeats import case_claimant_is_professional, case_repeats_check
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
 
@@ -65,15 +65,14 @@ def _new_case(*, by, fields: dict, at, number: str | None = None) -> Case:
         received_at=at,
         **fields,
     )
-    case.professional_claimant = claimant_is_professional(phone=case.complainant_phone,
-                                                          id_number=case.complainant_id_number)
+    case.professional_claimant = case_claimant_is_professional(case)
     case.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
                       note=_("渠道:%s") % case.get_channel_display())
     if case.kind == CaseKind.COMPLAINT:
-        clock_start(case=case, clock="statutory_accept", at=at)
+        clocks_start(case=case, clocks=["statutory_accept"], at=at, new_case=True)
     elif case.kind == CaseKind.REPORT:
-        clock_start(case=case, clock="statutory_report_decision", at=at)
+        clocks_start(case=case, clocks=["statutory_report_decision"], at=at, new_case=True)
     return case
 
 

@@ -15,6 +15,16 @@ from .redlines import red_line_open
 CLOSED_STATES = [Case.State.DECLINED, Case.State.TRANSFERRED]
 
 
+def case_claimant_is_professional(case: Case) -> bool:
+    """claimant_is_professional for the case's complainant, asked once per intake: registration
+    right after receipt asks again only if the phone or ID number changed in between."""
+    asked = (case.complainant_phone, case.complainant_id_number)
+    if getattr(case, "_professional_asked", None) != asked:
+        case._professional_asked = asked
+        case._professional_answer = claimant_is_professional(phone=asked[0], id_number=asked[1])
+    return case._professional_answer
+
+
 def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
     match = Q()
     if phone.strip():
@@ -28,8 +38,7 @@ def case_repeats_check(*, case: Case, by, at) -> None:
     """Link a registered case to an earlier one by the same complainant about the same respondent
     and matter, and gather many complainants about one respondent into a cluster."""
     policy = SupervisionSettings.cached()
-    case.professional_claimant = claimant_is_professional(phone=case.complainant_phone,
-                                                          id_number=case.complainant_id_number)
+    case.professional_claimant = case_claimant_is_professional(case)
     earlier = _earlier_same_matter(case, since=at - timedelta(days=policy.repeat_window_days))
     if earlier is not None:
         case.is_repeat, case.repeat_of = True, earlier

@@ -42,11 +42,11 @@ def routing_refresh(*, case: Case, by, at) -> CaseRouting:
              "computed_at": at}
     # One row per case. Callers hold the case (a registration or an edit of it), so no one else
     # writes its routing meanwhile: update, or insert the first time, with no get-then-savepoint.
-    routing = CaseRouting(case=case, **found)
-    if not CaseRouting.objects.filter(case=case).update(**found):
-        routing.save(force_insert=True)
-    else:
+    if CaseRouting.objects.filter(case=case).update(**found):
         routing = CaseRouting.objects.get(case=case)
+    else:
+        routing = CaseRouting(case=case, **found)  # also becomes case.routing
+        routing.save(force_insert=True)
     _cross_region_check(case=case, by=by, target=proposal.unit, at=at)
     return routing
 
