@@ -61,6 +61,24 @@ def _wait_ready(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def _tree_cpu(root: int) -> float | None:
+    """CPU seconds used so far by a process and its children (the gunicorn workers), from /proc:
+    the machine may be shared, so the throughput alone does not say what one create costs."""
+    try:
+        stats = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        fields = f.read().rpartition(")")[2].split()
+                except OSError:
+                    continue
+                stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime+stime
+        return sum(ticks for pid, (ppid, ticks) in stats.items() if root in (pid, ppid)) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _order(run: str, i: int) -> bytes:
     return json.dumps({
         "reference": f"{run}-{i}", "kind": "complaint", "complainant_name": "压测", "complainant_phone": "13800000000",
@@ -139,10 +157,12 @@ def main() -> None:
         warm.start()
         queue.get()
         warm.join()
+        cpu_before = _tree_cpu(server.pid)
         client = multiprocessing.Process(target=_drive, args=(port, key, run, args.size, args.concurrency, queue))
         client.start()
         duration, latencies, errors = queue.get()
         client.join()
+        cpu_after = _tree_cpu(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -152,6 +172,9 @@ def main() -> None:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else 0
     print(f"creates {len(latencies)} ok, {len(errors)} failed {sorted(set(errors))[:5]} in {duration:.1f} s; "
           f"{args.workers} gunicorn workers, {args.concurrency} client threads, p50 {p50:.1f} ms")
+    if cpu_before is not None and cpu_after is not None and latencies:
+        print(f"gunicorn CPU {(cpu_after - cpu_before) * 1000 / len(latencies):.1f} ms per create "
+              f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})")
     print(f"RESULT creates_per_second {len(latencies) / duration:.0f} /s")
     print(f"RESULT create_p99_ms {p99:.0f} ms")
     if errors:

@@ -36,7 +36,8 @@ def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
 
 def case_repeats_check(*, case: Case, by, at) -> None:
     """Link a registered case to an earlier one by the same complainant about the same respondent
-    and matter, and gather many complainants about one respondent into a cluster."""
+    and matter, and gather many complainants about one respondent into a cluster. Saves the case
+    (registration relies on this to write the registered row)."""
     policy = SupervisionSettings.cached()
     case.professional_claimant = case_claimant_is_professional(case)
     earlier = _earlier_same_matter(case, since=at - timedelta(days=policy.repeat_window_days))
