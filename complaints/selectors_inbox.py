@@ -13,14 +13,14 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from routing.models import User
-from supervision.workdays import CalendarYearMissing, WorkingCalendar, end_of_day, local_date
+from supervision.workdays import CalendarYearMissing, WorkingCalendar, local_date
 
-from .models import Case, CaseClock
+from .models import Case, CaseAssignment, CaseClock
 
 OPEN_FOR_UNIT = (Case.State.DISPATCHED, Case.State.HANDLING)
 
 # Tab name → filter on the unit's open cases. Co-handling (协办) joins when routing adds it.
-TABS = ("all", "sign", "contact", "handling", "due_soon", "overdue", "redo")
+TABS = ("all", "sign", "contact", "handling", "due_soon", "overdue", "redo", "cohandling")
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,22 @@ def _search(qs: QuerySet[Case], search: str) -> QuerySet[Case]:
     return qs.filter(Q(number=search) | Q(complainant_phone=search) | Q(respondent_name__icontains=search))
 
 
+def _cohandled_open_cases(*, user) -> QuerySet[Case]:
+    """Open cases another unit leads in which this unit is a co-handler (协办)."""
+    if user.unit_id is None:
+        return Case.objects.none()
+    taking_part = CaseAssignment.objects.filter(
+        case=OuterRef("pk"), unit_id=user.unit_id, role=CaseAssignment.Role.CO_HANDLER
+    )
+    return Case.objects.filter(Exists(taking_part), state__in=OPEN_FOR_UNIT)
+
+
 def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "") -> QuerySet[Case]:
     """The unit's open cases on one tab, nearest running deadline first (cases without one last)."""
-    filters = _tab_filters(window)
-    qs = _search(_unit_open_cases(user=user), search).filter(filters.get(tab, Q()))
+    if tab == "cohandling":
+        qs = _search(_cohandled_open_cases(user=user), search)
+    else:
+        qs = _search(_unit_open_cases(user=user), search).filter(_tab_filters(window).get(tab, Q()))
     return (
         qs.select_related("handler", "category", "handling_unit")
         .annotate(next_due=Subquery(_running_clocks().order_by("due_at").values("due_at")[:1]))
@@ -92,7 +104,9 @@ def inbox_unit_staff(*, user) -> list:
 def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int]:
     """How many cases each tab holds, in one aggregate query."""
     qs = _search(_unit_open_cases(user=user), search)
-    return qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window).items()})
+    counts = qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window).items()})
+    counts["cohandling"] = _search(_cohandled_open_cases(user=user), search).count()
+    return counts
 
 
 @dataclass

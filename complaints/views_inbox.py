@@ -74,6 +74,7 @@ def inbox(request):
         ("due_soon", _("即将到期")),
         ("overdue", _("已超期")),
         ("redo", _("发回重办")),
+        ("cohandling", _("协办")),
     ]
     return render(
         request,

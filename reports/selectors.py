@@ -15,7 +15,8 @@ from complaints.models.choices import Satisfaction
 from complaints.selectors import case_visibility_filter
 from complaints.selectors_inbox import DeadlineWindow
 from routing.models import Category, Unit
-from supervision.workdays import SHANGHAI, end_of_day, local_date
+from supervision.models import RedLineItem
+from supervision.workdays import SHANGHAI, CalendarYearMissing, WorkingCalendar, end_of_day, load_calendar, local_date
 
 CLOSED_STATES = (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
@@ -136,11 +137,45 @@ def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict
     return {
         **c,
         **k,
+        "ledger_open": RedLineItem.objects.filter(case__in=cases, closed_at__isnull=True).count(),
+        "average_handling_days": average_handling_working_days(cases=cases, period=period),
         "contact_rate": _percent(c["contact_on_time"], c["contact_due"]),
         "completion_rate": _percent(c["completion_on_time"], c["completion_due"]),
         "satisfaction_rate": _percent(k["satisfied"], k["followed_up"]),
         "resolution_rate": _percent(k["resolved"], k["followed_up"]),
     }
+
+
+def average_handling_working_days(*, cases: QuerySet[Case], period: Period,
+                                  calendar: WorkingCalendar | None = None) -> float | None:
+    """Mean working days from first dispatch to reply, over cases replied in the period.
+
+    Grouped by (dispatch day, reply day) in the database, so Python counts working days once per
+    distinct pair of days rather than once per case."""
+    pairs = (
+        cases.filter(replied_at__gte=period.start_at, replied_at__lt=period.end_at, dispatched_at__isnull=False)
+        .annotate(sent=TruncDate("dispatched_at", tzinfo=SHANGHAI), done=TruncDate("replied_at", tzinfo=SHANGHAI))
+        .values("sent", "done")
+        .annotate(n=Count("pk"))
+    )
+    calendar = calendar or load_calendar()
+    total_days = total_cases = 0
+    try:
+        for row in pairs:
+            total_days += row["n"] * working_days_between(calendar, row["sent"], row["done"])
+            total_cases += row["n"]
+    except CalendarYearMissing:
+        return None
+    return round(total_days / total_cases, 1) if total_cases else None
+
+
+def working_days_between(calendar: WorkingCalendar, start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (the start day is not counted)."""
+    count, day = 0, start
+    while day < end:
+        day = day.fromordinal(day.toordinal() + 1)
+        count += calendar.is_workday(day)
+    return count
 
 
 def chart_trend(*, cases: QuerySet[Case], period: Period) -> list[dict]:

@@ -209,7 +209,7 @@ def calendar_coverage_warning(
     missing = calendar.missing_years(today, today + timedelta(days=ahead_days))
     if not missing:
         return None
-    years = "、".join(f"{y}年" for y in missing)
+    years = gettext("、").join(gettext("%(year)s年") % {"year": y} for y in missing)
     return gettext(
         "%(years)s的国务院办公厅节假日安排尚未录入，涉及该年的工作日时限将无法计算。"
         "请在管理后台“督办与时限 › 节假日安排”中录入当年的放假与调休上班日期。"

@@ -82,11 +82,12 @@ class CaseClock(models.Model):
 
     @property
     def status(self) -> str:
-        """pending / paused / running / overdue / met / late, as the case page shows it."""
+        """pending / paused / running / overdue / met / late / ended, as the case page shows it."""
         if self.stopped_at is None and self.paused_at is not None:
             return "paused"  # a paused clock is never overdue
         if self.due_at is None:
-            return "pending" if self.stopped_at is None else "met"
+            # Stopped before its due date could be counted: whether it was met is not known.
+            return "pending" if self.stopped_at is None else "ended"
         if self.stopped_at is None:
             return "overdue" if timezone.now() >= self.due_at else "running"
         return "met" if self.stopped_at <= self.due_at else "late"

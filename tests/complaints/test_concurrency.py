@@ -1,39 +1,15 @@
 """Races on PostgreSQL: two people acting on one case, and many clerks registering at once."""
-import threading
-
 import pytest
-from django.db import connection
 from django_fsm import ConcurrentTransition
 
 from complaints import services
 from complaints.errors import TransitionRefused
 from complaints.models import Case, CaseEvent
 from tests.complaints import journeys
+from tests.concurrency import run_together
 from tests.factories import case_fields
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # the loser's exception is the result we check
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_two_concurrent_accepts_one_wins_one_conflicts(org):

@@ -38,3 +38,16 @@ def test_admin_offers_no_way_to_edit_history(org, admin_client):
     response = admin_client.post(f"/admin/complaints/caseevent/{event.pk}/change/", {"note": "x"})
     assert response.status_code == 403
     assert admin_client.get("/admin/complaints/caseevent/add/").status_code == 403
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_rewrite_history_even_in_raw_sql(org):
+    from django.db import DatabaseError, connection, transaction
+
+    case = journeys.to_dispatched(org)
+    for statement in ("UPDATE complaints_caseevent SET note = 'x' WHERE case_id = %s",
+                      "DELETE FROM complaints_caseevent WHERE case_id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [case.pk])
+    assert case.events.count() == 3

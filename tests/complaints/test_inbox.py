@@ -61,6 +61,7 @@ def test_tabs_sort_cases_by_nearest_deadline_with_colours(client, org):
         "due_soon": 1,
         "overdue": 1,
         "redo": 0,
+        "cohandling": 0,
     }
 
 
@@ -185,3 +186,16 @@ def test_a_clock_waiting_for_the_holiday_schedule_shows_as_pending(client, org):
     row = response.context["rows"][0]
     assert row.deadline.clock is not None and row.deadline.colour == ""
     assert "截止日待定" in response.content.decode()
+
+
+def test_co_handling_tab_lists_cases_the_unit_helps_with(client, org):
+    from complaints.services.routing import case_cohandlers_assign
+
+    led = journeys.to_handling(org, respondent_name="联合检查对象")
+    case_cohandlers_assign(case=led, by=org.supervisor, units=[org.other_station])
+    journeys.to_handling(org, respondent_name="别的商店")
+
+    response = inbox(client, org.other_handler, tab="cohandling")
+    assert numbers(response) == [led.number]
+    assert dict((name, count) for name, _label, count in response.context["tabs"])["cohandling"] == 1
+    assert numbers(inbox(client, org.other_handler)) == []  # not its own handling work

@@ -1,7 +1,7 @@
 """The supervisor dashboard: today's figures, KPIs of SPEC section 8, red lines, charts, drill-down
 to the cases behind each figure, scope per center, and a constant number of queries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -155,4 +155,28 @@ def test_dashboard_query_count_does_not_grow_with_data(client, org):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/dashboard/").status_code == 200
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
-    assert len(many) <= 18
+    assert len(many) <= 20
+
+
+def test_average_handling_time_in_working_days_and_open_ledger_items(client, org):
+    from datetime import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from complaints import services
+    from supervision.models import RedLineItem
+
+    def at(*args):
+        return mock.patch("django.utils.timezone.now", return_value=datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai")))
+
+    with at(2026, 9, 30, 9):  # dispatched on the eve of National Day
+        case = journeys.to_handling(org)
+    with at(2026, 10, 9, 15):  # 2 working days later: 10-08 and 10-09
+        services.case_reply(case=case, by=org.handler, text="经调查,商家已同意退款,投诉人无异议。")
+    RedLineItem.objects.create(case=case, reason="overdue", opened_at=case.replied_at, month=date(2026, 10, 1))
+
+    client.force_login(org.supervisor)
+    response = client.get("/dashboard/", {"start": "2026-10-01", "end": "2026-10-31"})
+    assert response.context["kpi"]["average_handling_days"] == 2.0
+    assert response.context["kpi"]["ledger_open"] == 1
+    assert 'id="fig-ledger-open">1<' in response.content.decode()

@@ -1,15 +1,15 @@
 """Two sweeps at the same moment on PostgreSQL: each escalation step still happens once."""
 import importlib
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from complaints.models import Notification
 from supervision.models import Escalation
 from supervision.sweep import deadlines_sweep
 from tests.complaints.journeys import to_handling
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,24 +24,9 @@ def time_limits(db):
 def test_parallel_sweeps_issue_each_step_once(org, time_limits):
     cases = [to_handling(org, complainant_phone=f"1380000{n:04d}") for n in range(5)]
     now = max(c.clocks.get(clock="handling").due_at for c in cases) + timedelta(days=5)
-    barrier, errors = threading.Barrier(4), []
+    results = run_together(*[lambda: deadlines_sweep(now=now)] * 4)
 
-    def sweep():
-        try:
-            barrier.wait()
-            deadlines_sweep(now=now)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert not errors
+    assert not [r for r in results if isinstance(r, Exception)], results
     for case in cases:
         clock = case.clocks.get(clock="handling")
         assert sorted(Escalation.objects.filter(clock=clock).values_list("level", flat=True)) == [1, 2, 3]
