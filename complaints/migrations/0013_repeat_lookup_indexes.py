@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0011_merge_api'),
+        ('complaints', '0012_history_append_only_trigger'),
         ('routing', '0002_area_path_and_routing_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
