@@ -1,7 +1,7 @@
 """The actions a case page offers: for each, its form, the transition it uses and the service it
 calls. The page shows an action only when the state machine, the role and the unit allow it."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django import forms
 from django.core.exceptions import PermissionDenied

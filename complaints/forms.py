@@ -88,7 +88,8 @@ class CaseDetailsForm(forms.ModelForm):
             if not data.get("complainant_phone") and "complainant_phone" not in self.errors:
                 self.add_error("complainant_phone", _("请填写联系电话,以便承办单位联系。"))
         if self.registering:
-            needed = FIVE_ELEMENT_FIELDS if kind in KINDS_NEEDING_FIVE_ELEMENTS else {"facts": FIVE_ELEMENT_FIELDS["facts"]}
+            needed = (FIVE_ELEMENT_FIELDS if kind in KINDS_NEEDING_FIVE_ELEMENTS
+                      else {"facts": FIVE_ELEMENT_FIELDS["facts"]})
             for field, label in needed.items():
                 if not (data.get(field) or "").strip() and field not in self.errors:
                     self.add_error(field, _("五要素“%s”未填写,登记需要此项。") % label)

@@ -16,7 +16,14 @@ from complaints.selectors import case_visibility_filter
 from complaints.selectors_inbox import DeadlineWindow
 from routing.models import Category, Unit
 from supervision.models import RedLineItem
-from supervision.workdays import SHANGHAI, CalendarYearMissing, WorkingCalendar, end_of_day, load_calendar, local_date
+from supervision.workdays import (
+    SHANGHAI,
+    CalendarYearMissing,
+    WorkingCalendar,
+    end_of_day,
+    load_calendar,
+    local_date,
+)
 
 CLOSED_STATES = (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)

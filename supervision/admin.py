@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.models import CalendarDay, HolidaySchedule, TimeLimit
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -29,7 +29,8 @@ class SupervisionSettings(models.Model):
         _("升级至中心主任(超期后小时)"), default=72, validators=[MinValueValidator(1)]
     )
     repeat_window_days = models.PositiveIntegerField(
-        _("重复投诉认定期(天)"), default=30, help_text=_("同一投诉人就同一被投诉人、同一事项在此期限内再次投诉即为重复投诉")
+        _("重复投诉认定期(天)"), default=30,
+        help_text=_("同一投诉人就同一被投诉人、同一事项在此期限内再次投诉即为重复投诉")
     )
     cluster_window_days = models.PositiveIntegerField(_("集中投诉认定期(天)"), default=7)
     cluster_min_complainants = models.PositiveIntegerField(

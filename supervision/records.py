@@ -39,7 +39,8 @@ class Escalation(models.Model):
             models.UniqueConstraint(fields=["case", "clock", "level"], name="escalation_once_per_level"),
         ]
         indexes = [
-            models.Index(fields=["notified_at"], condition=Q(notified_at__isnull=True), name="escalation_unnotified_idx"),
+            models.Index(fields=["notified_at"], condition=Q(notified_at__isnull=True),
+                         name="escalation_unnotified_idx"),
             models.Index(fields=["unit", "level", "created_at"]),
         ]
 

@@ -139,7 +139,8 @@ def _notify(cursor, *, now) -> int:
                         f" || {_literal(_('时限超期未办结'))}")
     body = (f"{_literal(_('被投诉人:'))} || c.respondent_name || {_literal(_(';请立即办理并报告情况。'))}")
     base = (f" FROM {ESCALATION} e JOIN {CASE} c ON c.id = e.case_id JOIN {CLOCK} cc ON cc.id = e.clock_id")
-    columns = f"INSERT INTO {NOTIFICATION} (kind, recipient_unit_id, recipient_user_id, case_id, title, body, created_at)"
+    columns = (f"INSERT INTO {NOTIFICATION} "
+               "(kind, recipient_unit_id, recipient_user_id, case_id, title, body, created_at)")
     # NULL recipients are cast so PostgreSQL does not take them for text.
     statements = [
         # level 1: the responsible unit ...
@@ -194,7 +195,8 @@ def _mail(now: datetime) -> None:
         # A leader is reached both by name and as a member of the unit: one mail per title and person.
         by_title: dict[tuple[str, str], set[str]] = {}
         for title, body, user_email, unit_id in rows:
-            by_title.setdefault((title, body), set()).update([user_email] if user_email else unit_mails.get(unit_id, []))
+            recipients = [user_email] if user_email else unit_mails.get(unit_id, [])
+            by_title.setdefault((title, body), set()).update(recipients)
         messages = [(f"【12315】{title}", body or title, None, sorted(addresses))
                     for (title, body), addresses in by_title.items() if addresses]
         if messages:

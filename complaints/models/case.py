@@ -52,6 +52,9 @@ class CaseNumberSequence(models.Model):
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.day:%Y%m%d}: {self.last}"
+
 
 class Case(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):

@@ -15,8 +15,8 @@ from ..models.choices import CaseKind
 from .clocks import clocks_start
 from .guards import require_permission, require_transition
 from .history import case_event_record
-from .routing import case_routing_refresh, routing_refresh
 from .repeats import case_claimant_is_professional, case_repeats_check
+from .routing import case_routing_refresh, routing_refresh
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
 

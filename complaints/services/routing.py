@@ -13,8 +13,8 @@ from routing.models import Unit
 from routing.selectors import route_propose
 
 from ..errors import ApplicationError
-from ..models.choices import Grade
 from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
+from ..models.choices import Grade
 from .clocks import clock_start, clocks_stop
 from .guards import require_oversight
 from .history import case_event_record

@@ -1,8 +1,8 @@
 """The published OpenAPI schema, its documentation page from our own static files, and schemathesis
 fuzzing every operation of the schema in-process (WSGI): no input may produce a server error."""
 import pytest
-from django.contrib.staticfiles import finders
 import schemathesis
+from django.contrib.staticfiles import finders
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections

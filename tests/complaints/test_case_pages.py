@@ -104,8 +104,8 @@ def test_form_errors_on_an_action_are_shown_in_its_form(client, org):
 
 
 def test_anonymous_reporter_identity_is_hidden_from_the_unit(client, org):
-    from tests.factories import case_received
     from complaints import services
+    from tests.factories import case_received
 
     case = case_received(by=org.clerk, kind="report", anonymous=True, complainant_name="秘密举报人",
                          complainant_phone="")
