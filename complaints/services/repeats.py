@@ -72,18 +72,25 @@ def _cluster_join(case: Case, *, since, threshold: int, by, at) -> CaseCluster |
     name = case.respondent_name.strip()
     if not name:
         return None
-    recent = Case.objects.filter(respondent_name=name, received_at__gte=since).exclude(state__in=CLOSED_STATES)
-    complainants = recent.exclude(complainant_phone="").values("complainant_phone").distinct().count()
-    if complainants < threshold:
-        return None
     cluster = CaseCluster.objects.filter(respondent_name=name).exclude(state=CaseCluster.State.CLOSED).first()
+    recent = Case.objects.filter(respondent_name=name, received_at__gte=since).exclude(state__in=CLOSED_STATES)
     if cluster is None:
+        complainants = recent.exclude(complainant_phone="").values("complainant_phone").distinct().count()
+        if complainants < threshold:
+            return None
         cluster = CaseCluster.objects.create(respondent_name=name, created_at=at)
-    new = list(recent.exclude(clusters=cluster).values_list("pk", flat=True))
-    cluster.cases.add(*new)
-    if case.pk in new:
-        case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True,
-                          note=_("集中投诉:%(days)s天内%(n)s名投诉人投诉同一被投诉人,已归入集中投诉")
-                          % {"days": (at - since).days, "n": complainants},
-                          data={"cluster": cluster.pk})
+        members = list(recent.values_list("pk", flat=True))  # the cases that formed the cluster
+    else:
+        # An open cluster already holds the earlier cases (each joined as it was registered).
+        complainants = None
+        members = [case.pk]
+    Membership = CaseCluster.cases.through
+    Membership.objects.bulk_create(
+        [Membership(casecluster_id=cluster.pk, case_id=pk) for pk in members], ignore_conflicts=True
+    )
+    note = (_("集中投诉:%(days)s天内%(n)s名投诉人投诉同一被投诉人,已归入集中投诉")
+            % {"days": (at - since).days, "n": complainants}) if complainants else \
+        _("集中投诉:同一被投诉人的集中投诉正在办理,本工单已归入")
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True, note=note,
+                      data={"cluster": cluster.pk})
     return cluster
