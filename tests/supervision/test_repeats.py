@@ -84,3 +84,15 @@ def test_an_inactive_list_entry_does_not_flag(org):
     ProfessionalClaimant.objects.create(id_number="440703199001011234", is_active=False)
     case = case_received(by=org.clerk, complainant_id_number="440703199001011234")
     assert not Case.objects.get(pk=case.pk).professional_claimant
+
+
+def test_a_repeat_and_its_earlier_case_list_each_other_as_related(client, org):
+    food = CategoryFactory(code="F01", name="食品")
+    first = case_received(by=org.clerk, category=food)
+    second = case_received(by=org.clerk, category=food)
+    client.force_login(org.clerk)
+    for case, other in ((second, first), (first, second)):
+        page = client.get(f"/cases/{case.number}/").content.decode()
+        related = page[page.index('id="related"'):]
+        related = related[:related.index("</section>")]
+        assert other.number in related and "没有关联工单" not in related
