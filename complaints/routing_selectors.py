@@ -84,6 +84,8 @@ def case_routing_view(*, case: Case, user) -> dict:
         "transfer_event": transfer,
         "cohandler_choices": list(
             (Unit.objects.filter(path__startswith=unit.path) if unit and unit.kind == Unit.Kind.DISTRICT_CENTER
-             else Unit.objects.all()).exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True).order_by("path")
+             else Unit.objects.all()).exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)
+            # The lead unit cannot co-handle its own case: the service would drop it.
+            .exclude(pk=case.handling_unit_id).order_by("path")
         ) if oversees and active else [],
     }
