@@ -52,3 +52,13 @@ def test_returning_a_case_lands_on_the_inbox_not_on_a_404(client, org):
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/inbox/"
     assert "操作成功" in response.content.decode()
+
+
+def test_a_declined_case_says_it_was_never_dispatched_instead_of_an_empty_card(client, org):
+    case = journeys.to_declined(org)
+    client.force_login(org.supervisor)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    routing = page[page.index('id="routing"'):]
+    assert "未分流" in routing[:routing.index("</section>")]
+    dispatched = journeys.to_dispatched(org, respondent_name="另一家店")
+    assert 'id="routing-empty"' not in client.get(f"/cases/{dispatched.number}/").content.decode()
