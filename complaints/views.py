@@ -76,7 +76,7 @@ def case_new(request):
                         messages.warning(request, _("工单 %(n)s 已接收,待补充:%(m)s") % {
                             "n": case.number, "m": "、".join(case.missing_elements)})
                     else:
-                        messages.success(request, _("工单 %(n)s 已%(s)s,查询码 %(c)s") % {
+                        messages.success(request, _("工单 %(n)s %(s)s,查询码 %(c)s") % {
                             "n": case.number, "s": case.get_state_display(), "c": case.query_code})
                 return redirect("case-detail", number=cases[0].number)
         return render(request, "complaints/case_form.html", {"form": form, "title": _("登记投诉举报")}, status=400)
