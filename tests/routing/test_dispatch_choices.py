@@ -62,3 +62,19 @@ def test_a_declined_case_says_it_was_never_dispatched_instead_of_an_empty_card(c
     assert "未分流" in routing[:routing.index("</section>")]
     dispatched = journeys.to_dispatched(org, respondent_name="另一家店")
     assert 'id="routing-empty"' not in client.get(f"/cases/{dispatched.number}/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/cases/queue/", "/cases/", "/notifications/", "/supervision/red-lines/"])
+def test_list_cells_carry_their_column_name_for_the_phone_layout(client, org, url):
+    # At phone width the table head is hidden; each cell shows its column name from data-label.
+    import re
+
+    services.case_return(case=journeys.to_dispatched(org), by=org.handler, reason="非本所管辖")
+    journeys.to_registered(org)  # the same matter again: a repeat, on the red-line ledger
+    client.force_login(org.handler if url == "/notifications/" else org.supervisor)
+    page = client.get(url).content.decode()
+    body = page[page.index("<tbody>"):]
+    body = body[:body.index("</tbody>")]
+    assert "data-label" in body
+    for bare in re.finditer(r"<td>", body):  # only a checkbox cell may go without a name
+        assert re.match(r"<td>\s*(<input type=\"checkbox\"|</td>)", body[bare.start():]), body[bare.start():][:80]
