@@ -96,3 +96,16 @@ def test_a_repeat_and_its_earlier_case_list_each_other_as_related(client, org):
         related = page[page.index('id="related"'):]
         related = related[:related.index("</section>")]
         assert other.number in related and "没有关联工单" not in related
+
+
+def test_a_unit_gets_no_link_to_an_earlier_case_it_may_not_see(client, org):
+    food = CategoryFactory(code="F01", name="食品")
+    first = services.case_dispatch(case=case_received(by=org.clerk, category=food), unit=org.far_station,
+                                   by=org.supervisor)
+    second = services.case_dispatch(case=case_received(by=org.clerk, category=food), unit=org.station,
+                                    by=org.supervisor)
+    client.force_login(org.handler)
+    page = client.get(f"/cases/{second.number}/").content.decode()
+    assert first.number in page  # the ledger still says which case it repeats
+    assert f'href="/cases/{first.number}/"' not in page
+    assert client.get(f"/cases/{first.number}/").status_code == 404
