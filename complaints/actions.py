@@ -12,6 +12,7 @@ from routing.models import Unit, User
 
 from . import services
 from .models import Case, DeclineReason
+from .routing_selectors import dispatch_targets
 from .models.choices import ContactMeans, Satisfaction
 from .services import guards
 
@@ -52,6 +53,12 @@ class DispatchForm(forms.Form):
         choices=[("", "---"), ("hours", _("小时")), ("working_days", _("工作日")), ("days", _("自然日"))],
     )
     note = _text(_("分流说明"), required=False, rows=2)
+    takes_user = True
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["unit"].queryset = dispatch_targets(user=user)
 
     def clean(self):
         data = super().clean()
@@ -61,10 +68,17 @@ class DispatchForm(forms.Form):
 
 
 class RedispatchForm(forms.Form):
+    takes_user = True
+
     unit = forms.ModelChoiceField(
         label=_("下级承办单位"), queryset=Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)
     )
     note = _text(_("说明"), required=False, rows=2)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["unit"].queryset = dispatch_targets(user=user)
 
 
 class ReasonForm(forms.Form):
@@ -151,9 +165,11 @@ class CaseAction:
     run: Callable  # (case, user, cleaned_data) -> object
     style: str = "primary"
 
-    def build_form(self, case: Case, *args, **kwargs) -> forms.Form:
+    def build_form(self, case: Case, *args, user=None, **kwargs) -> forms.Form:
         if getattr(self.form, "takes_case", False):
             kwargs["case"] = case
+        if getattr(self.form, "takes_user", False):
+            kwargs["user"] = user
         return self.form(*args, **kwargs)
 
 

@@ -19,6 +19,18 @@ def dispatch_queue_with_proposals(*, visible_to, unmatched_only: bool = False) -
     return qs
 
 
+def dispatch_targets(*, user) -> QuerySet[Unit]:
+    """The units this user may dispatch to: the same scope `require_dispatch_scope` enforces, so a
+    form never offers a unit the service would refuse. A district center never names itself."""
+    unit = user.unit if user is not None else None
+    qs = Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True).order_by("path")
+    if unit is None or unit.kind not in (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER):
+        return qs.none()
+    if unit.kind == Unit.Kind.DISTRICT_CENTER:
+        qs = qs.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    return qs
+
+
 def redispatch_queue(*, visible_to) -> QuerySet[Case]:
     """Cases dispatched to the user's district center and waiting for it to dispatch them on."""
     unit = visible_to.unit
@@ -72,6 +84,8 @@ def case_routing_view(*, case: Case, user) -> dict:
         "transfer_event": transfer,
         "cohandler_choices": list(
             (Unit.objects.filter(path__startswith=unit.path) if unit and unit.kind == Unit.Kind.DISTRICT_CENTER
-             else Unit.objects.all()).exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True).order_by("path")
+             else Unit.objects.all()).exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)
+            # The lead unit cannot co-handle its own case: the service would drop it.
+            .exclude(pk=case.handling_unit_id).order_by("path")
         ) if oversees and active else [],
     }

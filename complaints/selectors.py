@@ -72,8 +72,9 @@ def notification_list(*, user, unread_only: bool = False):
 
 def case_related(*, case: Case, visible_to) -> list[Case]:
     """Cases tied to this one that the viewer may see: the case it links to, the cases linking to it
-    (a report filed with a complaint, repeats found at registration)."""
-    ids = Q(linked_case_id=case.pk)
-    if case.linked_case_id:
-        ids |= Q(pk=case.linked_case_id)
+    (a report filed with a complaint), and the earlier case a repeat complaint repeats or the repeats of it."""
+    ids = Q(linked_case_id=case.pk) | Q(repeat_of_id=case.pk)
+    for other_id in (case.linked_case_id, case.repeat_of_id):
+        if other_id:
+            ids |= Q(pk=other_id)
     return list(case_list(visible_to=visible_to).filter(ids).exclude(pk=case.pk).order_by("received_at"))

@@ -76,7 +76,7 @@ def case_new(request):
                         messages.warning(request, _("工单 %(n)s 已接收,待补充:%(m)s") % {
                             "n": case.number, "m": "、".join(case.missing_elements)})
                     else:
-                        messages.success(request, _("工单 %(n)s 已%(s)s,查询码 %(c)s") % {
+                        messages.success(request, _("工单 %(n)s %(s)s,查询码 %(c)s") % {
                             "n": case.number, "s": case.get_state_display(), "c": case.query_code})
                 return redirect("case-detail", number=cases[0].number)
         return render(request, "complaints/case_form.html", {"form": form, "title": _("登记投诉举报")}, status=400)
@@ -105,7 +105,7 @@ def case_edit(request, number):
 
 def _render_detail(request, case, *, status=200, failed=None):
     available = actions_available(case, request.user)
-    forms_by_action = {action.name: action.build_form(case, prefix=action.name) for action in available}
+    forms_by_action = {action.name: action.build_form(case, prefix=action.name, user=request.user) for action in available}
     if failed is not None:
         forms_by_action[failed[0]] = failed[1]
     context = {
@@ -136,7 +136,7 @@ def case_act(request, number, action_name):
     action = ACTIONS_BY_NAME.get(action_name)
     if action is None:
         raise Http404
-    form = action.build_form(case, request.POST, prefix=action.name)
+    form = action.build_form(case, request.POST, prefix=action.name, user=request.user)
     # The page carried the version it showed; anything newer means someone else acted meanwhile.
     if request.POST.get("version") != str(case.version):
         messages.error(request, STALE_MESSAGE)
@@ -156,6 +156,9 @@ def case_act(request, number, action_name):
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
+    # Returning or redispatching can take the case out of this unit's sight: its page would be a 404.
+    if not selectors.case_list(visible_to=request.user).filter(number=number).exists():
+        return redirect("inbox")
     return redirect("case-detail", number=number)
 
 

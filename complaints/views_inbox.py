@@ -37,7 +37,7 @@ def _row_actions(case: Case, user) -> list[tuple[CaseAction, forms.Form | None]]
         form = (
             None
             if action.name == "reassign"
-            else action.build_form(case, prefix=action.name, auto_id=f"id_{case.pk}_%s")
+            else action.build_form(case, prefix=action.name, user=user, auto_id=f"id_{case.pk}_%s")
         )
         rows.append((action, form))
     return rows

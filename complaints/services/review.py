@@ -6,11 +6,12 @@ from django.utils.translation import gettext as _
 from supervision.models import RedLineItem
 
 from ..errors import ApplicationError
-from ..models import Case, CaseEvent
+from ..models import Case, CaseEvent, Notification
 from ..models.choices import Satisfaction
 from .clocks import clock_start
 from .guards import require_oversight, require_transition
 from .history import case_event_record
+from .notifications import notification_send
 from .redlines import red_line_open
 
 
@@ -38,7 +39,15 @@ def case_return_for_redo(*, case: Case, by, reason: str) -> Case:
     case.save()
     clock_start(case=case, clock="redo", at=at)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REDO, source=source, note=reason, at=at)
+    _tell_handling_unit(case, _("工单 %(number)s 被发回重办"), reason)
     return case
+
+
+def _tell_handling_unit(case: Case, title: str, reason: str) -> None:
+    # The case is back in the unit's inbox; without a notice nobody there knows why or that it came back.
+    if case.handling_unit_id:
+        notification_send(kind=Notification.Kind.NOTICE, case=case, units=[case.handling_unit],
+                          title=title % {"number": case.number}, body=reason)
 
 
 @transaction.atomic
@@ -96,4 +105,5 @@ def case_reopen(*, case: Case, by, reason: str) -> Case:
     clock_start(case=case, clock="handling", at=at, amount=case.handling_limit_amount,
                 unit=case.handling_limit_unit or None)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REOPEN, source=source, note=reason, at=at)
+    _tell_handling_unit(case, _("工单 %(number)s 二次交办,请重新办理"), reason)
     return case

@@ -216,6 +216,10 @@ def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> 
 
     done, failed = [], []
     for case in cases:
+        if case.grade != Case.Grade.GENERAL:
+            # A batch carries no time limit, which these cases must have: only their own page can.
+            failed.append((case, _("紧急、重大工单须在工单页指定办理时限后分流。")))
+            continue
         try:
             if unit is not None:
                 done.append(case_dispatch(case=case, unit=unit, by=by, note=_("批量分流")))

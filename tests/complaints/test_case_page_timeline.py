@@ -46,7 +46,8 @@ def test_related_cases_are_listed_both_ways(client, org):
     assert second.linked_case_id == first.pk or first.linked_case_id == second.pk
     assert second.number in page_of(client, org.supervisor, first)
     assert first.number in page_of(client, org.supervisor, second)
-    lonely = journeys.to_registered(org)
+    # Another respondent: the same one again would be a repeat complaint, which is related too.
+    lonely = journeys.to_registered(org, respondent_name="另一家店")
     assert "没有关联工单" in page_of(client, org.supervisor, lonely)
 
 

@@ -102,3 +102,12 @@ def test_attachments_are_kept_as_evidence(clerk_client):
     case = Case.objects.get()
     assert case.attachments.count() == 1
     assert case.events.filter(action="evidence").exists()
+
+
+@pytest.mark.parametrize("submit, state", [("register", "已登记"), ("receive", "已接收")])
+def test_the_confirmation_names_the_state_once(clerk_client, submit, state):
+    post_intake(clerk_client, submit=submit)
+    case = Case.objects.get()
+    page = clerk_client.get(f"/cases/{case.number}/").content.decode()
+    assert f"工单 {case.number} {state},查询码 {case.query_code}" in page
+    assert "已已" not in page

@@ -68,3 +68,12 @@ def test_findings_end_with_the_reply(org, shared):
     services.case_reply(case=shared, by=org.handler, text="牵头单位已答复投诉人处理结果。")
     with pytest.raises(ApplicationError):
         routing_services.case_findings_add(case=shared, by=org.far_handler, text="答复后才提交的意见")
+
+
+def test_the_lead_unit_is_not_offered_as_its_own_co_handler(client, org):
+    case = journeys.to_handling(org)
+    client.force_login(org.supervisor)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    choices = page[page.index('name="units"'):]
+    choices = choices[:choices.index("</select>")]
+    assert org.other_station.name in choices and org.station.name not in choices

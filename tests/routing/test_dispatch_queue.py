@@ -85,6 +85,16 @@ def test_batch_dispatch_sends_each_to_its_proposal_and_reports_the_rest(client, 
     assert states[urgent.number] is None and states[unmatched.number] is None
     assert "已分流 2 件" in page
     assert f"{urgent.number} 未分流" in page and f"{unmatched.number} 未分流" in page
+    assert "须在工单页指定办理时限" in page  # where the limit can be given
+
+
+def test_batch_to_one_unit_tells_where_an_urgent_case_gets_its_limit(client, world):
+    urgent = journeys.to_registered(world.org, respondent_area=None, grade="urgent")
+    client.force_login(world.org.supervisor)
+    page = client.post("/cases/queue/dispatch/", {"numbers": [urgent.number], "unit": world.org.station.pk},
+                       follow=True).content.decode()
+    assert f"{urgent.number} 未分流:紧急、重大工单须在工单页指定办理时限后分流" in page
+    assert Case.objects.get(pk=urgent.pk).handling_unit is None
 
 
 def test_batch_dispatch_to_one_chosen_unit(client, world):

@@ -40,3 +40,18 @@ def test_new_reasons_are_refused_when_the_complainant_is_satisfied(org):
     with pytest.raises(ApplicationError):
         services.case_follow_up(case=to_approved(org), by=org.supervisor, satisfaction="satisfied",
                                 resolved=True, new_reasons="无")
+
+
+def test_the_unit_is_told_of_a_second_assignment_and_why(client, org):
+    case = services.case_follow_up(case=to_approved(org), by=org.supervisor, satisfaction="dissatisfied",
+                                   resolved=False, note="不满意", new_reasons="投诉人提供了新的消费凭证")
+    client.force_login(org.handler)
+    page = client.get("/notifications/").content.decode()
+    assert f"工单 {case.number} 二次交办" in page and "投诉人提供了新的消费凭证" in page
+
+
+def test_the_unit_is_told_of_a_redo_and_why(client, org):
+    case = services.case_return_for_redo(case=to_replied(org), by=org.supervisor, reason="答复未写明处理依据")
+    client.force_login(org.handler)
+    page = client.get("/notifications/").content.decode()
+    assert f"工单 {case.number} 被发回重办" in page and "答复未写明处理依据" in page

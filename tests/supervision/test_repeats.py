@@ -84,3 +84,28 @@ def test_an_inactive_list_entry_does_not_flag(org):
     ProfessionalClaimant.objects.create(id_number="440703199001011234", is_active=False)
     case = case_received(by=org.clerk, complainant_id_number="440703199001011234")
     assert not Case.objects.get(pk=case.pk).professional_claimant
+
+
+def test_a_repeat_and_its_earlier_case_list_each_other_as_related(client, org):
+    food = CategoryFactory(code="F01", name="食品")
+    first = case_received(by=org.clerk, category=food)
+    second = case_received(by=org.clerk, category=food)
+    client.force_login(org.clerk)
+    for case, other in ((second, first), (first, second)):
+        page = client.get(f"/cases/{case.number}/").content.decode()
+        related = page[page.index('id="related"'):]
+        related = related[:related.index("</section>")]
+        assert other.number in related and "没有关联工单" not in related
+
+
+def test_a_unit_gets_no_link_to_an_earlier_case_it_may_not_see(client, org):
+    food = CategoryFactory(code="F01", name="食品")
+    first = services.case_dispatch(case=case_received(by=org.clerk, category=food), unit=org.far_station,
+                                   by=org.supervisor)
+    second = services.case_dispatch(case=case_received(by=org.clerk, category=food), unit=org.station,
+                                    by=org.supervisor)
+    client.force_login(org.handler)
+    page = client.get(f"/cases/{second.number}/").content.decode()
+    assert first.number in page  # the ledger still says which case it repeats
+    assert f'href="/cases/{first.number}/"' not in page
+    assert client.get(f"/cases/{first.number}/").status_code == 404
