@@ -12,8 +12,8 @@ from routing.models import Unit, User
 
 from . import services
 from .models import Case, DeclineReason
-from .routing_selectors import dispatch_targets
 from .models.choices import ContactMeans, Satisfaction
+from .routing_selectors import dispatch_targets
 from .services import guards
 
 
