@@ -105,7 +105,9 @@ def case_edit(request, number):
 
 def _render_detail(request, case, *, status=200, failed=None):
     available = actions_available(case, request.user)
-    forms_by_action = {action.name: action.build_form(case, prefix=action.name, user=request.user) for action in available}
+    forms_by_action = {
+        action.name: action.build_form(case, prefix=action.name, user=request.user) for action in available
+    }
     if failed is not None:
         forms_by_action[failed[0]] = failed[1]
     context = {
