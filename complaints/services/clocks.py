@@ -68,7 +68,7 @@ def _schedule(clock: CaseClock, calendar=None, policy=None) -> None:
         if added:
             due_date = calendar.add_working_days(due_date, added)
             due_at = end_of_day(due_date)
-        warn_at = warn_at_compute(due_at=due_at, calendar=calendar, policy=policy)
+        warn_at = warn_at_compute(due_at=due_at, calendar=calendar, policy=policy, started_at=clock.started_at)
     except CalendarYearMissing as missing:
         clock.due_date = clock.due_at = clock.warn_at = None
         clock.pending_reason = str(missing)
@@ -76,10 +76,18 @@ def _schedule(clock: CaseClock, calendar=None, policy=None) -> None:
         clock.due_date, clock.due_at, clock.warn_at, clock.pending_reason = due_date, due_at, warn_at, ""
 
 
-def warn_at_compute(*, due_at, calendar, policy: SupervisionSettings | None = None):
+def warn_at_compute(*, due_at, calendar, policy: SupervisionSettings | None = None, started_at=None):
     """When the clock turns yellow: the configured lead before its deadline, stored on the clock so
-    the sweep compares a column with now instead of counting working days per case."""
-    policy = policy or SupervisionSettings.cached()
+    the sweep compares a column with now instead of counting working days per case. A clock shorter
+    than the lead (an urgent case's 4 hours against a 1-working-day lead) would be yellow from its
+    start, which warns of nothing: it turns yellow halfway instead."""
+    warn_at = _warn_at_by_lead(due_at=due_at, calendar=calendar, policy=policy or SupervisionSettings.cached())
+    if started_at is not None and warn_at <= started_at < due_at:
+        return started_at + (due_at - started_at) / 2
+    return warn_at
+
+
+def _warn_at_by_lead(*, due_at, calendar, policy: SupervisionSettings):
     if policy.warning_lead_unit == SupervisionSettings.LeadUnit.HOURS:
         return due_at - timedelta(hours=policy.warning_lead_amount)
     # Yellow from the moment only `lead` working days remain: the end of the lead-th working day
@@ -196,7 +204,8 @@ def clocks_rewarn(*, batch_size: int = 5000) -> int:
                                                                       stopped_at__isnull=True))
             for clock in batch:
                 try:
-                    clock.warn_at = warn_at_compute(due_at=clock.due_at, calendar=calendar, policy=policy)
+                    clock.warn_at = warn_at_compute(due_at=clock.due_at, calendar=calendar, policy=policy,
+                                                    started_at=clock.started_at)
                 except CalendarYearMissing:
                     continue
                 if clock.warning == CaseClock.Warning.YELLOW and clock.warn_at > now:

@@ -173,3 +173,15 @@ def test_the_admin_queues_the_recount_when_the_lead_time_changes(admin_client, o
         })
     assert response.status_code == 302
     delay.assert_called_once()
+
+
+def test_a_clock_shorter_than_the_warning_lead_turns_yellow_halfway(org):
+    from complaints import services
+    from tests.complaints.journeys import to_registered
+
+    case = to_registered(org, grade="urgent")
+    services.case_dispatch(case=case, unit=org.station, by=org.supervisor, handling_limit=(4, "hours"))
+    clock = case.clocks.get(clock="handling")
+    # The default lead (1 working day) is longer than the 4 hours: yellow after 2 hours, not at once.
+    assert clock.warn_at - clock.started_at == clock.due_at - clock.warn_at
+    assert (clock.due_at - clock.started_at).total_seconds() == 4 * 3600
