@@ -8,7 +8,7 @@ from the stored times, not from the sweep's `warning` field, so the inbox never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -122,15 +122,10 @@ class InboxDeadline:
 
 def working_days_left(calendar: WorkingCalendar, today: date, due: date) -> int | None:
     """Working days from today to the due date (0: due today; negative: working days overdue)."""
-    first, last, sign = (today, due, 1) if due >= today else (due, today, -1)
-    count, day = 0, first
     try:
-        while day < last:
-            day += timedelta(days=1)
-            count += calendar.is_workday(day)
+        return calendar.working_days_between(today, due)
     except CalendarYearMissing:
         return None
-    return sign * count
 
 
 def inbox_deadline(*, case: Case, window: DeadlineWindow, calendar: WorkingCalendar) -> InboxDeadline:

@@ -169,20 +169,11 @@ def average_handling_working_days(*, cases: QuerySet[Case], period: Period,
     total_days = total_cases = 0
     try:
         for row in pairs:
-            total_days += row["n"] * working_days_between(calendar, row["sent"], row["done"])
+            total_days += row["n"] * calendar.working_days_between(row["sent"], row["done"])
             total_cases += row["n"]
     except CalendarYearMissing:
         return None
     return round(total_days / total_cases, 1) if total_cases else None
-
-
-def working_days_between(calendar: WorkingCalendar, start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (the start day is not counted)."""
-    count, day = 0, start
-    while day < end:
-        day = day.fromordinal(day.toordinal() + 1)
-        count += calendar.is_workday(day)
-    return count
 
 
 def chart_trend(*, cases: QuerySet[Case], period: Period) -> list[dict]:

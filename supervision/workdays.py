@@ -127,6 +127,17 @@ class WorkingCalendar:
             raise ValueError("n must not be negative")
         return self.same_working_day(start + timedelta(days=n))
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`; negative when `end` is earlier.
+
+        0 means the same day (or only rest days between); an inbox's "due in N working days"."""
+        first, last, sign = (start, end, 1) if end >= start else (end, start, -1)
+        count, day = 0, first
+        while day < last:
+            day += timedelta(days=1)
+            count += self.is_workday(day)
+        return sign * count
+
     def missing_years(self, first: date, last: date) -> list[int]:
         return [y for y in range(first.year, last.year + 1) if not self.year_known(y)]
 

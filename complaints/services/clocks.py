@@ -156,14 +156,11 @@ def clocks_resume(*, case: Case, at) -> list[CaseClock]:
 
 def _working_days_between(calendar, first: date, last: date) -> int:
     """Working days in (first, last]: the days the pause took from the count."""
-    count, day = 0, first
-    while day < last:
-        day += timedelta(days=1)
-        try:
-            count += calendar.is_workday(day)
-        except CalendarYearMissing:
-            count += day.weekday() < 5  # only for measuring a past pause, never a deadline
-    return count
+    try:
+        return calendar.working_days_between(first, last)
+    except CalendarYearMissing:
+        # Only for measuring a pause that already happened, never for a deadline: Monday to Friday.
+        return sum((first + timedelta(days=n)).weekday() < 5 for n in range(1, (last - first).days + 1))
 
 
 def clocks_reschedule(*, affected_from: date | None = None, batch_size: int = 2000) -> int:

@@ -114,3 +114,13 @@ def test_calendar_without_library_knows_only_center_years():
     cal = WorkingCalendar(use_library=False, center_years=[2027])
     with pytest.raises(CalendarYearMissing):
         cal.is_workday(D(2026, 3, 9))
+
+
+def test_working_days_between_counts_after_the_start_up_to_the_end():
+    calendar = WorkingCalendar()
+    # 09-30 → 10-09: National Day week off, 10-08 and 10-09 are working days.
+    assert calendar.working_days_between(date(2026, 9, 30), date(2026, 10, 9)) == 2
+    assert calendar.working_days_between(date(2026, 10, 9), date(2026, 9, 30)) == -2
+    assert calendar.working_days_between(date(2026, 10, 1), date(2026, 10, 7)) == 0
+    # the make-up Saturday 10-10 counts
+    assert calendar.working_days_between(date(2026, 10, 9), date(2026, 10, 12)) == 2
