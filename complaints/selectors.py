@@ -1,6 +1,6 @@
 """Read queries for pages, the API and reports. Unit isolation lives here: whatever a user may not
 see is simply not in their querysets, so views answer 404 for it."""
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .models import Case, CaseAssignment, CaseClock, CaseEvent
 
@@ -17,6 +17,22 @@ def case_visibility_filter(user) -> Q | None:
     taking_part = CaseAssignment.objects.filter(unit__path__startswith=path).values("case_id")
     return (Q(handling_unit__path__startswith=path) | Q(registering_unit__path__startswith=path)
             | Q(pk__in=taking_part))
+
+
+def counting_clocks_of_case():
+    """The running clocks of the outer case that count towards a deadline: not stopped, not paused
+    (检验检测鉴定 time does not count) and with a known due date. Due soon, overdue and the nearest
+    deadline are all judged on these, on every page and in the API."""
+    return CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True,
+                                    due_at__isnull=False)
+
+
+def case_overdue(*, now) -> Exists:
+    return Exists(counting_clocks_of_case().filter(due_at__lte=now))
+
+
+def case_due_soon(*, now) -> Exists:
+    return Exists(counting_clocks_of_case().filter(due_at__gt=now, warn_at__lte=now))
 
 
 def case_list(*, visible_to, state: str | None = None, search: str = "") -> QuerySet[Case]:

@@ -16,6 +16,7 @@ from routing.models import User
 from supervision.workdays import CalendarYearMissing, WorkingCalendar, local_date
 
 from .models import Case, CaseAssignment, CaseClock
+from .selectors import case_due_soon, case_overdue, counting_clocks_of_case
 
 OPEN_FOR_UNIT = (Case.State.DISPATCHED, Case.State.HANDLING)
 
@@ -34,10 +35,6 @@ def deadline_window(*, now: datetime, calendar: WorkingCalendar | None = None) -
     return DeadlineWindow(now=now)
 
 
-def _running_clocks():
-    # A paused clock (检验检测鉴定) is neither due soon nor overdue.
-    return CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True,
-                                    due_at__isnull=False)
 
 
 def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
@@ -47,8 +44,8 @@ def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
         "contact": Q(state=Case.State.HANDLING, contacted_at__isnull=True),
         "handling": Q(state=Case.State.HANDLING),
         # Yellow from the clock's warn_at: the lead time the center sets in supervision's rules.
-        "due_soon": Q(Exists(_running_clocks().filter(due_at__gt=window.now, warn_at__lte=window.now))),
-        "overdue": Q(Exists(_running_clocks().filter(due_at__lte=window.now))),
+        "due_soon": Q(case_due_soon(now=window.now)),
+        "overdue": Q(case_overdue(now=window.now)),
         "redo": Q(state=Case.State.HANDLING, redo_count__gt=0),
     }
 
@@ -84,7 +81,7 @@ def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "")
         qs = _search(_unit_open_cases(user=user), search).filter(_tab_filters(window).get(tab, Q()))
     return (
         qs.select_related("handler", "category", "handling_unit")
-        .annotate(next_due=Subquery(_running_clocks().order_by("due_at").values("due_at")[:1]))
+        .annotate(next_due=Subquery(counting_clocks_of_case().order_by("due_at").values("due_at")[:1]))
         .prefetch_related(
             Prefetch(
                 "clocks",

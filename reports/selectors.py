@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from complaints.models import Case, CaseClock
 from complaints.models.choices import Satisfaction
-from complaints.selectors import case_visibility_filter
+from complaints.selectors import case_due_soon, case_overdue, case_visibility_filter
 from complaints.selectors_inbox import DeadlineWindow
 from routing.models import Category, Unit
 from supervision.models import RedLineItem
@@ -58,20 +58,13 @@ def dashboard_cases(
     return qs
 
 
-def _running(**filters):
-    return Exists(
-        CaseClock.objects.filter(
-            case=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True, due_at__isnull=False,
-            **filters,
-        )
-    )
 
 
 def _open_filters(window: DeadlineWindow) -> dict[str, Q]:
     return {
         "open": ~Q(state__in=CLOSED_STATES),
-        "due_soon": Q(_running(due_at__gt=window.now, warn_at__lte=window.now)),
-        "overdue": Q(_running(due_at__lte=window.now)),
+        "due_soon": Q(case_due_soon(now=window.now)),
+        "overdue": Q(case_overdue(now=window.now)),
     }
 
 

@@ -1,11 +1,11 @@
 """List filters for /api/v1/cases/ and its stable cursor pagination."""
 import django_filters
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework.pagination import CursorPagination
 
-from ..models import Case, CaseClock
+from ..models import Case
 from ..models.choices import CaseKind, Channel
+from ..selectors import case_overdue
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -26,8 +26,8 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, due_at__lte=timezone.now())
-        return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))
+        late = case_overdue(now=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class CasePagination(CursorPagination):

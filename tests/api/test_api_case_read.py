@@ -95,3 +95,13 @@ def test_anonymous_reporters_identity_is_blanked_for_the_handling_unit(org):
     assert body["complainant_name"] == "" and body["complainant_phone"] == ""
     body = user_client(org.supervisor).get(f"{CASES}{case.number}/").json()
     assert body["complainant_name"] == "张三"
+
+
+def test_a_case_whose_clocks_are_paused_is_not_listed_as_overdue(org):
+    """Testing or appraisal time does not count: the API agrees with the inbox and the dashboard."""
+    paused = journeys.to_dispatched(org)
+    CaseClock.objects.filter(case=paused, clock="contact").update(
+        due_at=timezone.now() - timedelta(hours=1), paused_at=timezone.now() - timedelta(days=1))
+    client = user_client(org.supervisor)
+    overdue = {c["number"] for c in client.get(CASES, {"overdue": "true"}).json()["results"]}
+    assert paused.number not in overdue
