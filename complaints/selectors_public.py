@@ -3,7 +3,7 @@ of its history a complainant may see."""
 
 import hmac
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, PublicRating
 
 # Notes shown to the complainant: what was decided or replied to them, never the units' work notes.
 PUBLIC_NOTE_ACTIONS = {
@@ -45,3 +45,14 @@ def case_public_timeline(*, case: Case) -> list[dict]:
         }
         for event in events
     ]
+
+
+def case_public_tracked(*, case_id) -> Case | None:
+    """The case this visitor's session has already looked up with the right code."""
+    if case_id is None:
+        return None
+    return Case.objects.select_related("handling_unit", "category").filter(pk=case_id).first()
+
+
+def case_public_rating(*, case: Case) -> PublicRating | None:
+    return PublicRating.objects.filter(case=case).first()

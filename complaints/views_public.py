@@ -14,7 +14,7 @@ from . import services
 from .errors import ApplicationError
 from .models import Case, PublicRating
 from .ratelimit import attempt_record, attempts_exceeded
-from .selectors_public import case_public_lookup, case_public_timeline
+from .selectors_public import case_public_lookup, case_public_rating, case_public_timeline, case_public_tracked
 
 SESSION_KEY = "track_case_id"
 
@@ -66,14 +66,11 @@ def _blocked(request, number: str) -> bool:
 
 
 def _tracked_case(request) -> Case | None:
-    case_id = request.session.get(SESSION_KEY)
-    if case_id is None:
-        return None
-    return Case.objects.select_related("handling_unit", "category").filter(pk=case_id).first()
+    return case_public_tracked(case_id=request.session.get(SESSION_KEY))
 
 
 def _render_case(request, case: Case, *, rating_form=None, status=200):
-    rating = PublicRating.objects.filter(case=case).first()
+    rating = case_public_rating(case=case)
     return render(
         request,
         "complaints/track_case.html",
