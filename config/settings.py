@@ -165,7 +165,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.webhooks_retry_task",
         "schedule": 30.0,
     },
+    # Registers API intake whose prompt message was lost (the API queues one itself, see below).
+    "external-cases-register": {
+        "task": "complaints.tasks.external_cases_register_task",
+        "schedule": 60.0,
+    },
 }
+# After an API create, the worker registers the system's complete cases this many seconds later,
+# one message per web process per period however many cases arrive (complaints/services/integration.py).
+EXTERNAL_REGISTRATION_DELAY_SECONDS = float(os.environ.get("EXTERNAL_REGISTRATION_DELAY_SECONDS", "1"))
 
 # How long a process trusts its copy of the rule tables read on every intake (supervision/cache.py).
 RULES_CACHE_SECONDS = float(os.environ.get("RULES_CACHE_SECONDS", "5"))

@@ -35,6 +35,10 @@ class ExternalSystem(models.Model):
     # The HMAC key must be readable to sign calls, so unlike API keys it is not hashed.
     webhook_secret = models.CharField(_("回调签名密钥"), max_length=64, default="", blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    registers_automatically = models.BooleanField(
+        _("自动登记"), default=True,
+        help_text=_("来件五要素齐全时由系统以代理用户身份自动登记;关闭后,来件停在“已接收”,由登记员审核登记。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
@@ -90,12 +94,17 @@ class ExternalCaseRef(models.Model):
     case = models.OneToOneField("complaints.Case", on_delete=models.PROTECT, related_name="external_origin")
     fingerprint = models.CharField(_("内容摘要"), max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set at receipt when the system registers automatically; cleared once the worker has tried.
+    registration_pending = models.BooleanField(_("待自动登记"), default=False)
 
     class Meta:
         verbose_name = _("外部工单编号")
         verbose_name_plural = _("外部工单编号")
         constraints = [
             models.UniqueConstraint(fields=["system", "reference"], name="external_ref_unique_per_system"),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(registration_pending=True), name="external_ref_pending"),
         ]
 
     def __str__(self) -> str:

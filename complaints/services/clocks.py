@@ -13,10 +13,16 @@ from supervision.workdays import CalendarYearMissing, end_of_day, load_calendar,
 from ..models import Case, CaseClock
 
 
-def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at, new_case: bool = False) -> list[CaseClock]:
+def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at) -> list[CaseClock]:
     """Stop the clocks in `stop` and start `clocks` (policy limits) in one UPDATE and one INSERT:
-    what registration does, with the round trips of one clock rather than of each. A case created
-    in this transaction (`new_case`) has no clock to stop."""
+    what registration does, with the round trips of one clock rather than of each."""
+    started = clocks_build(case=case, clocks=clocks, at=at)
+    clocks_stop(case=case, clocks=[*stop, *(running.clock for running in started)], at=at)
+    return CaseClock.objects.bulk_create(started)
+
+
+def clocks_build(*, case: Case, clocks: list[str], at) -> list[CaseClock]:
+    """The clocks of `clocks` that the policy sets a limit for, scheduled but not written."""
     started = []
     for clock in clocks:
         limit = time_limit_for(clock=clock, case_kind=case.kind, grade=case.grade,
@@ -24,12 +30,10 @@ def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at, new
         if limit is not None:
             started.append(CaseClock(case=case, clock=clock, started_at=at, limit_amount=limit.amount,
                                      limit_unit=limit.unit, basis=limit.basis))
-    if not new_case:
-        clocks_stop(case=case, clocks=[*stop, *(running.clock for running in started)], at=at)
     calendar = load_calendar() if started else None
     for running in started:
         _schedule(running, calendar)
-    return CaseClock.objects.bulk_create(started)
+    return started
 
 
 def clock_start(*, case: Case, clock: str, at, amount: int | None = None, unit: str | None = None) -> CaseClock | None:

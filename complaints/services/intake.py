@@ -1,20 +1,20 @@
 """Receiving, registering and amending cases (受理登记)."""
 import secrets
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.workdays import local_date
 
 from ..errors import ApplicationError
-from ..models import Attachment, Case, CaseEvent, CaseNumberSequence
+from ..models import Attachment, Case, CaseEvent
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind
-from .clocks import clocks_start
+from ..rowwrite import primary_key_draw, rows_insert
+from .clocks import clocks_build, clocks_start
 from .guards import require_permission, require_transition
-from .history import case_event_record
+from .history import case_event_build, case_event_record
 from .repeats import case_claimant_is_professional, case_repeats_check
 from .routing import case_routing_refresh, routing_refresh
 
@@ -29,72 +29,81 @@ EDITABLE_FIELDS = {
     "facts", "demand", "category",
 }
 
+# The statutory clock that runs from receipt: whether to accept a complaint (受理), or to decide on
+# a report (举报核查处理决定). Its length comes from the policy table like every other clock.
+STATUTORY_CLOCK_AT_RECEIPT = {CaseKind.COMPLAINT: "statutory_accept", CaseKind.REPORT: "statutory_report_decision"}
 
-def case_number_next(*, at) -> str:
-    """Next date-based number (e.g. 2026112300123). The row update takes a lock that is held until
-    commit, so concurrent registrations can never draw the same number."""
+
+NUMBER_DRAW_SQL = (
+    "INSERT INTO complaints_casenumbersequence (day, last) VALUES (%s, 1) "
+    "ON CONFLICT (day) DO UPDATE SET last = complaints_casenumbersequence.last + 1 RETURNING last"
+)
+
+
+def case_number_draw(*, at) -> tuple[str, int | None]:
+    """Next date-based number (e.g. 2026112300123) and, on PostgreSQL, the new case's primary key.
+    The counter row stays locked until the drawing transaction commits, so concurrent intakes never
+    draw the same number. Outside a transaction the draw is a transaction of its own, so the row is
+    locked for one statement rather than for a whole intake: if that intake then fails, its number
+    is never used (numbers may skip, never repeat)."""
+    connection = transaction.get_connection()
     day = local_date(at)
-    updated = CaseNumberSequence.objects.filter(day=day).update(last=F("last") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(day=day, last=1)
-        except IntegrityError:  # another registration created the row first: take the next number
-            CaseNumberSequence.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseNumberSequence.objects.get(day=day).last
-    return f"{day:%Y%m%d}{last:05d}"
-
-
-def case_number_draw(*, at) -> str:
-    """A number drawn in a transaction of its own, so the day's counter row is locked for one
-    statement rather than for a whole intake transaction (which makes concurrent intakes wait in
-    line behind each other). If the intake then fails, that number is never used: numbers may skip,
-    never repeat."""
-    with transaction.atomic():
-        connection = transaction.get_connection()
-        if connection.vendor == "postgresql":
-            # No wait for the disk at this commit: a case using the number commits (durably) later,
-            # and flushing its commit flushes this one, which precedes it in the log. A crash in
+    sql = NUMBER_DRAW_SQL
+    if connection.vendor == "postgresql":
+        sql += f", {primary_key_draw(Case)}"
+        if not connection.in_atomic_block:
+            # No wait for the disk at this commit: the case using the number commits durably later,
+            # and flushing that commit flushes this one, which precedes it in the log. A crash in
             # between loses both the draw and the case, so a number is still never given twice.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        return case_number_next(at=at)
+            sql = "SELECT set_config('synchronous_commit', 'off', true);\n" + sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day])
+        row = cursor.fetchone()
+    return f"{day:%Y%m%d}{row[0]:05d}", (row[1] if len(row) > 1 else None)
 
 
-def _new_case(*, by, fields: dict, at, number: str | None = None) -> Case:
+def case_build(*, by, fields: dict, at) -> tuple[Case, list]:
+    """A new received case and the rows that come with it (its receipt in the history and the
+    statutory clock that starts at receipt), all in memory; `rows_insert` writes them together."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(_("未知字段:%s") % ", ".join(sorted(unknown)))
+    number, pk = case_number_draw(at=at)
     case = Case(
-        number=number or case_number_next(at=at),
+        pk=pk,
+        number=number,
         query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8)),
         registering_unit=by.unit,
         received_at=at,
         **fields,
     )
+    rows = [case_event_build(case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
+                             note=_("渠道:%s") % case.get_channel_display())]
+    statutory = STATUTORY_CLOCK_AT_RECEIPT.get(case.kind)
+    if statutory:
+        rows += clocks_build(case=case, clocks=[statutory], at=at)
+    return case, rows
+
+
+def _new_case(*, by, fields: dict, at) -> Case:
+    case, rows = case_build(by=by, fields=fields, at=at)
+    # A clerk sees the flag while the caller is still on the line (registration checks again; API
+    # intake, with nobody on the line, leaves the check to registration).
     case.professional_claimant = case_claimant_is_professional(case)
-    case.save()
-    case_event_record(case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
-                      note=_("渠道:%s") % case.get_channel_display())
-    if case.kind == CaseKind.COMPLAINT:
-        clocks_start(case=case, clocks=["statutory_accept"], at=at, new_case=True)
-    elif case.kind == CaseKind.REPORT:
-        clocks_start(case=case, clocks=["statutory_report_decision"], at=at, new_case=True)
+    rows_insert([case, *rows])
     return case
 
 
 @transaction.atomic
 def case_receive(
     *, by, fields: dict, register: bool = True, also_report: bool = False, files=(), at=None,
-    number: str | None = None,
 ) -> list[Case]:
     """Take a submission in. A submission that is both a complaint and a report becomes two linked
     cases, because the law handles the two on separate tracks. With `register`, each case whose
-    elements are complete is registered at once; the others stay received with what is missing.
-    `number` is one drawn beforehand (case_number_draw) for the first case."""
+    elements are complete is registered at once; the others stay received with what is missing."""
     require_permission(by, "complaints.receive_case")
     at = at or timezone.now()
-    cases = [_new_case(by=by, fields=fields, at=at, number=number)]
+    cases = [_new_case(by=by, fields=fields, at=at)]
     if also_report:
         if fields.get("kind") != CaseKind.COMPLAINT:
             raise ApplicationError(_("只有投诉可以同时作为举报登记。"), field="also_report")

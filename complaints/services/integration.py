@@ -1,16 +1,25 @@
 """External systems: issuing and revoking keys, and idempotent intake on the client's reference."""
 import hashlib
 import json
+import logging
 import secrets
+import time
+from contextlib import nullcontext
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 
 from ..errors import ApplicationError
 from ..models import ApiKey, Case, ExternalCaseRef, ExternalSystem
 from ..models.integration import api_key_hash
-from .intake import case_number_draw, case_receive
+from ..rowwrite import rows_insert
+from .guards import require_permission
+from .intake import case_build, case_register
+
+logger = logging.getLogger(__name__)
 
 
 class ReferenceConflict(ApplicationError):
@@ -51,25 +60,31 @@ def _replayed(ref: ExternalCaseRef, fingerprint: str) -> Case:
 
 
 def case_receive_external(*, system: ExternalSystem, reference: str, fields: dict) -> tuple[Case, bool]:
-    """File a case for an external system, once per (system, reference): a retry of the same work
-    order returns the case made the first time (created=False); other content under the same
-    reference is refused. The unique constraint on (system, reference) decides races: concurrent
-    retries wait on the winner's uncommitted row, fail, roll back their own case, and return the
-    winner's."""
+    """Receive a work order from an external system, once per (system, reference): a retry of the
+    same work order returns the case made the first time (created=False); other content under the
+    same reference is refused.
+
+    The API receives (SPEC section 4: receive is the API's act, registration the clerk's). The case,
+    its receipt, its statutory clock and the reference are written in one round trip; a system that
+    registers automatically has its complete cases registered by the worker moments later
+    (`external_cases_register`), so a burst from a hotline platform is absorbed at the door.
+    The unique constraint on (system, reference) decides races: concurrent retries wait on the
+    winner's uncommitted row, fail, and return the winner's case."""
+    require_permission(system.acting_user, "complaints.receive_case")
     fields = {**fields, "external_ref": reference}
     fields.setdefault("channel", system.channel)
     fingerprint = _fingerprint(fields)
     existing = ExternalCaseRef.objects.select_related("case").filter(system=system, reference=reference).first()
     if existing is not None:
         return _replayed(existing, fingerprint), False
-    at = timezone.now()
-    # Outside any transaction (API requests), the number is drawn in one of its own: creates from
-    # many clients then do not queue behind one another on the day's counter row.
-    number = None if transaction.get_connection().in_atomic_block else case_number_draw(at=at)
+    case, rows = case_build(by=system.acting_user, fields=fields, at=timezone.now())
+    ref = ExternalCaseRef(system=system, reference=reference, fingerprint=fingerprint, case=case,
+                          registration_pending=system.registers_automatically)
     try:
-        with transaction.atomic():
-            case = case_receive(by=system.acting_user, fields=fields, at=at, number=number)[0]
-            ExternalCaseRef.objects.create(system=system, reference=reference, fingerprint=fingerprint, case=case)
+        # Inside a caller's transaction a savepoint keeps a lost race from spoiling it; outside
+        # one (API requests) the batch is its own transaction.
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+            rows_insert([case, *rows, ref])
     except IntegrityError:
         existing = ExternalCaseRef.objects.select_related("case").filter(system=system, reference=reference).first()
         if existing is None:  # not our reference: the case's own (channel, external_ref) is taken
@@ -77,4 +92,62 @@ def case_receive_external(*, system: ExternalSystem, reference: str, fields: dic
                 _("编号 %(ref)s 已被同一渠道的其他工单使用。") % {"ref": reference}
             ) from None
         return _replayed(existing, fingerprint), False
+    if ref.registration_pending:
+        transaction.on_commit(_registration_kick)
     return case, True
+
+
+# When this process last asked the worker to register; see _registration_kick.
+_last_kick = float("-inf")
+
+
+def _registration_kick() -> None:
+    """Ask the worker to register pending cases, at most once per EXTERNAL_REGISTRATION_DELAY_SECONDS
+    per process, and delayed by that much: every case received in the meantime is then covered by
+    the task already on its way, so a burst costs one message per second, not one per case.
+    A lost message (broker down) is made up by the beat entry."""
+    global _last_kick
+    delay = settings.EXTERNAL_REGISTRATION_DELAY_SECONDS
+    now = time.monotonic()
+    if now - _last_kick < delay:
+        return
+    _last_kick = now
+    from ..tasks import external_cases_register_task
+
+    try:
+        external_cases_register_task.apply_async(countdown=delay)
+    except Exception:  # broker down: the beat entry registers them
+        logger.warning("could not queue external case registration; the beat entry will do it", exc_info=True)
+
+
+def external_cases_register(*, batch: int = 50) -> int:
+    """Register the cases received from systems that register automatically, each as its system's
+    acting user, exactly as a clerk would (five elements, routing proposal, repeat checks). A case
+    that cannot be registered (an element missing, or a clerk got to it first) stays as it is and
+    waits for the clerk. Workers running this together take different cases (SKIP LOCKED).
+    Returns how many cases were looked at."""
+    handled = 0
+    while True:
+        with transaction.atomic():
+            refs = list(
+                ExternalCaseRef.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("case", "system__acting_user__unit")
+                .filter(registration_pending=True)
+                .order_by("pk")[:batch]
+            )
+            for ref in refs:
+                _register_one(ref)
+            ExternalCaseRef.objects.filter(pk__in=[ref.pk for ref in refs]).update(registration_pending=False)
+        handled += len(refs)
+        if len(refs) < batch:
+            return handled
+
+
+def _register_one(ref: ExternalCaseRef) -> None:
+    case = ref.case
+    if case.state != Case.State.RECEIVED or not case.elements_complete():
+        return
+    try:
+        case_register(case=case, by=ref.system.acting_user)
+    except (ApplicationError, ConcurrentTransition):
+        logger.info("case %s left for the clerk to register", case.number, exc_info=True)

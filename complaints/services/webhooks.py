@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 # History actions the originating system is told about, and the event name it receives.
 WEBHOOK_EVENTS = {
+    # A received work order is only accepted once registered: the platform waits for this one.
+    CaseEvent.Action.REGISTER: "case.registered",
     CaseEvent.Action.REPLY: "case.replied",
     CaseEvent.Action.RETURN: "case.returned",
     CaseEvent.Action.REDO: "case.returned_for_redo",

@@ -1,0 +1,52 @@
+"""Writing a batch of new rows in one database round trip.
+
+Intake is the hot path of the API (a hotline platform pushes hundreds of work orders a second at
+peak), and the ORM spends far more time compiling one INSERT per row than PostgreSQL spends running
+it. `rows_insert` takes model instances that are complete in memory (parents carry their primary
+key already, see `primary_key_draw`) and sends all their INSERTs as one statement batch. Column
+lists and values come from the models' own field definitions, so a new field needs no change here.
+"""
+from functools import lru_cache
+
+from django.db import models, transaction
+
+
+def primary_key_draw(model: type[models.Model]) -> str:
+    """SQL expression drawing the next primary key of `model` on PostgreSQL, so that children can
+    point at a parent before either is written."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    return f"nextval(pg_get_serial_sequence('{table}', '{column}'))"
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(model: type[models.Model], with_pk: bool, quote) -> tuple[str, tuple[models.Field, ...]]:
+    fields = tuple(f for f in model._meta.concrete_fields if with_pk or not f.primary_key)
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields
+
+
+def rows_insert(objs: list[models.Model]) -> None:
+    """Insert new instances, parents before children. On PostgreSQL one round trip carries them all;
+    outside a transaction that batch is one transaction of its own (all rows or none). Elsewhere
+    (SQLite in development) each is saved in turn inside a transaction.
+
+    Model.save() and its signals are skipped on PostgreSQL: use this only for models whose save()
+    adds nothing beyond the fields' own pre_save (auto_now, defaults)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            for obj in objs:
+                obj.save(force_insert=True)
+        return
+    statements, params = [], []
+    for obj in objs:
+        sql, fields = _insert_sql(type(obj), obj.pk is not None, connection.ops.quote_name)
+        statements.append(sql)
+        params.extend(field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements), params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
