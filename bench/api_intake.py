@@ -61,22 +61,26 @@ def _wait_ready(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def _tree_cpu(root: int) -> float | None:
-    """CPU seconds used so far by a process and its children (the gunicorn workers), from /proc:
-    the machine may be shared, so the throughput alone does not say what one create costs."""
-    try:
-        stats = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as f:
-                        fields = f.read().rpartition(")")[2].split()
-                except OSError:
-                    continue
-                stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime+stime
-        return sum(ticks for pid, (ppid, ticks) in stats.items() if root in (pid, ppid)) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
+def _cpu_by_role(root: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (the process and its workers) and by PostgreSQL, from
+    /proc: the machine is shared by server, database and client, so the throughput alone does not
+    say where a create's cost lies."""
+    ticks = {"gunicorn": 0, "postgres": 0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                head, _sep, rest = f.read().rpartition(")")
+        except OSError:
+            continue
+        fields = rest.split()
+        used = int(fields[11]) + int(fields[12])  # utime + stime
+        if root in (int(entry), int(fields[1])):
+            ticks["gunicorn"] += used
+        elif head.endswith("(postgres"):
+            ticks["postgres"] += used
+    return {role: value / os.sysconf("SC_CLK_TCK") for role, value in ticks.items()}
 
 
 def _order(run: str, i: int) -> bytes:
@@ -121,13 +125,13 @@ def _drive(port: int, key: str, run: str, size: int, concurrency: int, queue) ->
                 else:
                     errors.append(status)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    queue.put((time.perf_counter() - started, latencies, errors))
+    queue.put((time.perf_counter() - started, latencies, errors, time.process_time() - cpu))
 
 
 def main() -> None:
@@ -136,6 +140,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     # CPU-bound requests: one worker per core plus one; more only adds context switches.
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads per gunicorn worker (more than 1 runs gthread workers, with keep-alive)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL=postgres://... (the benchmark measures the PostgreSQL set-up)")
@@ -145,7 +151,7 @@ def main() -> None:
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "*", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-         "--log-level", "warning"],
+         "--threads", str(args.threads), "--log-level", "warning"],
         env=env,
     )
     try:
@@ -157,12 +163,12 @@ def main() -> None:
         warm.start()
         queue.get()
         warm.join()
-        cpu_before = _tree_cpu(server.pid)
+        cpu_before = _cpu_by_role(server.pid)
         client = multiprocessing.Process(target=_drive, args=(port, key, run, args.size, args.concurrency, queue))
         client.start()
-        duration, latencies, errors = queue.get()
+        duration, latencies, errors, client_cpu = queue.get()
         client.join()
-        cpu_after = _tree_cpu(server.pid)
+        cpu_after = _cpu_by_role(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -172,9 +178,11 @@ def main() -> None:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else 0
     print(f"creates {len(latencies)} ok, {len(errors)} failed {sorted(set(errors))[:5]} in {duration:.1f} s; "
           f"{args.workers} gunicorn workers, {args.concurrency} client threads, p50 {p50:.1f} ms")
-    if cpu_before is not None and cpu_after is not None and latencies:
-        print(f"gunicorn CPU {(cpu_after - cpu_before) * 1000 / len(latencies):.1f} ms per create "
-              f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})")
+    if latencies:
+        per_create = {role: (cpu_after[role] - cpu_before[role]) * 1000 / len(latencies) for role in cpu_after}
+        print(f"CPU per create: gunicorn {per_create['gunicorn']:.1f} ms, PostgreSQL {per_create['postgres']:.1f} ms, "
+              f"client {client_cpu * 1000 / len(latencies):.1f} ms ({os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.1f})")
     print(f"RESULT creates_per_second {len(latencies) / duration:.0f} /s")
     print(f"RESULT create_p99_ms {p99:.0f} ms")
     if errors:

@@ -1,10 +1,18 @@
 """Who is calling: an external system by its API key (it then acts as its acting user, so that
-user's unit and role apply), or a user by session, basic auth or token. Scopes narrow what a key may do."""
+user's unit and role apply), or a user by session, basic auth or token. Scopes narrow what a key may do.
+
+Keys are read on every call of a system pushing hundreds of work orders a second, so each process
+keeps a copy of the key table for RULES_CACHE_SECONDS (supervision/cache.py): revoking a key or
+deactivating a system takes effect at once in the process that saved it and within those seconds
+in the others. A key issued after the copy was taken is looked up directly."""
+import copy
 import hmac
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
+
+from supervision.cache import TimedCopy
 
 from ..models import ApiKey
 from ..models.integration import api_key_hash
@@ -12,13 +20,33 @@ from ..models.integration import api_key_hash
 KEYWORD = "Api-Key"
 
 
+def _keys_with_callers():
+    return ApiKey.objects.select_related("system__acting_user__unit")
+
+
+_key_table = TimedCopy(lambda: {key.prefix: key for key in _keys_with_callers()})
+
+
+def _key_by_prefix(prefix: str) -> ApiKey | None:
+    key = _key_table.get().get(prefix)
+    if key is None:
+        return _keys_with_callers().filter(prefix=prefix).first()
+    return _private_copy(key)
+
+
+def _private_copy(key: ApiKey) -> ApiKey:
+    # A request may annotate its key, system or user (permission caches); the shared copy stays clean.
+    key, system = copy.copy(key), copy.copy(key.system)
+    system.acting_user = copy.copy(system.acting_user)
+    key.system = system
+    return key
+
+
 def _authenticate_key(raw: str):
     prefix, _sep, secret = raw.strip().partition(".")
     if not prefix or not secret:
         raise exceptions.AuthenticationFailed(_("接口密钥格式错误。"))
-    key = (
-        ApiKey.objects.select_related("system__acting_user__unit").filter(prefix=prefix).first()
-    )
+    key = _key_by_prefix(prefix)
     if key is None or not hmac.compare_digest(key.hashed, api_key_hash(secret)):
         raise exceptions.AuthenticationFailed(_("接口密钥无效。"))
     if not key.is_active or not key.system.acting_user.is_active:
