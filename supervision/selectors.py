@@ -11,10 +11,22 @@ from supervision.models import CaseCluster, Escalation, RedLineItem
 STAGE_REPLY_CLOCKS = ["handling", "redo"]
 
 
-def red_line_ledger(*, month: date) -> dict:
+def _visible(qs: QuerySet, visible_to) -> QuerySet:
+    if case_visibility_filter(visible_to) is None:
+        return qs
+    return qs.filter(case__in=case_list(visible_to=visible_to))
+
+
+def red_line_items(*, visible_to) -> QuerySet[RedLineItem]:
+    """Ledger items of the cases the user may see: all for the center, its subtree for a district."""
+    items = RedLineItem.objects.select_related("case", "case__handling_unit", "closed_by")
+    return _visible(items, visible_to)
+
+
+def red_line_ledger(*, month: date, visible_to) -> dict:
     """The ledger of one month: its items (open and closed) and every item still open from
     earlier months, which the monthly clearing (月度清零) must not lose."""
-    items = RedLineItem.objects.select_related("case", "case__handling_unit", "closed_by")
+    items = red_line_items(visible_to=visible_to)
     return {
         "month_items": items.filter(month=month).order_by("closed_at", "opened_at"),
         "carried_over": items.filter(month__lt=month, closed_at__isnull=True).order_by("month", "opened_at"),
@@ -32,16 +44,8 @@ def stage_reply_owed(*, visible_to, now=None) -> QuerySet[CaseClock]:
                                        at__gte=OuterRef("original_due_at"))
     clocks = CaseClock.objects.filter(clock__in=STAGE_REPLY_CLOCKS, stopped_at__isnull=True,
                                       original_due_at__lte=now).filter(~Exists(replied))
-    visibility = case_visibility_filter(visible_to)
-    if visibility is not None:
-        clocks = clocks.filter(case__in=case_list(visible_to=visible_to))
+    clocks = _visible(clocks, visible_to)
     return clocks.select_related("case", "case__handling_unit").order_by("original_due_at")
-
-
-def _visible(qs: QuerySet, visible_to) -> QuerySet:
-    if case_visibility_filter(visible_to) is None:
-        return qs
-    return qs.filter(case__in=case_list(visible_to=visible_to))
 
 
 def overdue_summary(*, visible_to) -> dict:
