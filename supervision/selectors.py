@@ -36,16 +36,23 @@ def red_line_ledger(*, month: date, visible_to) -> dict:
     }
 
 
-def stage_reply_owed(*, visible_to, now=None) -> QuerySet[CaseClock]:
+def stage_reply_owed(*, visible_to, now=None, unit=None, search: str = "") -> QuerySet[CaseClock]:
     """Running handling clocks past their original limit (an extension was approved) with no stage
-    reply (阶段性回复) since that limit passed."""
+    reply (阶段性回复) since that limit passed; optionally of one unit's subtree or matching a search."""
     now = now or timezone.now()
     replied = CaseEvent.objects.filter(case=OuterRef("case"), action=CaseEvent.Action.STAGE_REPLY,
                                        at__gte=OuterRef("original_due_at"))
     clocks = CaseClock.objects.filter(clock__in=STAGE_REPLY_CLOCKS, stopped_at__isnull=True,
                                       original_due_at__lte=now).filter(~Exists(replied))
-    clocks = _visible(clocks, visible_to)
-    return clocks.select_related("case", "case__handling_unit").order_by("original_due_at")
+    if search:
+        # case_list's search applies its visibility rule too, so one subquery does both.
+        clocks = clocks.filter(case__in=case_list(visible_to=visible_to, search=search).values("pk"))
+    else:
+        clocks = _visible(clocks, visible_to)
+    if unit is not None:
+        clocks = clocks.filter(case__handling_unit__path__startswith=unit.path)
+    # pk breaks ties so that pages do not overlap or skip rows.
+    return clocks.select_related("case", "case__handling_unit").order_by("original_due_at", "pk")
 
 
 def overdue_summary(*, visible_to) -> dict:

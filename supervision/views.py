@@ -6,9 +6,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,12 +19,13 @@ from complaints.errors import ApplicationError
 from complaints.models import Case
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from supervision import selectors
-from supervision.forms import ActionForm, CloseForm
+from supervision.forms import ActionForm, CloseForm, StageReplyFilterForm
 from supervision.models import CaseCluster
 from supervision.services import cluster_action_start, red_line_close
 from supervision.workdays import local_date
 
 OVERSIGHT_KINDS = ("center", "district_center")
+PAGE_SIZE = 25
 
 
 def _require_center(user) -> None:
@@ -91,8 +94,15 @@ def red_lines(request):
 
 @login_required
 def stage_replies(request):
+    form = StageReplyFilterForm(request.GET, user=request.user)
+    form.is_valid()  # a unit outside the user's tree is dropped; the other filters still apply
+    filters = form.cleaned_data
+    clocks = selectors.stage_reply_owed(visible_to=request.user, unit=filters.get("unit"),
+                                        search=filters.get("q", "").strip())
+    page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {name: getattr(value, "pk", value) for name, value in filters.items() if value}
     return render(request, "supervision/stage_replies.html", {
-        "clocks": selectors.stage_reply_owed(visible_to=request.user)[:500],
+        "page": page, "form": form, "pager_query": urlencode(kept),
     })
 
 
