@@ -49,8 +49,9 @@ class Escalation(models.Model):
 
 
 class RedLineItem(models.Model):
-    """A ledger item (台账) for a red-line case: overdue, repeat or dissatisfied. The center closes
-    items one by one (销号); the month an item opened is kept so each month can be cleared."""
+    """A ledger item (台账) for a red-line case: overdue, repeat or dissatisfied. Items are closed one
+    by one (销号), by the center or a district center for its own units; the month an item opened is
+    kept so each month can be cleared."""
 
     class Reason(models.TextChoices):
         OVERDUE = "overdue", _("超期")

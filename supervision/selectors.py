@@ -11,10 +11,22 @@ from supervision.models import CaseCluster, Escalation, RedLineItem
 STAGE_REPLY_CLOCKS = ["handling", "redo"]
 
 
-def red_line_ledger(*, month: date) -> dict:
+def _visible(qs: QuerySet, visible_to) -> QuerySet:
+    if case_visibility_filter(visible_to) is None:
+        return qs
+    return qs.filter(case__in=case_list(visible_to=visible_to))
+
+
+def red_line_items(*, visible_to) -> QuerySet[RedLineItem]:
+    """Ledger items of the cases the user may see: all for the center, its subtree for a district."""
+    items = RedLineItem.objects.select_related("case", "case__handling_unit", "closed_by")
+    return _visible(items, visible_to)
+
+
+def red_line_ledger(*, month: date, visible_to) -> dict:
     """The ledger of one month: its items (open and closed) and every item still open from
     earlier months, which the monthly clearing (月度清零) must not lose."""
-    items = RedLineItem.objects.select_related("case", "case__handling_unit", "closed_by")
+    items = red_line_items(visible_to=visible_to)
     return {
         "month_items": items.filter(month=month).order_by("closed_at", "opened_at"),
         "carried_over": items.filter(month__lt=month, closed_at__isnull=True).order_by("month", "opened_at"),
@@ -24,24 +36,23 @@ def red_line_ledger(*, month: date) -> dict:
     }
 
 
-def stage_reply_owed(*, visible_to, now=None) -> QuerySet[CaseClock]:
+def stage_reply_owed(*, visible_to, now=None, unit=None, search: str = "") -> QuerySet[CaseClock]:
     """Running handling clocks past their original limit (an extension was approved) with no stage
-    reply (阶段性回复) since that limit passed."""
+    reply (阶段性回复) since that limit passed; optionally of one unit's subtree or matching a search."""
     now = now or timezone.now()
     replied = CaseEvent.objects.filter(case=OuterRef("case"), action=CaseEvent.Action.STAGE_REPLY,
                                        at__gte=OuterRef("original_due_at"))
     clocks = CaseClock.objects.filter(clock__in=STAGE_REPLY_CLOCKS, stopped_at__isnull=True,
                                       original_due_at__lte=now).filter(~Exists(replied))
-    visibility = case_visibility_filter(visible_to)
-    if visibility is not None:
-        clocks = clocks.filter(case__in=case_list(visible_to=visible_to))
-    return clocks.select_related("case", "case__handling_unit").order_by("original_due_at")
-
-
-def _visible(qs: QuerySet, visible_to) -> QuerySet:
-    if case_visibility_filter(visible_to) is None:
-        return qs
-    return qs.filter(case__in=case_list(visible_to=visible_to))
+    if search:
+        # case_list's search applies its visibility rule too, so one subquery does both.
+        clocks = clocks.filter(case__in=case_list(visible_to=visible_to, search=search).values("pk"))
+    else:
+        clocks = _visible(clocks, visible_to)
+    if unit is not None:
+        clocks = clocks.filter(case__handling_unit__path__startswith=unit.path)
+    # pk breaks ties so that pages do not overlap or skip rows.
+    return clocks.select_related("case", "case__handling_unit").order_by("original_due_at", "pk")
 
 
 def overdue_summary(*, visible_to) -> dict:

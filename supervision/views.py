@@ -1,14 +1,16 @@
-"""Supervision pages for the center (ledger, clusters, accountability) and units (stage replies).
+"""Supervision pages: the red-line ledger and accountability for the center and district centers (each
+for its own units), clusters for the center, stage replies owed for everyone.
 Each view validates input and calls one service."""
 from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,16 +18,31 @@ from complaints import selectors as case_selectors
 from complaints.errors import ApplicationError
 from complaints.models import Case
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
-from routing.models import Unit
 from supervision import selectors
-from supervision.models import CaseCluster, RedLineItem
+from supervision.forms import ActionForm, CloseForm, StageReplyFilterForm
+from supervision.models import CaseCluster
 from supervision.services import cluster_action_start, red_line_close
 from supervision.workdays import local_date
+
+OVERSIGHT_KINDS = ("center", "district_center")
+PAGE_SIZE = 25
 
 
 def _require_center(user) -> None:
     if not (user.is_superuser or getattr(user, "is_center_staff", False)):
         raise PermissionDenied(_("只有12315中心可以查看此页面。"))
+
+
+def _require_oversight(user) -> None:
+    """The ledger and accountability pages: the center, and district centers for their own units."""
+    if not (user.is_superuser or (user.unit is not None and user.unit.kind in OVERSIGHT_KINDS)):
+        raise PermissionDenied(_("只有12315中心和区县受理中心可以查看此页面。"))
+
+
+def _pk(value) -> int:
+    if not str(value).isdigit():
+        raise Http404
+    return int(value)
 
 
 def _month(value: str) -> date:
@@ -45,51 +62,57 @@ def overview(request):
     })
 
 
-class CloseForm(forms.Form):
-    note = forms.CharField(label=_("销号说明"), widget=forms.Textarea(attrs={"rows": 2}))
+def _closing_refused(request, form: CloseForm, month: date, error: ApplicationError | None):
+    """Show the ledger again with the refused row's form as it was typed and the reason beside it."""
+    if error is not None:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(request, "supervision/red_lines.html", {
+        "month": month, "ledger": selectors.red_line_ledger(month=month, visible_to=request.user), "failed": form,
+    }, status=400)
 
 
 @login_required
 def red_lines(request):
-    _require_center(request.user)
+    _require_oversight(request.user)
     month = _month(request.GET.get("month", ""))
     if request.method == "POST":
-        item = get_object_or_404(RedLineItem, pk=request.POST.get("item"))
-        form = CloseForm(request.POST)
-        if form.is_valid():
-            try:
-                red_line_close(item=item, by=request.user, **form.cleaned_data)
-                messages.success(request, _("已销号。"))
-            except ApplicationError as error:
-                messages.error(request, error.message)
-        else:
-            messages.error(request, _("请写明销号说明。"))
+        item = get_object_or_404(selectors.red_line_items(visible_to=request.user),
+                                 pk=_pk(request.POST.get("item")))
+        form = CloseForm(request.POST, item_pk=item.pk)
+        if not form.is_valid():
+            return _closing_refused(request, form, month, None)
+        try:
+            red_line_close(item=item, by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            return _closing_refused(request, form, month, error)
+        messages.success(request, _("已销号。"))
         return redirect(f"{request.path}?month={month:%Y-%m}")
     return render(request, "supervision/red_lines.html", {
-        "month": month, "ledger": selectors.red_line_ledger(month=month), "form": CloseForm(),
+        "month": month, "ledger": selectors.red_line_ledger(month=month, visible_to=request.user),
     })
 
 
 @login_required
 def stage_replies(request):
+    form = StageReplyFilterForm(request.GET, user=request.user)
+    form.is_valid()  # a unit outside the user's tree is dropped; the other filters still apply
+    filters = form.cleaned_data
+    clocks = selectors.stage_reply_owed(visible_to=request.user, unit=filters.get("unit"),
+                                        search=filters.get("q", "").strip())
+    page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {name: getattr(value, "pk", value) for name, value in filters.items() if value}
     return render(request, "supervision/stage_replies.html", {
-        "clocks": selectors.stage_reply_owed(visible_to=request.user)[:500],
+        "page": page, "form": form, "pager_query": urlencode(kept),
     })
 
 
 @login_required
 def accountability(request):
-    _require_center(request.user)
+    _require_oversight(request.user)
     return render(request, "supervision/accountability.html", {
         "data": selectors.accountability_list(visible_to=request.user),
         "summary": selectors.overdue_summary(visible_to=request.user),
     })
-
-
-class ActionForm(forms.Form):
-    title = forms.CharField(label=_("专项行动名称"), max_length=200)
-    unit = forms.ModelChoiceField(label=_("牵头单位"),
-                                  queryset=Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True))
 
 
 @login_required

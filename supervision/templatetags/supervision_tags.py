@@ -1,6 +1,8 @@
 from django import template
 
+from supervision.forms import CloseForm
 from supervision.selectors import case_supervision
+from supervision.services import red_line_may_close
 
 register = template.Library()
 
@@ -15,3 +17,17 @@ def case_supervision_panel(context, case):
         and getattr(user, "unit", None) is not None and user.unit.kind in ("center", "district_center")
     return {"case": case, "can_pause": can_pause, "has_running": has_running, "csrf_token": context.get("csrf_token"),
             **case_supervision(case=case)}
+
+
+@register.inclusion_tag("supervision/_red_line_close.html", takes_context=True)
+def red_line_close_cell(context, item):
+    """The 销号 cell of a ledger row: who closed it, or the form for those who may close it. A refused
+    attempt keeps its form (the typed note and the reason) even if the item was closed meanwhile."""
+    failed = context.get("failed")
+    if failed is not None and failed.item_pk == item.pk:
+        form = failed
+    elif item.closed_at is None and red_line_may_close(item=item, user=context["request"].user):
+        form = CloseForm(item_pk=item.pk)
+    else:
+        form = None
+    return {"item": item, "form": form, "csrf_token": context.get("csrf_token")}
