@@ -1,4 +1,6 @@
 """Input and output shapes of the API. Serializers parse and render only; the services decide."""
+import copy
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -21,6 +23,16 @@ def _text(**kwargs):
 
 
 class CaseCreateInput(serializers.Serializer):
+    """A work order as an external system sends it.
+
+    Its fields are copied shallowly for each request: DRF's deep copy rebuilds every field from its
+    constructor arguments, an eighth of a create's time at intake peaks. These fields keep no state
+    of a request beyond what bind() sets on the copy (name, parent); validators and choices are
+    read-only and may be shared."""
+
+    def get_fields(self):
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
+
     reference = serializers.CharField(max_length=64, help_text=_("调用方系统自己的工单编号,用于幂等。"))
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
