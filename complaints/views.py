@@ -47,7 +47,8 @@ class EvidenceForm(forms.Form):
 def case_list(request):
     state = request.GET.get("state", "")
     search = request.GET.get("q", "")
-    cases = selectors.case_list(visible_to=request.user, state=state or None, search=search).order_by("-received_at", "-pk")
+    cases = selectors.case_list(visible_to=request.user, state=state or None, search=search)
+    cases = cases.order_by("-received_at", "-pk")  # pk breaks ties so that pages neither overlap nor skip
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     kept = {name: value for name, value in (("state", state), ("q", search)) if value}
     return render(request, "complaints/case_list.html", {
