@@ -46,13 +46,20 @@ def cross_region_case_list(*, visible_to) -> QuerySet[Case]:
         "cross_region_notice__target_unit", "cross_region_notice__receiving_unit").order_by("-received_at")
 
 
-def unit_return_counts(*, since: datetime | None = None, until: datetime | None = None) -> dict[int, int]:
-    """How many times each unit returned a case (退回), from the history: {unit id: count}."""
+def return_events(*, since: datetime | None = None, until: datetime | None = None) -> QuerySet[CaseEvent]:
+    """Every return (退回) in the history, optionally within [since, until): who returned what, when, why.
+    The unit that returned the case is the event's actor_unit (the returning user's unit)."""
     events = CaseEvent.objects.filter(action=CaseEvent.Action.RETURN, actor_unit__isnull=False)
     if since:
         events = events.filter(at__gte=since)
     if until:
         events = events.filter(at__lt=until)
+    return events
+
+
+def unit_return_counts(*, since: datetime | None = None, until: datetime | None = None) -> dict[int, int]:
+    """How many times each unit returned a case (退回), from the history: {unit id: count}."""
+    events = return_events(since=since, until=until)
     return dict(events.values_list("actor_unit").annotate(n=Count("pk")).values_list("actor_unit", "n"))
 
 

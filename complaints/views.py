@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -47,10 +47,12 @@ class EvidenceForm(forms.Form):
 def case_list(request):
     state = request.GET.get("state", "")
     search = request.GET.get("q", "")
-    cases = selectors.case_list(visible_to=request.user, state=state or None, search=search).order_by("-received_at")
+    cases = selectors.case_list(visible_to=request.user, state=state or None, search=search)
+    cases = cases.order_by("-received_at", "-pk")  # pk breaks ties so that pages neither overlap nor skip
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    kept = {name: value for name, value in (("state", state), ("q", search)) if value}
     return render(request, "complaints/case_list.html", {
-        "page": page, "state": state, "q": search, "states": Case.State.choices,
+        "page": page, "state": state, "q": search, "states": Case.State.choices, "pager_query": urlencode(kept),
     })
 
 

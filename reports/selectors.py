@@ -279,5 +279,5 @@ def metric_case_list(
     return (
         cases.filter(condition)
         .select_related("handling_unit", "registering_unit", "category")
-        .order_by("-received_at")
+        .order_by("-received_at", "-pk")  # pk breaks ties so that pages neither overlap nor skip
     )

@@ -1,4 +1,5 @@
-"""The supervisor dashboard (center and district centers) and the case lists behind its figures."""
+"""The supervisor dashboard (center and district centers), the case lists behind its figures, and
+returns (退回) per handling unit with the returns behind each count."""
 
 import json
 from datetime import timedelta
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from complaints.selectors_inbox import deadline_window
 from supervision.workdays import load_calendar
 
-from . import selectors
+from . import selectors, selectors_returns
 from .forms import DashboardFilterForm
 
 
@@ -100,6 +101,7 @@ def dashboard(request):
             "charts_json": json.dumps(charts, ensure_ascii=False),
             "has_chart_data": bool(trend),
             "drill": drill,
+            "returns": reverse("dashboard-returns") + "?" + _query(data),
             "period": period,
         },
     )
@@ -156,5 +158,71 @@ def dashboard_cases(request):
             "form": form,
             "back": reverse("dashboard") + "?" + _query(data),
             "pager_query": _query(data, metric=metric, value=request.GET.get("value", "")),
+        },
+    )
+
+
+@login_required
+def returns(request):
+    """Returns (退回) per handling unit in the period, with each unit's most frequent reasons."""
+    _require_oversight(request.user)
+    form, data = _filters(request)
+    if data is None:
+        return render(request, "reports/returns.html", {"form": form}, status=400)
+    period = selectors.Period(start=data["start"], end=data["end"])
+    events = selectors_returns.unit_returns(
+        visible_to=request.user, period=period, unit=data["unit"], category=data["category"]
+    )
+    rows = selectors_returns.returns_by_unit(events=events)
+    drill = reverse("dashboard-returns-cases") + "?" + _query(data)
+    for row in rows:
+        row["drill"] = drill + "&" + urlencode({"returned_by": row["actor_unit_id"]})
+        for reason in row["reasons"]:
+            reason["drill"] = row["drill"] + "&" + urlencode({"reason": reason["reason"]})
+    return render(
+        request,
+        "reports/returns.html",
+        {
+            "form": form,
+            "period": period,
+            "rows": rows,
+            "total": {"returns": sum(row["returns"] for row in rows), "drill": drill},
+            "back": reverse("dashboard") + "?" + _query(data),
+        },
+    )
+
+
+@login_required
+def returns_cases(request):
+    """The returns behind one figure of the returns page: of one unit, and of one reason."""
+    _require_oversight(request.user)
+    form, data = _filters(request)
+    if data is None:
+        return render(request, "reports/returns.html", {"form": form}, status=400)
+    returned_by, reason = request.GET.get("returned_by", ""), request.GET.get("reason", "")
+    if returned_by and not returned_by.isdigit():
+        raise Http404(_("没有这项统计。"))
+    period = selectors.Period(start=data["start"], end=data["end"])
+    events = selectors_returns.unit_returns(
+        visible_to=request.user, period=period, unit=data["unit"], category=data["category"]
+    )
+    listed = selectors_returns.return_list(
+        events=events, visible_to=request.user, returned_by=int(returned_by) if returned_by else None,
+        reason=reason or None,
+    )
+    page = Paginator(listed, 25).get_page(request.GET.get("page"))
+    # Named from the rows, which are the viewer's own units': no other district's unit is named here.
+    unit = page.object_list[0].actor_unit if returned_by and page.object_list else None
+    return render(
+        request,
+        "reports/returns_cases.html",
+        {
+            "page": page,
+            "period": period,
+            "form": form,
+            "returned_by": unit,
+            "reason": reason,
+            "back": reverse("dashboard-returns") + "?" + _query(data),
+            "pager_query": _query(data, returned_by=returned_by, reason=reason),
         },
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from routing.models import Unit
+from supervision.models import RedLineItem
 
 
 class CloseForm(forms.Form):
@@ -50,3 +51,18 @@ class StageReplyFilterForm(forms.Form):
             del self.fields["unit"]
         else:
             self.fields["unit"].queryset = units
+
+
+class RedLineFilterForm(forms.Form):
+    """Filters of the red-line ledger besides its month; the units offered are those the viewer oversees."""
+
+    reason = forms.ChoiceField(label=_("红线类型"), required=False,
+                               widget=forms.Select(attrs={"aria-label": _("红线类型")}))
+    unit = forms.ModelChoiceField(label=_("承办单位"), required=False, queryset=Unit.objects.none(),
+                                  empty_label=_("全部单位"), widget=forms.Select(attrs={"aria-label": _("承办单位")}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", _("全部类型")), *RedLineItem.Reason.choices]
+        units = _overseen_units(user)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()

@@ -1,7 +1,7 @@
 """Read queries for the supervision pages. Unit isolation comes from complaints.selectors."""
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from complaints.models import CaseClock, CaseEvent
@@ -23,16 +23,30 @@ def red_line_items(*, visible_to) -> QuerySet[RedLineItem]:
     return _visible(items, visible_to)
 
 
-def red_line_ledger(*, month: date, visible_to) -> dict:
-    """The ledger of one month: its items (open and closed) and every item still open from
-    earlier months, which the monthly clearing (月度清零) must not lose."""
+def red_line_ledger(*, month: date, visible_to, unit=None, reason: str = "") -> dict:
+    """The ledger of one month for paging: every item still open from earlier months, which the
+    monthly clearing (月度清零) must not lose, then the month's items, open before closed; and its
+    counts, in one query. Optionally of one unit's subtree or one kind of red line."""
     items = red_line_items(visible_to=visible_to)
+    if unit is not None:
+        items = items.filter(case__handling_unit__path__startswith=unit.path)
+    if reason:
+        items = items.filter(reason=reason)
+    open_now = Q(closed_at__isnull=True)
+    carried, this_month = Q(month__lt=month) & open_now, Q(month=month)
+    counts = items.aggregate(
+        open_count=Count("pk", filter=this_month & open_now),
+        carried_count=Count("pk", filter=carried),
+        **{f"open_{r}": Count("pk", filter=this_month & open_now & Q(reason=r)) for r in RedLineItem.Reason.values},
+    )
     return {
-        "month_items": items.filter(month=month).order_by("closed_at", "opened_at"),
-        "carried_over": items.filter(month__lt=month, closed_at__isnull=True).order_by("month", "opened_at"),
-        "open_count": items.filter(month=month, closed_at__isnull=True).count(),
-        "by_reason": dict(items.filter(month=month, closed_at__isnull=True).values_list("reason")
-                          .annotate(n=Count("pk")).values_list("reason", "n")),
+        # pk breaks ties so that pages neither overlap nor skip rows.
+        "items": items.filter(carried | this_month).order_by(
+            "month", F("closed_at").asc(nulls_first=True), "opened_at", "pk"),
+        "open_count": counts["open_count"],
+        "carried_count": counts["carried_count"],
+        "by_reason": [(label, counts[f"open_{value}"]) for value, label in RedLineItem.Reason.choices
+                      if counts[f"open_{value}"]],
     }
 
 

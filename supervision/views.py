@@ -19,7 +19,7 @@ from complaints.errors import ApplicationError
 from complaints.models import Case
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from supervision import selectors
-from supervision.forms import ActionForm, CloseForm, StageReplyFilterForm
+from supervision.forms import ActionForm, CloseForm, RedLineFilterForm, StageReplyFilterForm
 from supervision.models import CaseCluster
 from supervision.services import cluster_action_start, red_line_close
 from supervision.workdays import local_date
@@ -62,13 +62,32 @@ def overview(request):
     })
 
 
-def _closing_refused(request, form: CloseForm, month: date, error: ApplicationError | None):
+def _ledger(request, month: date, *, failed: CloseForm | None = None, failed_item=None, status: int = 200):
+    """One page of the ledger with its filters. A refused closing shows its row on the page the user
+    was on, with the note as typed, even if the item was closed meanwhile and has moved or left the list."""
+    form = RedLineFilterForm(request.GET, user=request.user)
+    form.is_valid()  # a unit outside the user's tree is dropped; the other filters still apply
+    filters = {"unit": form.cleaned_data.get("unit"), "reason": form.cleaned_data.get("reason", "")}
+    ledger = selectors.red_line_ledger(month=month, visible_to=request.user, **filters)
+    page = Paginator(ledger["items"], PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if failed_item is not None and all(item.pk != failed_item.pk for item in rows):
+        rows.insert(0, failed_item)
+    kept = {"month": f"{month:%Y-%m}",
+            **{name: getattr(value, "pk", value) for name, value in filters.items() if value}}
+    return render(request, "supervision/red_lines.html", {
+        "month": month, "ledger": ledger, "page": page, "form": form, "failed": failed,
+        "carried": [item for item in rows if item.month < month],
+        "month_rows": [item for item in rows if item.month >= month],
+        "pager_query": urlencode(kept),
+    }, status=status)
+
+
+def _closing_refused(request, form: CloseForm, item, month: date, error: ApplicationError | None):
     """Show the ledger again with the refused row's form as it was typed and the reason beside it."""
     if error is not None:
         form.add_error(error.field if error.field in form.fields else None, error.message)
-    return render(request, "supervision/red_lines.html", {
-        "month": month, "ledger": selectors.red_line_ledger(month=month, visible_to=request.user), "failed": form,
-    }, status=400)
+    return _ledger(request, month, failed=form, failed_item=item, status=400)
 
 
 @login_required
@@ -80,16 +99,15 @@ def red_lines(request):
                                  pk=_pk(request.POST.get("item")))
         form = CloseForm(request.POST, item_pk=item.pk)
         if not form.is_valid():
-            return _closing_refused(request, form, month, None)
+            return _closing_refused(request, form, item, month, None)
         try:
             red_line_close(item=item, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            return _closing_refused(request, form, month, error)
+            return _closing_refused(request, form, item, month, error)
         messages.success(request, _("已销号。"))
-        return redirect(f"{request.path}?month={month:%Y-%m}")
-    return render(request, "supervision/red_lines.html", {
-        "month": month, "ledger": selectors.red_line_ledger(month=month, visible_to=request.user),
-    })
+        # The form posts to the page's own address: back to the same month, filters and page.
+        return redirect(request.get_full_path())
+    return _ledger(request, month)
 
 
 @login_required
