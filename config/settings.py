@@ -124,6 +124,7 @@ else:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir),
+        "control_folder": str(_broker_dir / "control"),  # not the working directory
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
