@@ -1,13 +1,14 @@
 """Open311 GeoReport v2 compatibility (JSON): 311-style clients list services, file service requests
 and follow them. A service maps to a case kind and category (Open311Service, editable in the admin);
 a service request is a case, its id the case number. Filing needs an external system's api_key."""
+import uuid
 from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 from .. import selectors
 from ..errors import ApplicationError
 from ..models import Case, ExternalSystem, Open311Service
-from ..services.intake import case_receive
+from ..services.integration import ReferenceConflict, case_receive_external
 from .auth import HasScope, Open311KeyAuthentication, request_system
 
 CLOSED_STATES = {Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED}
@@ -120,14 +121,19 @@ def _request_output(case: Case, services: dict) -> dict:
     }
 
 
+CREATED = _listed("Open311Created", {"service_request_id": serializers.CharField(),
+                                    "service_notice": serializers.CharField()})
+
+
 class RequestCollectionApi(Open311Mixin, APIView):
     permission_classes = [IsAuthenticated, HasScope]
     required_scope = {"GET": ExternalSystem.Scope.CASES_READ, "POST": ExternalSystem.Scope.CASES_CREATE}
 
     @extend_schema(request=RequestCreateInput, operation_id="open311_request_create",
-                   responses={201: _listed("Open311Created", {
-                       "service_request_id": serializers.CharField(),
-                       "service_notice": serializers.CharField()}), 400: ERRORS_SCHEMA})
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, description=(
+                       "Optional, at most 64 characters: a retry with the same key returns the same "
+                       "request (200); other content under it is refused (409)."))],
+                   responses={200: CREATED, 201: CREATED, 400: ERRORS_SCHEMA, 409: ERRORS_SCHEMA})
     def post(self, request):
         system = request_system(request)
         if system is None:
@@ -146,15 +152,21 @@ class RequestCollectionApi(Open311Mixin, APIView):
             "complainant_name": f"{d['last_name']}{d['first_name']}".strip(), "complainant_phone": d["phone"],
             "respondent_name": d["respondent_name"],
         }
+        # GeoReport has no client reference; a client that retries sends an Idempotency-Key instead.
+        reference = request.headers.get("Idempotency-Key", "").strip() or f"open311-{uuid.uuid4().hex}"
+        if len(reference) > 64:
+            return _errors(400, [_("Idempotency-Key 不能超过 64 个字符。")])
         try:
-            case = case_receive(by=request.user, fields=fields)[0]
+            case, created = case_receive_external(system=system, reference=reference, fields=fields)
+        except ReferenceConflict as conflict:
+            return _errors(409, [conflict.message])
         except ApplicationError as error:
             return _errors(400, [error.message])
-        notice = _("已受理,工单编号 %(n)s,查询码 %(c)s") % {"n": case.number, "c": case.query_code}
+        notice = _("已接收,工单编号 %(n)s,查询码 %(c)s") % {"n": case.number, "c": case.query_code}
         if case.missing_elements:
             notice += _(";待补充:%s") % "、".join(case.missing_elements)
         return Response([{"service_request_id": case.number, "service_notice": notice, "account_id": None}],
-                        status=status.HTTP_201_CREATED)
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(operation_id="open311_request_list", responses=REQUESTS_SCHEMA)
     def get(self, request):

@@ -120,3 +120,14 @@ def test_two_workers_at_once_register_each_case_once(hotline):
     assert sum(results) == 12  # each worker took cases the other had not locked
     for case in cases:
         assert CaseEvent.objects.filter(case=case, action="register").count() == 1
+
+
+def test_the_clerk_finds_work_orders_waiting_for_registration_from_the_menu(hotline, org, client):
+    waiting = _create(hotline, demand="")
+    registered = _create(hotline, reference="GD-2")
+    external_cases_register()
+    client.force_login(org.clerk)
+    page = client.get("/cases/").content.decode()
+    assert "/cases/?state=received" in page  # the 待登记 link
+    listed = client.get("/cases/?state=received").content.decode()
+    assert waiting.number in listed and registered.number not in listed

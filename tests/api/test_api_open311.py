@@ -85,3 +85,39 @@ def test_demo_data_gives_a_working_key_and_services(db):
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     assert client.get("/api/v1/cases/").status_code == 200
     assert len(APIClient().get(f"{BASE}/services.json").json()) == 5
+
+
+def _file(hotline, *, key: str = "", description: str = "健身房关门,预付卡无法退款"):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return APIClient().post(f"{BASE}/requests.json?api_key={hotline.key}", {
+        "service_code": "prepaid-card", "description": description, "address_string": "白沙街道健身路8号",
+        "first_name": "四", "last_name": "李", "phone": "13900139000", "respondent_name": "某健身房",
+    }, **headers)
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_same_request(org, hotline, service):
+    first = _file(hotline, key="311-0001")
+    again = _file(hotline, key="311-0001")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()[0]["service_request_id"] == again.json()[0]["service_request_id"]
+    assert Case.objects.count() == 1
+    other = _file(hotline, key="311-0001", description="另一件事")
+    assert other.status_code == 409 and other.json()[0]["code"] == 409
+    assert Case.objects.count() == 1
+
+
+def test_without_a_key_each_request_is_a_new_case(org, hotline, service):
+    numbers = {_file(hotline).json()[0]["service_request_id"] for _ in range(2)}
+    assert len(numbers) == 2
+
+
+def test_a_filed_request_without_all_five_elements_waits_for_the_clerk(org, hotline, service):
+    from complaints.services.integration import external_cases_register
+
+    response = _file(hotline, key="311-0002")
+    notice = response.json()[0]["service_notice"]
+    assert notice.startswith("已接收") and "待补充" in notice  # GeoReport carries no time of the incident
+    number = response.json()[0]["service_request_id"]
+    external_cases_register()
+    case = Case.objects.get(number=number)
+    assert case.state == "received" and case.external_origin.reference == "311-0002"
