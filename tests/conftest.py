@@ -3,6 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from routing.models import Unit, User
+from tests.celery_support import celery_processes, celery_worker_process, time_limits  # noqa: F401 (fixtures)
 from tests.factories import UnitFactory, UserFactory
 
 
