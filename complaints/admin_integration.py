@@ -21,7 +21,8 @@ class ApiKeyInline(admin.TabularInline):
 
 @admin.register(ExternalSystem)
 class ExternalSystemAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "acting_user", "channel", "registers_automatically", "webhook_url", "is_active"]
+    list_display = ["code", "name", "acting_user", "channel", "registers_automatically", "requests_per_minute",
+                    "webhook_url", "is_active"]
     readonly_fields = ["webhook_secret"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ApiKeyInline]

@@ -188,6 +188,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["complaints.api.throttling.ExternalSystemRateThrottle"],
     "EXCEPTION_HANDLER": "complaints.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

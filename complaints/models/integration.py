@@ -39,6 +39,10 @@ class ExternalSystem(models.Model):
         _("自动登记"), default=True,
         help_text=_("来件五要素齐全时由系统以代理用户身份自动登记;关闭后,来件停在“已接收”,由登记员审核登记。"),
     )
+    requests_per_minute = models.PositiveIntegerField(
+        _("每分钟请求上限"), null=True, blank=True,
+        help_text=_("超过后接口答复 429 并告知何时可重试;留空为不限。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
