@@ -12,6 +12,7 @@ PUBLIC_NOTE_ACTIONS = {
     CaseEvent.Action.STAGE_REPLY,
     CaseEvent.Action.REPLY,
     CaseEvent.Action.PUBLIC_RATING,
+    CaseEvent.Action.NOTIFY_COMPLAINANT,  # e.g. the new deadline after an approved extension
 }
 # A code no real case has, compared when the number is unknown so both answers take the same time.
 _DUMMY_CODE = "\x00" * 12
@@ -41,7 +42,7 @@ def case_public_timeline(*, case: Case) -> list[dict]:
             "action": event.get_action_display(),
             "action_code": event.action,
             "unit": event.actor_unit.name if event.actor_unit and event.actor_unit.kind != "external" else "",
-            "note": event.note if event.action in PUBLIC_NOTE_ACTIONS else "",
+            "note": event.display_note if event.action in PUBLIC_NOTE_ACTIONS else "",
         }
         for event in events
     ]

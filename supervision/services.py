@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from complaints.errors import ApplicationError
 from complaints.models import Case, CaseEvent, Notification
+from complaints.notes import Note
 from complaints.services import case_dispatch, case_event_record, notification_send
 from complaints.services.guards import require_dispatch_scope, require_oversight
 from supervision.models import CaseCluster, RedLineItem
@@ -67,9 +69,10 @@ def cluster_action_start(*, cluster: CaseCluster, by, title: str, unit) -> CaseC
     cluster.save()
     for case in cluster.cases.select_for_update(of=("self",)).order_by("received_at"):
         if case.state == Case.State.REGISTERED:
-            case_dispatch(case=case, unit=unit, by=by, note=_("专项行动:%s") % title)
+            case_dispatch(case=case, unit=unit, by=by, note=Note(gettext_noop("专项行动:%(title)s"), title=title))
         case_event_record(case=case, actor=by, action=CaseEvent.Action.BATCH_ACTION, at=at,
-                          note=_("并入专项行动“%(title)s”,牵头单位:%(unit)s") % {"title": title, "unit": unit.name},
+                          note=Note(gettext_noop("并入专项行动“%(title)s”,牵头单位:%(unit)s"),
+                                    title=title, unit=unit.name),
                           data={"cluster": cluster.pk})
     notification_send(
         kind=Notification.Kind.NOTICE, units=[unit],

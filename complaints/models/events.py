@@ -96,6 +96,15 @@ class CaseEvent(models.Model):
         raise AppendOnlyError("case history cannot be deleted")
 
     @property
+    def display_note(self) -> str:
+        """The note in the reader's language when the system wrote it (complaints/notes.py);
+        what people typed is shown as typed."""
+        from ..notes import KEY, render
+
+        stored = self.data.get(KEY) if isinstance(self.data, dict) else None
+        return render(stored) if stored else self.note
+
+    @property
     def source_state_label(self) -> str:
         return _state_label(self.source_state)
 

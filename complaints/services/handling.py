@@ -2,10 +2,12 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..errors import ApplicationError
 from ..models import Case, CaseClock, CaseEvent, ExtensionRequest
 from ..models.choices import ContactMeans
+from ..notes import Note
 from .clocks import clock_extend, clocks_stop
 from .guards import require_handling_unit, require_oversight, require_transition
 from .history import case_event_record
@@ -100,8 +102,8 @@ def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> E
         # The complainant is told of the new deadline (a public history entry, shown in the look-up).
         case_event_record(
             case=case, actor=by, action=CaseEvent.Action.NOTIFY_COMPLAINANT, at=at,
-            note=_("您的诉求办理时限经批准延长至 %(due)s,承办单位将按期答复并作阶段性回复。")
-            % {"due": request.new_due_date.isoformat() if request.new_due_date else "—"},
+            note=Note(gettext_noop("您的诉求办理时限经批准延长至 %(due)s,承办单位将按期答复并作阶段性回复。"),
+                      due=request.new_due_date.isoformat() if request.new_due_date else "—"),
             data={"about": "extension", "new_due_date": data.get("new_due_date")},
         )
     return request

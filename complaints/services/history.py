@@ -1,9 +1,11 @@
 from ..models import Case, CaseEvent
+from ..notes import KEY as NOTE_KEY
+from ..notes import Note
 from .webhooks import webhook_enqueue
 
 
 def case_event_record(
-    *, case: Case, actor, action: str, source: str = "", target: str = "", note: str = "",
+    *, case: Case, actor, action: str, source: str = "", target: str = "", note: "str | Note" = "",
     data: dict | None = None, internal: bool = False, at=None,
 ) -> CaseEvent:
     """Append one history row. Called by every service in the same transaction as its change;
@@ -16,12 +18,15 @@ def case_event_record(
 
 
 def case_event_build(
-    *, case: Case, actor, action: str, source: str = "", target: str = "", note: str = "",
+    *, case: Case, actor, action: str, source: str = "", target: str = "", note: "str | Note" = "",
     data: dict | None = None, internal: bool = False, at=None,
 ) -> CaseEvent:
     """A history row not yet written, for intake to write with the case itself. Only for actions
     that owe no webhook (the case has just arrived, so there is nobody to call back yet)."""
     fields = {"at": at} if at is not None else {}
+    if isinstance(note, Note):
+        data = {**(data or {}), NOTE_KEY: note.stored()}
+        note = note.in_default_language()
     return CaseEvent(
         case=case,
         actor=actor if getattr(actor, "pk", None) else None,

@@ -4,13 +4,15 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from supervision.workdays import local_date
 
 from ..errors import ApplicationError
 from ..models import Attachment, Case, CaseEvent
 from ..models.case import FIVE_ELEMENT_FIELDS
-from ..models.choices import CaseKind
+from ..models.choices import CaseKind, Channel
+from ..notes import Note
 from ..rowwrite import primary_key_draw, rows_insert
 from .clocks import clocks_build, clocks_start
 from .guards import require_permission, require_transition
@@ -78,11 +80,15 @@ def case_build(*, by, fields: dict, at) -> tuple[Case, list]:
         **fields,
     )
     rows = [case_event_build(case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
-                             note=_("渠道:%s") % case.get_channel_display())]
+                             note=Note(gettext_noop("渠道:%(channel)s"), channel=_channel_label(case.channel)))]
     statutory = STATUTORY_CLOCK_AT_RECEIPT.get(case.kind)
     if statutory:
         rows += clocks_build(case=case, clocks=[statutory], at=at)
     return case, rows
+
+
+def _channel_label(channel: str):
+    return dict(Channel.choices).get(channel, channel)  # a system's own channel code shows as it is
 
 
 def _new_case(*, by, fields: dict, at) -> Case:
@@ -124,7 +130,8 @@ def _link(first: Case, second: Case, *, by, at) -> None:
     Case.objects.filter(pk=second.pk).update(linked_case=first)
     for one, other in ((first, second), (second, first)):
         case_event_record(case=one, actor=by, action=CaseEvent.Action.LINK, at=at,
-                          note=_("同一来件分别按投诉、举报登记,关联工单 %s") % other.number)
+                          note=Note(gettext_noop("同一来件分别按投诉、举报登记,关联工单 %(number)s"),
+                                    number=other.number))
 
 
 @transaction.atomic
@@ -173,7 +180,8 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
     if changed:
         case.save()
         case_event_record(case=case, actor=by, action=CaseEvent.Action.UPDATE, data={"changed": changed},
-                          note=_("修改字段:%s") % "、".join(str(Case._meta.get_field(n).verbose_name) for n in changed))
+                          note=Note(gettext_noop("修改字段:%(fields)s"),
+                                    fields=[Case._meta.get_field(name).verbose_name for name in changed]))
         if case.state == Case.State.REGISTERED and changed.keys() & {"respondent_area", "category", "kind"}:
             case_routing_refresh(case=case, by=by)
     return case

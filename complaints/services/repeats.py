@@ -4,11 +4,12 @@ The windows and thresholds are the center's, in the admin (supervision.Supervisi
 from datetime import timedelta
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from supervision.models import CaseCluster, ProfessionalClaimant, RedLineItem, SupervisionSettings
 
 from ..models import Case, CaseEvent
+from ..notes import Note
 from .history import case_event_record
 from .redlines import red_line_open
 
@@ -44,8 +45,10 @@ def case_repeats_check(*, case: Case, by, at) -> None:
     if earlier is not None:
         case.is_repeat, case.repeat_of = True, earlier
         case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at,
-                          note=_("重复投诉:同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉,原工单 %(number)s")
-                          % {"day": f"{earlier.received_at:%Y-%m-%d}", "number": earlier.number},
+                          note=Note(gettext_noop(
+                                        "重复投诉:同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉,"
+                                        "原工单 %(number)s"),
+                                    day=f"{earlier.received_at:%Y-%m-%d}", number=earlier.number),
                           data={"repeat_of": earlier.number})
         red_line_open(case=case, reason=RedLineItem.Reason.REPEAT, at=at)
     case.save()
@@ -88,9 +91,9 @@ def _cluster_join(case: Case, *, since, threshold: int, by, at) -> CaseCluster |
     Membership.objects.bulk_create(
         [Membership(casecluster_id=cluster.pk, case_id=pk) for pk in members], ignore_conflicts=True
     )
-    note = (_("集中投诉:%(days)s天内%(n)s名投诉人投诉同一被投诉人,已归入集中投诉")
-            % {"days": (at - since).days, "n": complainants}) if complainants else \
-        _("集中投诉:同一被投诉人的集中投诉正在办理,本工单已归入")
+    note = Note(gettext_noop("集中投诉:%(days)s天内%(n)s名投诉人投诉同一被投诉人,已归入集中投诉"),
+                days=(at - since).days, n=complainants) if complainants else \
+        Note(gettext_noop("集中投诉:同一被投诉人的集中投诉正在办理,本工单已归入"))
     case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True, note=note,
                       data={"cluster": cluster.pk})
     return cluster

@@ -2,12 +2,14 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from supervision.models import RedLineItem
 
 from ..errors import ApplicationError
 from ..models import Case, CaseEvent, Notification
 from ..models.choices import Satisfaction
+from ..notes import Note
 from .clocks import clock_start
 from .guards import require_oversight, require_transition
 from .history import case_event_record
@@ -74,7 +76,7 @@ def case_follow_up(
     if satisfaction == Satisfaction.DISSATISFIED:
         red_line_open(case=case, reason=RedLineItem.Reason.DISSATISFIED, at=at)
         if new_reasons.strip():
-            case_archive(case=case, by=by, note=_("回访不满意并提出新的理由,本轮办结"))
+            case_archive(case=case, by=by, note=Note(gettext_noop("回访不满意并提出新的理由,本轮办结")))
             case_reopen(case=case, by=by, reason=new_reasons)
     elif new_reasons.strip():
         raise ApplicationError(_("只有不满意时才能提出新的理由要求二次交办。"), field="new_reasons")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from routing.models import Unit
 from routing.selectors import route_propose
@@ -15,6 +16,7 @@ from routing.selectors import route_propose
 from ..errors import ApplicationError
 from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
 from ..models.choices import Grade
+from ..notes import Note
 from .clocks import clock_start, clocks_stop
 from .guards import require_oversight
 from .history import case_event_record
@@ -65,8 +67,8 @@ def _cross_region_check(*, case: Case, by, target: Unit | None, at) -> None:
     CrossRegionNotice.objects.create(case=case, receiving_unit=receiving, target_unit=target,
                                      due_at=clock.due_at if clock else None)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at,
-                      note=_("同城通办:被投诉人属%(unit)s管辖,%(receiving)s须告知该单位并报中心备案。") % {
-                          "unit": target.name, "receiving": receiving.name},
+                      note=Note(gettext_noop("同城通办:被投诉人属%(unit)s管辖,%(receiving)s须告知该单位并报中心备案。"),
+                                unit=target.name, receiving=receiving.name),
                       data={"unit": target.code, "unit_name": target.name})
 
 
@@ -123,8 +125,8 @@ def dispatch_followups(*, case: Case, unit: Unit, by, at) -> None:
                           "number": case.number, "unit": unit.name},
                       body=_("%(grade)s工单,办理结果将报贵中心备案。") % {"grade": case.get_grade_display()})
     case_event_record(case=case, actor=by, action=CaseEvent.Action.NOTICE, at=at,
-                      note=_("直接指令:越过%(bypassed)s直接交%(unit)s办理,已知会%(bypassed)s") % {
-                          "bypassed": bypassed.name, "unit": unit.name},
+                      note=Note(gettext_noop("直接指令:越过%(bypassed)s直接交%(unit)s办理,已知会%(bypassed)s"),
+                                bypassed=bypassed.name, unit=unit.name),
                       data={"unit": bypassed.code, "unit_name": bypassed.name, "direct_command": True})
 
 
@@ -141,7 +143,7 @@ def reply_filings_send(*, case: Case, by, at) -> None:
                       title=_("答复备案:工单 %(number)s 已答复") % {"number": case.number},
                       body=case.outcome_text)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.NOTICE, at=at,
-                      note=_("答复已报%(units)s备案") % {"units": "、".join(u.name for u in informed)},
+                      note=Note(gettext_noop("答复已报%(units)s备案"), units=[u.name for u in informed]),
                       data={"filed_with": [u.code for u in informed]})
 
 
@@ -203,7 +205,7 @@ def case_dispatch_proposed(*, case: Case, by, handling_limit: tuple[int, str] | 
     if routing is None or routing.proposed_unit is None:
         raise ApplicationError(_("无匹配规则,请人工选择承办单位。"), field="unit")
     return case_dispatch(case=case, unit=routing.proposed_unit, by=by, handling_limit=handling_limit,
-                         note=_("按分流建议:%(reason)s") % {"reason": routing.reason})
+                         note=Note(gettext_noop("按分流建议:%(reason)s"), reason=routing.reason))
 
 
 def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> tuple[list[Case], list[tuple]]:
@@ -222,7 +224,7 @@ def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> 
             continue
         try:
             if unit is not None:
-                done.append(case_dispatch(case=case, unit=unit, by=by, note=_("批量分流")))
+                done.append(case_dispatch(case=case, unit=unit, by=by, note=Note(gettext_noop("批量分流"))))
             else:
                 done.append(case_dispatch_proposed(case=case, by=by))
         except (ApplicationError, ConcurrentTransition, PermissionDenied) as error:
