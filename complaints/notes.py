@@ -23,6 +23,8 @@ def _msgid(label: Promise) -> str:
 def _stored_value(value):
     if isinstance(value, Note):
         return value.stored()
+    if isinstance(value, dict) and "msg" in value:  # a note stored earlier, e.g. a routing reason
+        return value
     if isinstance(value, Promise):
         return {"msg": _msgid(value)}
     if isinstance(value, (list, tuple)):

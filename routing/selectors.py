@@ -8,7 +8,9 @@ fallback when no rule matches.
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from complaints.notes import Note
 
 from .models import Area, Category, RoutingRule, Unit
 
@@ -18,11 +20,15 @@ class RouteProposal:
     unit: Unit | None
     rule: RoutingRule | None
     area: Area | None  # the area (the case's or an ancestor) whose coverage or rule decided
-    reason: str
+    note: Note  # why, readable in any language
 
     @property
     def matched(self) -> bool:
         return self.unit is not None
+
+    @property
+    def reason(self) -> str:
+        return str(self.note)
 
 
 def area_full_name(ancestors: list[Area]) -> str:
@@ -50,24 +56,24 @@ def route_propose(*, area: Area | None, category: Category | None, kind: str) ->
     )
     where = area_full_name(ancestors)
     if rule is not None:
-        return RouteProposal(unit=rule.unit, rule=rule, area=rule.area, reason=_rule_reason(rule, where, category))
+        return RouteProposal(unit=rule.unit, rule=rule, area=rule.area, note=_rule_reason(rule, where, category))
     covering = next((a for a in reversed(ancestors) if a.unit_id and a.unit.is_active), None)
     if covering is not None:
         return RouteProposal(
             unit=covering.unit, rule=None, area=covering,
-            reason=_("被投诉人位于%(area)s → %(unit)s,区域管辖(%(covering)s)") % {
-                "area": where, "unit": covering.unit.name, "covering": covering.name},
+            note=Note(gettext_noop("被投诉人位于%(area)s → %(unit)s,区域管辖(%(covering)s)"),
+                      area=where, unit=covering.unit.name, covering=covering.name),
         )
-    return RouteProposal(unit=None, rule=None, area=None, reason=str(_("无匹配规则")))
+    return RouteProposal(unit=None, rule=None, area=None, note=Note(gettext_noop("无匹配规则")))
 
 
-def _rule_reason(rule: RoutingRule, where: str, category: Category | None) -> str:
+def _rule_reason(rule: RoutingRule, where: str, category: Category | None) -> Note:
     parts = []
     if rule.area_id:
-        parts.append(_("被投诉人位于%(area)s") % {"area": where or rule.area.name})
+        parts.append(Note(gettext_noop("被投诉人位于%(area)s"), area=where or rule.area.name))
     if rule.category_id:
-        parts.append(_("业务分类“%(category)s”") % {"category": category or rule.category})
+        parts.append(Note(gettext_noop("业务分类“%(category)s”"), category=str(category or rule.category)))
     if rule.case_kind:
-        parts.append(_("类型“%(kind)s”") % {"kind": rule.get_case_kind_display()})
-    return _("%(conditions)s → %(unit)s,规则#%(rule)s") % {
-        "conditions": "、".join(str(p) for p in parts), "unit": rule.unit.name, "rule": rule.pk}
+        parts.append(Note(gettext_noop("类型“%(kind)s”"), kind=rule.get_case_kind_display()))
+    return Note(gettext_noop("%(conditions)s → %(unit)s,规则#%(rule)s"),
+                conditions=parts, unit=rule.unit.name, rule=rule.pk)

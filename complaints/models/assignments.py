@@ -20,6 +20,8 @@ class CaseRouting(models.Model):
         related_name="+",
     )
     reason = models.CharField(_("分流依据"), max_length=300)
+    # The reason as a message with its values, read in the reader's language (complaints/notes.py).
+    reason_i18n = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
 
     class Meta:
@@ -28,6 +30,12 @@ class CaseRouting(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+    @property
+    def display_reason(self) -> str:
+        from ..notes import render
+
+        return render(self.reason_i18n) if self.reason_i18n else self.reason
 
 
 class CaseAssignment(models.Model):

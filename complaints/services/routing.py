@@ -40,7 +40,8 @@ def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
 def routing_refresh(*, case: Case, by, at) -> CaseRouting:
     """case_routing_refresh inside a transaction the caller holds (registration), without a savepoint."""
     proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind)
-    found = {"proposed_unit": proposal.unit, "rule": proposal.rule, "reason": proposal.reason[:300],
+    found = {"proposed_unit": proposal.unit, "rule": proposal.rule,
+             "reason": proposal.note.in_default_language()[:300], "reason_i18n": proposal.note.stored(),
              "computed_at": at}
     # One row per case. Callers hold the case (a registration or an edit of it), so no one else
     # writes its routing meanwhile: update, or insert the first time, with no get-then-savepoint.
@@ -205,7 +206,7 @@ def case_dispatch_proposed(*, case: Case, by, handling_limit: tuple[int, str] | 
     if routing is None or routing.proposed_unit is None:
         raise ApplicationError(_("无匹配规则,请人工选择承办单位。"), field="unit")
     return case_dispatch(case=case, unit=routing.proposed_unit, by=by, handling_limit=handling_limit,
-                         note=Note(gettext_noop("按分流建议:%(reason)s"), reason=routing.reason))
+                         note=Note(gettext_noop("按分流建议:%(reason)s"), reason=routing.reason_i18n or routing.reason))
 
 
 def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> tuple[list[Case], list[tuple]]:

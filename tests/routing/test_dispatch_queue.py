@@ -102,3 +102,14 @@ def test_batch_dispatch_to_one_chosen_unit(client, world):
     client.force_login(world.org.supervisor)
     client.post("/cases/queue/dispatch/", {"numbers": [c.number for c in cases], "unit": world.org.district.pk})
     assert set(Case.objects.values_list("handling_unit", flat=True)) == {world.org.district.pk}
+
+
+def test_the_queue_gives_the_reason_in_the_readers_language(client, world):
+    r = rule(area=world.baisha, unit=world.org.station)
+    case = journeys.to_registered(world.org, respondent_area=world.village)
+    client.force_login(world.org.supervisor)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cases/queue/"})
+    page = client.get("/cases/queue/").content.decode()
+    assert case.number in page
+    assert f"rule #{r.pk}" in page and f"规则#{r.pk}" not in page
+    assert f"规则#{r.pk}" in case.routing.reason  # stored in the site's language
