@@ -2,7 +2,7 @@
 see is simply not in their querysets, so views answer 404 for it."""
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .models import Case, CaseAssignment, CaseClock, CaseEvent
+from .models import Case, CaseAssignment, CaseClock, CaseEvent, ExternalCaseRef
 
 
 def case_visibility_filter(user) -> Q | None:
@@ -76,6 +76,11 @@ def case_identity_visible(*, case: Case, user) -> bool:
     if not case.anonymous:
         return True
     return user.is_superuser or getattr(user, "is_center_staff", False) or user.unit_id == case.registering_unit_id
+
+
+def case_filed_by(*, case: Case, system) -> bool:
+    """Whether the external system filed the case (its own work order)."""
+    return ExternalCaseRef.objects.filter(case=case, system=system).exists()
 
 
 def notification_list(*, user, unread_only: bool = False):

@@ -1,12 +1,15 @@
 """Input and output shapes of the API. Serializers parse and render only; the services decide."""
 import copy
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from routing.models import Area, Category, Unit
 
-from ..models import Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
+from ..models import Attachment, Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
 from ..models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
 
 
@@ -216,6 +219,50 @@ class FollowUpInput(ActionInput):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
     note = _text(max_length=2000)
+
+
+# --- supplying what a case lacks: details and evidence -------------------------------------------
+
+class CaseUpdateInput(ActionInput, CaseCreateInput):
+    """Missing elements or corrections for a received or registered case: the create's fields, each
+    optional (parsed with partial=True). The reference and the channel say where the work order came
+    from and never change."""
+
+    reference = None
+    channel = None
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent as a multipart part (the schema would otherwise call it a URI, its output form)."""
+
+
+class EvidenceInput(serializers.Serializer):
+    """As the case page's evidence form: one non-empty file and a short description."""
+
+    file = UploadField(help_text=_("证据文件(录音、照片、票据等)。"))
+    description = _text(max_length=200)
+
+
+class AttachmentOutput(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    size = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text=_("下载地址(需同样的认证)。"))
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "description", "uploaded_at", "url"]
+
+    def get_size(self, attachment) -> int | None:
+        try:
+            return attachment.file.size
+        except OSError:  # the file is gone from storage: list the record all the same
+            return None
+
+    def get_url(self, attachment) -> str:
+        path = reverse("api-v1:case-evidence-file", args=[attachment.case.number, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class WebhookDeliveryOutput(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
-"""Cases over the API: list and create, read one with its clocks and history, and one view per
-transition. Each view parses, fetches what the caller may see (404 otherwise), calls one service."""
+"""Cases over the API: list and create, read one with its clocks and history, supply what it lacks,
+and one view per transition (evidence: views_evidence.py). Each view parses, fetches what the
+caller may see (404 otherwise), calls one service."""
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,6 +10,7 @@ from django_fsm import ConcurrentTransition
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +18,8 @@ from .. import selectors
 from ..actions import ACTIONS_BY_NAME
 from ..errors import STALE_MESSAGE
 from ..models import Case, CaseClock, CaseEvent, ExternalSystem, WebhookDelivery
-from ..services.integration import ReferenceConflict, case_receive_external
+from ..services.intake import case_update_details
+from ..services.integration import ReferenceConflict, case_receive_external, case_supplement_external
 from ..services.webhooks import webhook_replay
 from . import serializers as s
 from .auth import HasScope, request_key, request_system
@@ -97,16 +100,90 @@ class CaseCollectionApi(APIView):
         return response
 
 
-class CaseDetailApi(APIView):
-    permission_classes = [*APIView.permission_classes, HasScope]
-    required_scope = ExternalSystem.Scope.CASES_READ
+def _require_version(request, case: Case, expected: int | None) -> None:
+    """Refuse (409) a write made on an older version of the case than the stored one: the version
+    the client saw comes in the body or as `If-Match`."""
+    if_match = request.headers.get("If-Match", "").removeprefix("W/").strip('" ')
+    if expected is None and if_match.isdecimal():  # isdecimal, not isdigit: int() refuses '²'
+        expected = int(if_match)
+    if expected is not None and expected != case.version:
+        raise ConcurrentTransition(STALE_MESSAGE)
+
+
+class CaseWriteMixin:
+    """For views that change a case: a 409 body carries the state as it is now, not as this request
+    found it."""
+
+    case: Case | None = None
+
+    def get_exception_handler_context(self):
+        context = super().get_exception_handler_context()
+        if self.case is not None:
+            context["case"] = Case.objects.filter(pk=self.case.pk).first()
+        return context
+
+
+class MaySupplement(BasePermission):
+    """Supplying what a case lacks (details, evidence) takes `cases:create` for the work orders the
+    system filed itself (see require_own_work_order) or `cases:act` for any case its acting user
+    sees. Users are governed by their role alone."""
+
+    message = HasScope.message
+
+    def has_permission(self, request, view):
+        key = request_key(request)
+        if key is None or request.method in SAFE_METHODS:
+            return True
+        return key.system.has_scope(ExternalSystem.Scope.CASES_CREATE) or key.system.has_scope(
+            ExternalSystem.Scope.CASES_ACT)
+
+
+def require_own_work_order(request, case: Case) -> None:
+    system = request_system(request)
+    if system is None or system.has_scope(ExternalSystem.Scope.CASES_ACT):
+        return
+    if not selectors.case_filed_by(case=case, system=system):
+        raise PermissionDenied(_("该接口密钥只能补充本系统提交的工单。"))
+
+
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)
+
+
+class CaseDetailApi(CaseWriteMixin, APIView):
+    """One case: read it, or supply what it lacks while it is received or registered."""
+
+    permission_classes = [*APIView.permission_classes, HasScope, MaySupplement]
+    required_scope = {"GET": ExternalSystem.Scope.CASES_READ}
 
     @extend_schema(responses={200: s.CaseDetailOutput, 404: ERROR})
     def get(self, request, number):
         return _detail_response(request, _case_for(request, number))
 
+    @extend_schema(
+        request=s.CaseUpdateInput, parameters=[IF_MATCH], operation_id="case_supplement",
+        summary="补充工单信息 supply missing elements or correct details",
+        responses={200: s.CaseDetailOutput, 400: ERROR, 403: ERROR, 404: ERROR, 409: CONFLICT},
+        description="Any of the create's fields but `reference` and `channel`, while the case is received or "
+                    "registered (409 with the current state otherwise). Systems need `cases:create` for "
+                    "their own work orders, `cases:act` for other cases. A work order of a system that "
+                    "registers automatically is registered by the worker once it is complete.",
+    )
+    def patch(self, request, number):
+        self.case = case = _case_for(request, number)
+        require_own_work_order(request, case)
+        data = s.CaseUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        _require_version(request, case, fields.pop("version", None))
+        system = request_system(request)
+        if system is None:
+            case_update_details(case=case, by=request.user, fields=fields)
+        else:
+            case_supplement_external(system=system, case=case, fields=fields)
+        return _detail_response(request, case)
 
-class CaseActionApi(APIView):
+
+class CaseActionApi(CaseWriteMixin, APIView):
     """Base of the transition endpoints. Subclasses name the action (complaints/actions.py, shared
     with the case page) and their input serializer."""
 
@@ -114,26 +191,13 @@ class CaseActionApi(APIView):
     required_scope = ExternalSystem.Scope.CASES_ACT
     action_name: str = ""
     input_serializer = s.EmptyInput
-    case: Case | None = None
-
-    def get_exception_handler_context(self):
-        context = super().get_exception_handler_context()
-        if self.case is not None:
-            # The 409 body carries the state as it is now, not as this request found it.
-            context["case"] = Case.objects.filter(pk=self.case.pk).first()
-        return context
 
     def post(self, request, number):
         self.case = case = _case_for(request, number)
         data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        expected = values.pop("version", None)
-        if_match = request.headers.get("If-Match", "").removeprefix("W/").strip('" ')
-        if expected is None and if_match.isdigit():
-            expected = int(if_match)
-        if expected is not None and expected != case.version:
-            raise ConcurrentTransition(STALE_MESSAGE)
+        _require_version(request, case, values.pop("version", None))
         action = ACTIONS_BY_NAME[self.action_name]
         action.scope(case, request.user)
         action.run(case, request.user, values)
@@ -148,7 +212,7 @@ def _action_api(name: str, serializer, summary: str) -> type[CaseActionApi]:
 
     view.post = extend_schema(
         request=serializer, summary=summary, operation_id=f"case_{name}",
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[IF_MATCH],
         responses={200: s.CaseDetailOutput, 400: ERROR, 403: ERROR, 404: ERROR, 409: CONFLICT},
     )(post)
     return view

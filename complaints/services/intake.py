@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 
 from supervision.workdays import local_date
 
-from ..errors import ApplicationError
+from ..errors import ApplicationError, TransitionRefused
 from ..models import Attachment, Case, CaseEvent
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind, Channel
@@ -167,7 +167,8 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
     """Supply missing elements or correct details; the history keeps what changed."""
     require_permission(by, "complaints.register_case")
     if case.state not in (Case.State.RECEIVED, Case.State.REGISTERED):
-        raise ApplicationError(_("工单已分流,基本信息不能再修改,请补充证据或在履历中说明。"))
+        # Refused like a transition (HTTP 409 with the current state): the state, not the input, is at fault.
+        raise TransitionRefused(_("工单已分流,基本信息不能再修改,请补充证据或在履历中说明。"))
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(_("未知字段:%s") % ", ".join(sorted(unknown)))

@@ -17,7 +17,7 @@ from ..models import ApiKey, Case, ExternalCaseRef, ExternalSystem
 from ..models.integration import api_key_hash
 from ..rowwrite import rows_insert
 from .guards import require_permission
-from .intake import case_build, case_register
+from .intake import case_build, case_register, case_update_details
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,19 @@ def case_receive_external(*, system: ExternalSystem, reference: str, fields: dic
     if ref.registration_pending:
         transaction.on_commit(_registration_kick)
     return case, True
+
+
+@transaction.atomic
+def case_supplement_external(*, system: ExternalSystem, case: Case, fields: dict) -> Case:
+    """A system supplies missing elements or corrects details, as its acting user and with the same
+    checks as a clerk (case_update_details). A work order of its own that is now complete goes to
+    the worker to be registered, exactly as if it had arrived complete; cases other systems or
+    clerks filed are left to the clerk, who registers what was received by hand."""
+    case = case_update_details(case=case, by=system.acting_user, fields=fields)
+    if system.registers_automatically and case.state == Case.State.RECEIVED and case.elements_complete():
+        if ExternalCaseRef.objects.filter(case=case, system=system).update(registration_pending=True):
+            transaction.on_commit(_registration_kick)
+    return case
 
 
 def _reference_used(*, system: ExternalSystem, reference: str) -> bool:
