@@ -32,6 +32,17 @@ def org(db):
 
 
 @pytest.fixture(autouse=True)
+def site_language(settings):
+    # A request in English (LocaleMiddleware) leaves English active in the thread; every test
+    # starts in the site's default language, as a new request without a preference would.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.2 s per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
