@@ -171,6 +171,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.external_cases_register_task",
         "schedule": 60.0,
     },
+    # Publishes last week's notice on Mondays and last month's ranking on the 1st; daily, so that a
+    # missed morning is caught up the next one (publishing twice is impossible, see reports).
+    "report-snapshots-publish": {
+        "task": "reports.tasks.report_snapshots_publish_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 # After an API create, the worker registers the system's complete cases this many seconds later,
 # one message per web process per period however many cases arrive (complaints/services/integration.py).

@@ -97,10 +97,19 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict:
-    """SPEC section 8 KPIs for a period, in two aggregate queries (clocks, then cases)."""
+# The deadlines a handling unit answers for: first contact, handling, redo after return.
+UNIT_CLOCKS = ("contact", "handling", "redo")
+
+
+def ledger_open_at(at: datetime) -> Q:
+    """Red-line ledger items open at `at` (opened by then, not closed by then); `at` = now is the
+    ledger's open items, an earlier moment what a published notice counted."""
+    return Q(opened_at__lte=at) & (Q(closed_at__isnull=True) | Q(closed_at__gt=at))
+
+
+def _clock_figures(*, period: Period, now: datetime) -> dict[str, Count]:
+    """The clock-based KPIs as aggregates over CaseClock rows (whole period or grouped per unit)."""
     start, end = period.start_at, period.end_at
-    clocks = CaseClock.objects.filter(case__in=cases, due_at__isnull=False)
     decided = Q(stopped_at__isnull=False) | Q(due_at__lte=now)  # met, late, or already past due
     contact = Q(clock="contact", due_at__gte=start, due_at__lt=end) & decided
     # Handling deadlines that ended in the period (reply) or ran out in it without a reply.
@@ -109,64 +118,137 @@ def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict
         | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
     )
     on_time = Q(stopped_at__isnull=False, stopped_at__lte=F("due_at"))
-    c = clocks.aggregate(
-        contact_due=Count("pk", filter=contact),
-        contact_on_time=Count("pk", filter=contact & on_time),
-        completion_due=Count("pk", filter=handling),
-        completion_on_time=Count("pk", filter=handling & on_time),
-        overdue_in_period=Count(
+    return {
+        "contact_due": Count("pk", filter=contact),
+        "contact_on_time": Count("pk", filter=contact & on_time),
+        "completion_due": Count("pk", filter=handling),
+        "completion_on_time": Count("pk", filter=handling & on_time),
+        "overdue_in_period": Count(
             "case",
             distinct=True,
-            filter=Q(due_at__gte=start, due_at__lt=end, due_at__lte=now)
-            & ~on_time
-            & Q(clock__in=["contact", "handling", "redo"]),
+            filter=Q(due_at__gte=start, due_at__lt=end, due_at__lte=now) & ~on_time & Q(clock__in=UNIT_CLOCKS),
         ),
-    )
+    }
+
+
+def _clocks_in_period(period: Period) -> Q:
+    """Every clock a figure of `_clock_figures` may count: due or stopped in the period."""
+    start, end = period.start_at, period.end_at
+    return Q(due_at__gte=start, due_at__lt=end) | Q(stopped_at__gte=start, stopped_at__lt=end)
+
+
+def _case_figures(*, period: Period) -> dict[str, Count]:
+    """The case-based KPIs as aggregates over Case rows (whole period or grouped per unit)."""
+    start, end = period.start_at, period.end_at
     followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(
         satisfaction=Satisfaction.UNREACHABLE
     )
     received = Q(received_at__gte=start, received_at__lt=end)
-    k = cases.aggregate(
-        received=Count("pk", filter=received),
-        followed_up=Count("pk", filter=followed),
-        satisfied=Count("pk", filter=followed & Q(satisfaction__in=SATISFIED)),
-        resolved=Count("pk", filter=followed & Q(resolved=True)),
-        dissatisfied=Count("pk", filter=followed & Q(satisfaction=Satisfaction.DISSATISFIED)),
-        repeat=Count("pk", filter=received & Q(is_repeat=True)),
-    )
     return {
+        "received": Count("pk", filter=received),
+        "dispatched": Count("pk", filter=Q(dispatched_at__gte=start, dispatched_at__lt=end)),
+        "followed_up": Count("pk", filter=followed),
+        "satisfied": Count("pk", filter=followed & Q(satisfaction__in=SATISFIED)),
+        "resolved": Count("pk", filter=followed & Q(resolved=True)),
+        "dissatisfied": Count("pk", filter=followed & Q(satisfaction=Satisfaction.DISSATISFIED)),
+        "repeat": Count("pk", filter=received & Q(is_repeat=True)),
+    }
+
+
+def _cases_in_period(period: Period) -> Q:
+    """Every case a figure of `_case_figures` may count: received, dispatched or followed up in it."""
+    start, end = period.start_at, period.end_at
+    return (Q(received_at__gte=start, received_at__lt=end) | Q(dispatched_at__gte=start, dispatched_at__lt=end)
+            | Q(followed_up_at__gte=start, followed_up_at__lt=end))
+
+
+def _rates(figures: dict) -> dict:
+    return {
+        "contact_rate": _percent(figures["contact_on_time"], figures["contact_due"]),
+        "completion_rate": _percent(figures["completion_on_time"], figures["completion_due"]),
+        "satisfaction_rate": _percent(figures["satisfied"], figures["followed_up"]),
+        "resolution_rate": _percent(figures["resolved"], figures["followed_up"]),
+    }
+
+
+def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict:
+    """SPEC section 8 KPIs for a period, in two aggregate queries (clocks, then cases)."""
+    c = CaseClock.objects.filter(case__in=cases, due_at__isnull=False).aggregate(
+        **_clock_figures(period=period, now=now)
+    )
+    k = cases.aggregate(**_case_figures(period=period))
+    figures = {
         **c,
         **k,
-        "ledger_open": RedLineItem.objects.filter(case__in=cases, closed_at__isnull=True).count(),
+        "ledger_open": RedLineItem.objects.filter(ledger_open_at(now), case__in=cases).count(),
         "average_handling_days": average_handling_working_days(cases=cases, period=period),
-        "contact_rate": _percent(c["contact_on_time"], c["contact_due"]),
-        "completion_rate": _percent(c["completion_on_time"], c["completion_due"]),
-        "satisfaction_rate": _percent(k["satisfied"], k["followed_up"]),
-        "resolution_rate": _percent(k["resolved"], k["followed_up"]),
     }
+    return {**figures, **_rates(figures)}
+
+
+def kpi_by_unit(*, cases: QuerySet[Case], period: Period, now: datetime,
+                calendar: WorkingCalendar | None = None) -> dict[int, dict]:
+    """The KPIs of `kpi_summary` per handling unit (the case's current one), keyed by unit id: the
+    same aggregates grouped, so a whole ranking costs three queries however many units it has.
+    Only units with something to count in the period appear."""
+    empty = {**{name: 0 for name in _clock_figures(period=period, now=now)},
+             **{name: 0 for name in _case_figures(period=period)}}
+    units: dict[int, dict] = {}
+    clock_rows = (
+        CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False,
+                                 case__handling_unit__isnull=False)
+        .values(unit=F("case__handling_unit_id"))
+        .annotate(**_clock_figures(period=period, now=now))
+        .order_by()
+    )
+    case_rows = (
+        cases.filter(_cases_in_period(period), handling_unit__isnull=False)
+        .values(unit=F("handling_unit_id"))
+        .annotate(**_case_figures(period=period))
+        .order_by()
+    )
+    for row in [*clock_rows, *case_rows]:
+        unit = row.pop("unit")
+        units.setdefault(unit, dict(empty)).update(row)
+    averages = _handling_days(cases=cases, period=period, calendar=calendar, group="handling_unit_id")
+    for unit, figures in units.items():
+        figures.update(_rates(figures), average_handling_days=averages.get(unit))
+    for unit, average in averages.items():
+        if unit not in units and unit is not None:
+            units[unit] = {**empty, **_rates(empty), "average_handling_days": average}
+    return units
 
 
 def average_handling_working_days(*, cases: QuerySet[Case], period: Period,
                                   calendar: WorkingCalendar | None = None) -> float | None:
-    """Mean working days from first dispatch to reply, over cases replied in the period.
+    """Mean working days from first dispatch to reply, over cases replied in the period."""
+    return _handling_days(cases=cases, period=period, calendar=calendar).get(None)
+
+
+def _handling_days(*, cases: QuerySet[Case], period: Period, calendar: WorkingCalendar | None = None,
+                   group: str | None = None) -> dict:
+    """`average_handling_working_days` per value of `group` (None: one figure, under the key None).
 
     Grouped by (dispatch day, reply day) in the database, so Python counts working days once per
     distinct pair of days rather than once per case."""
+    fields = ["sent", "done", *([group] if group else [])]
     pairs = (
         cases.filter(replied_at__gte=period.start_at, replied_at__lt=period.end_at, dispatched_at__isnull=False)
         .annotate(sent=TruncDate("dispatched_at", tzinfo=SHANGHAI), done=TruncDate("replied_at", tzinfo=SHANGHAI))
-        .values("sent", "done")
+        .values(*fields)
         .annotate(n=Count("pk"))
+        .order_by()
     )
     calendar = calendar or load_calendar()
-    total_days = total_cases = 0
+    totals: dict = {}
     try:
         for row in pairs:
-            total_days += row["n"] * calendar.working_days_between(row["sent"], row["done"])
-            total_cases += row["n"]
+            days, n = totals.get(row[group] if group else None, (0, 0))
+            totals[row[group] if group else None] = (
+                days + row["n"] * calendar.working_days_between(row["sent"], row["done"]), n + row["n"])
     except CalendarYearMissing:
-        return None
-    return round(total_days / total_cases, 1) if total_cases else None
+        return {}
+    return {key: round(days / n, 1) for key, (days, n) in totals.items() if n}
 
 
 def chart_trend(*, cases: QuerySet[Case], period: Period) -> list[dict]:
@@ -231,6 +313,7 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
         "intake_today": Q(received_at__gte=today_start),
         "queue": Q(state=Case.State.REGISTERED),
         "received": received,
+        "dispatched": Q(dispatched_at__gte=start, dispatched_at__lt=end),
         "contact_due": Q(Exists(CaseClock.objects.filter(contact_decided, case=OuterRef("pk")))),
         "contact_late": Q(Exists(CaseClock.objects.filter(contact_decided & late, case=OuterRef("pk")))),
         "completion_due": Q(Exists(CaseClock.objects.filter(handling_decided, case=OuterRef("pk")))),
@@ -240,7 +323,7 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
                 CaseClock.objects.filter(
                     late,
                     case=OuterRef("pk"),
-                    clock__in=["contact", "handling", "redo"],
+                    clock__in=UNIT_CLOCKS,
                     due_at__lte=now,
                     **in_period,
                 )

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_notice, views_ranking
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/cases/", views.dashboard_cases, name="dashboard-cases"),
     path("dashboard/returns/", views.returns, name="dashboard-returns"),
     path("dashboard/returns/cases/", views.returns_cases, name="dashboard-returns-cases"),
+    path("dashboard/notice/", views_notice.notice_page, name="report-notice"),
+    path("dashboard/notice/export/", views_notice.notice_export, name="report-notice-export"),
+    path("dashboard/ranking/", views_ranking.ranking_page, name="report-ranking"),
+    path("dashboard/ranking/export/", views_ranking.ranking_export, name="report-ranking-export"),
+    path("dashboard/ranking/cases/", views_ranking.ranking_cases, name="report-ranking-cases"),
 ]

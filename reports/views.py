@@ -114,6 +114,7 @@ METRIC_TITLES = {
     "due_soon": gettext_lazy("即将到期(黄牌)"),
     "overdue": gettext_lazy("已超期(红牌)"),
     "received": gettext_lazy("期间登记"),
+    "dispatched": gettext_lazy("期间分流"),
     "contact_due": gettext_lazy("应联系"),
     "contact_late": gettext_lazy("未按时联系"),
     "completion_due": gettext_lazy("应办结"),

@@ -52,16 +52,20 @@ def red_line_ledger(*, month: date, visible_to, unit=None, reason: str = "") -> 
 
 def stage_reply_owed(*, visible_to, now=None, unit=None, search: str = "") -> QuerySet[CaseClock]:
     """Running handling clocks past their original limit (an extension was approved) with no stage
-    reply (阶段性回复) since that limit passed; optionally of one unit's subtree or matching a search."""
+    reply (阶段性回复) since that limit passed; optionally of one unit's subtree or matching a search.
+
+    An earlier `now` gives what was owed at that moment (the weekly notice's week end); visible_to=None
+    means no viewer's restriction (a report for a unit's subtree, given as `unit`)."""
     now = now or timezone.now()
     replied = CaseEvent.objects.filter(case=OuterRef("case"), action=CaseEvent.Action.STAGE_REPLY,
-                                       at__gte=OuterRef("original_due_at"))
-    clocks = CaseClock.objects.filter(clock__in=STAGE_REPLY_CLOCKS, stopped_at__isnull=True,
+                                       at__gte=OuterRef("original_due_at"), at__lte=now)
+    running = Q(stopped_at__isnull=True) | Q(stopped_at__gt=now)
+    clocks = CaseClock.objects.filter(running, clock__in=STAGE_REPLY_CLOCKS,
                                       original_due_at__lte=now).filter(~Exists(replied))
     if search:
         # case_list's search applies its visibility rule too, so one subquery does both.
         clocks = clocks.filter(case__in=case_list(visible_to=visible_to, search=search).values("pk"))
-    else:
+    elif visible_to is not None:
         clocks = _visible(clocks, visible_to)
     if unit is not None:
         clocks = clocks.filter(case__handling_unit__path__startswith=unit.path)

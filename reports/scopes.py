@@ -1,0 +1,44 @@
+"""Whose units a periodic report covers. A report is published for a scope unit: the city center
+(every handling unit) or a district center (the units of its own subtree), the rule by which their
+staff see cases (complaints.selectors.case_visibility_filter)."""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from complaints.models import Case
+from routing.models import Unit
+
+SCOPE_KINDS = (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER)
+
+
+def scope_filter(scope: Unit, *, prefix: str = "") -> Q:
+    """Cases handled within the scope; `prefix` reaches the case from a related row ("case__")."""
+    handled = Q(**{f"{prefix}handling_unit__isnull": False})
+    if scope.kind == Unit.Kind.CENTER:
+        return handled
+    return handled & Q(**{f"{prefix}handling_unit__path__startswith": scope.path})
+
+
+def scope_cases(scope: Unit) -> QuerySet[Case]:
+    return Case.objects.filter(scope_filter(scope))
+
+
+def scopes_published() -> QuerySet[Unit]:
+    """Every scope a report is published for: the center and each active district center."""
+    return Unit.objects.filter(kind__in=SCOPE_KINDS, is_active=True).order_by("path")
+
+
+def scopes_for(user) -> list[Unit]:
+    """The scopes a viewer may read: all of them for the center, its own for a district center."""
+    if user.is_superuser or getattr(user, "is_center_staff", False):
+        return list(scopes_published())
+    if user.unit is not None and user.unit.kind == Unit.Kind.DISTRICT_CENTER:
+        return [user.unit]
+    return []
+
+
+def scope_unit_within(scope: Unit, unit_id: int) -> Q:
+    """A unit of the scope, as a filter on Unit (for the unit named in a drill-down link)."""
+    if scope.kind == Unit.Kind.CENTER:
+        return Q(pk=unit_id)
+    return Q(pk=unit_id, path__startswith=scope.path)

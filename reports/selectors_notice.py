@@ -1,0 +1,170 @@
+"""The weekly overdue notice (每周通报): per handling unit, the cases overdue in an ISO week, worst
+unit first, with the list of those cases and a summary paragraph to send out.
+
+A case is overdue in the week when, at the week's end, one of its deadlines had passed unmet (the
+rule of the inbox and the dashboard, complaints.selectors.case_overdue, taken at that moment), or
+when it met one of its unit's deadlines (contact, handling, redo) late during the week. Each case is
+counted once: after an approved extension (counted apart, SPEC section 7), else still open, else
+completed late. Figures are as of the week's end, or of now for the week so far; the unit is the
+case's handling unit when the figures are computed (a published notice keeps it)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Count, F, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from complaints.models import CaseClock
+from routing.models import Unit
+from supervision.models import RedLineItem
+from supervision.selectors import stage_reply_owed
+from supervision.workdays import CalendarYearMissing, WorkingCalendar, load_calendar, local_date
+
+from .periods import week_name
+from .scopes import scope_filter
+from .selectors import UNIT_CLOCKS, Period, ledger_open_at
+
+EXTENDED, OPEN, LATE = "extended", "open", "late"
+FIGURES = ("overdue", OPEN, LATE, EXTENDED, "stage_replies", "ledger_open")
+TOP_UNITS = 3
+
+
+def clocks_overdue_at(at: datetime) -> Q:
+    """case_overdue's counting clocks as they stood at `at`: a due date passed, neither stopped nor
+    paused by then. At `at` = now this is exactly the red of the inbox and the dashboard."""
+    return (Q(due_at__isnull=False, due_at__lte=at)
+            & (Q(stopped_at__isnull=True) | Q(stopped_at__gt=at))
+            & (Q(paused_at__isnull=True) | Q(paused_at__gt=at)))
+
+
+def _handler(row: dict) -> str:
+    name = f"{row['case__handler__first_name']} {row['case__handler__last_name']}".strip()
+    return name or row["case__handler__username"] or ""
+
+
+def _overdue_cases(*, scope: Unit, period: Period, as_of: datetime, calendar: WorkingCalendar) -> list[dict]:
+    """One row per overdue case (one query), with its overdue deadlines and working days overdue."""
+    late = Q(clock__in=UNIT_CLOCKS, stopped_at__gte=period.start_at, stopped_at__lt=as_of, stopped_at__gt=F("due_at"))
+    clocks = (
+        CaseClock.objects.filter(clocks_overdue_at(as_of) | late)
+        .filter(scope_filter(scope, prefix="case__"))
+        .values("case_id", "case__number", "case__handling_unit_id", "case__handling_unit__name",
+                "case__handler__username", "case__handler__first_name", "case__handler__last_name",
+                "clock", "due_date", "stopped_at", "extended_days")
+        .order_by("due_at", "pk")
+    )
+    as_of_day = min(period.end, local_date(as_of))
+    counted: dict[tuple[date, date], int | None] = {}  # many deadlines share their days: count each pair once
+
+    def days_over(due: date | None, until: date) -> int | None:
+        if due is not None and (due, until) not in counted:
+            try:
+                counted[due, until] = calendar.working_days_between(due, until)
+            except CalendarYearMissing:
+                counted[due, until] = None
+        return counted.get((due, until))
+
+    cases: dict[int, dict] = {}
+    for row in clocks:
+        still_open = row["stopped_at"] is None or row["stopped_at"] > as_of
+        days = days_over(row["due_date"], as_of_day if still_open else local_date(row["stopped_at"]))
+        case = cases.setdefault(row["case_id"], {
+            "number": row["case__number"], "unit_id": row["case__handling_unit_id"],
+            "unit_name": row["case__handling_unit__name"], "handler": _handler(row), "clocks": [],
+            "due_date": row["due_date"].isoformat() if row["due_date"] else None, "days_overdue": days,
+            "open": False, "extended": False,
+        })
+        case["clocks"].append(row["clock"])
+        case["open"] |= still_open
+        case["extended"] |= row["extended_days"] > 0
+        if days is not None and (case["days_overdue"] is None or days > case["days_overdue"]):
+            case["days_overdue"] = days
+    for case in cases.values():
+        extended, still_open = case.pop("extended"), case.pop("open")
+        case["status"] = EXTENDED if extended else OPEN if still_open else LATE
+    return list(cases.values())
+
+
+def _per_unit(rows) -> dict[int, tuple[str, int]]:
+    return {row["unit"]: (row["name"], row["n"]) for row in rows}
+
+
+def weekly_notice(*, scope: Unit, period: Period, now: datetime, calendar: WorkingCalendar | None = None) -> dict:
+    """The notice of one week for one scope, as plain data (stored as is when published). For the
+    running week it is the week so far. Four queries whatever the number of cases and units."""
+    as_of = min(period.end_at, now)
+    calendar = calendar or load_calendar()
+    cases = _overdue_cases(scope=scope, period=period, as_of=as_of, calendar=calendar)
+    owed = _per_unit(
+        stage_reply_owed(visible_to=None, now=as_of, unit=None if scope.kind == Unit.Kind.CENTER else scope)
+        .filter(case__handling_unit__isnull=False)
+        .values(unit=F("case__handling_unit_id"), name=F("case__handling_unit__name"))
+        .annotate(n=Count("pk")).order_by()
+    )
+    ledger = _per_unit(
+        RedLineItem.objects.filter(ledger_open_at(as_of), scope_filter(scope, prefix="case__"))
+        .values(unit=F("case__handling_unit_id"), name=F("case__handling_unit__name"))
+        .annotate(n=Count("pk")).order_by()
+    )
+    units: dict[int, dict] = {}
+
+    def unit_row(unit_id: int, name: str) -> dict:
+        return units.setdefault(unit_id, {"unit_id": unit_id, "unit_name": name, **dict.fromkeys(FIGURES, 0)})
+
+    for case in cases:
+        row = unit_row(case["unit_id"], case["unit_name"])
+        row["overdue"] += 1
+        row[case["status"]] += 1
+    for figure, counts in (("stage_replies", owed), ("ledger_open", ledger)):
+        for unit_id, (name, n) in counts.items():
+            unit_row(unit_id, name)[figure] = n
+    # Worst first: most overdue cases, then the heavier kinds of them, then what else is owed.
+    ranked = sorted(units.values(), key=lambda r: (-r["overdue"], -r[EXTENDED], -r[OPEN], -r["stage_replies"],
+                                                   -r["ledger_open"], r["unit_name"]))
+    order = {row["unit_id"]: index for index, row in enumerate(ranked)}
+    cases.sort(key=lambda c: (order[c["unit_id"]], -(c["days_overdue"] or 0), c["number"]))
+    return {
+        "week": week_name(period),
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "as_of": as_of.isoformat(),
+        "complete": as_of >= period.end_at,
+        "scope": {"id": scope.pk, "name": scope.name},
+        "units": ranked,
+        "totals": {figure: sum(row[figure] for row in ranked) for figure in FIGURES},
+        "units_overdue": sum(1 for row in ranked if row["overdue"]),
+        "cases": cases,
+    }
+
+
+def _day(day) -> str:
+    return date_format(day, "MONTH_DAY_FORMAT")
+
+
+def notice_summary(data: dict) -> str:
+    """The notice's paragraph, in the reader's language, from the stored figures."""
+    start, end = (datetime.fromisoformat(data["period"][key]).date() for key in ("start", "end"))
+    as_of = local_date(datetime.fromisoformat(data["as_of"]))
+    if data["complete"]:
+        when = _("本周(%(start)s至%(end)s)") % {"start": _day(start), "end": _day(end)}
+    else:
+        when = _("本周至今(%(start)s至%(end)s)") % {"start": _day(start), "end": _day(as_of)}
+    totals = data["totals"]
+    parts = []
+    if totals["overdue"]:
+        parts.append(_("%(when)s共有%(units)d个单位%(total)d件工单超期,其中在办超期%(open)d件、逾期完成%(late)d件、"
+                       "延期后仍超期%(extended)d件。") % {
+            "when": when, "units": data["units_overdue"], "total": totals["overdue"], "open": totals[OPEN],
+            "late": totals[LATE], "extended": totals[EXTENDED]})
+        worst = [row for row in data["units"] if row["overdue"]][:TOP_UNITS]
+        parts.append(_("超期较多的单位:%(units)s。") % {"units": _("、").join(
+            _("%(name)s(%(n)d件)") % {"name": row["unit_name"], "n": row["overdue"]} for row in worst)})
+    else:
+        parts.append(_("%(when)s各单位均无超期工单。") % {"when": when})
+    if totals["stage_replies"] or totals["ledger_open"]:
+        parts.append(_("另有%(stage)d件工单延期后未按要求作阶段性回复,红线台账未销号%(ledger)d项。") % {
+            "stage": totals["stage_replies"], "ledger": totals["ledger_open"]})
+    if totals["overdue"]:
+        parts.append(_("请相关单位对照超期清单抓紧办理,按时办结,并将整改情况报12315中心。"))
+    return "".join(parts)

@@ -1,0 +1,15 @@
+"""Periodic tasks of the reports app: thin wrappers around reports/services_snapshots.py."""
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def report_snapshots_publish_task() -> int:
+    """Publish last week's notice (on Monday morning) and last month's ranking (on the 1st), and any
+    of the recent ones a missed run left out; running again publishes nothing twice."""
+    from reports.services_snapshots import report_snapshots_publish_due
+
+    return report_snapshots_publish_due()

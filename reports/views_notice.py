@@ -1,0 +1,133 @@
+"""The weekly overdue notice (每周通报) pages: a published notice as it went out, or the running week
+so far computed now; the list of published notices; the Excel export of the same figures."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.models import CaseClock
+from supervision.workdays import local_date
+
+from .excel import Sheet, xlsx_response
+from .periods import week_name, week_of, week_parse
+from .scopes import scopes_for
+from .selectors_notice import EXTENDED, LATE, OPEN, notice_summary, weekly_notice
+from .snapshots import ReportSnapshot
+from .views import _require_oversight
+
+CASES_PER_PAGE = 50
+PUBLISHED_LISTED = 12
+STATUS_LABELS = {OPEN: gettext_lazy("在办超期"), LATE: gettext_lazy("逾期完成"), EXTENDED: gettext_lazy("延期后超期")}
+
+
+def report_scope(request):
+    """(the scopes the viewer may read, the one asked for): the center by default for the center."""
+    scopes = scopes_for(request.user)
+    if not scopes:
+        raise Http404(_("没有可统计的单位。"))
+    wanted = request.GET.get("scope", "")
+    scope = next((unit for unit in scopes if str(unit.pk) == wanted), None) if wanted else scopes[0]
+    if scope is None:
+        raise Http404(_("没有这个统计范围。"))
+    return scopes, scope
+
+
+def snapshot_or_none(*, kind: str, period, scope) -> ReportSnapshot | None:
+    return ReportSnapshot.objects.filter(kind=kind, period_start=period.start, scope=scope).first()
+
+
+def _notice(request):
+    """The notice asked for: published if it was, else computed now (the running week: so far)."""
+    _require_oversight(request.user)
+    scopes, scope = report_scope(request)
+    now = timezone.now()
+    current = week_of(local_date(now))
+    period = week_parse(request.GET["week"]) if request.GET.get("week") else current
+    if period is None or period.start > current.start:
+        raise Http404(_("没有这一期通报。"))
+    snapshot = snapshot_or_none(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, period=period, scope=scope)
+    data = snapshot.data if snapshot else weekly_notice(scope=scope, period=period, now=now)
+    return scopes, scope, period, snapshot, data
+
+
+def _case_rows(cases: list[dict]) -> list[dict]:
+    labels = dict(CaseClock.Clock.choices)
+    return [{**case, "clock_labels": _("、").join(str(labels.get(c, c)) for c in case["clocks"]),
+             "status_label": STATUS_LABELS[case["status"]]} for case in cases]
+
+
+def _drill(here: str, unit_id: int, status: str = "") -> str:
+    return f"{here}&{urlencode({'unit': unit_id, **({'status': status} if status else {})})}#cases"
+
+
+@login_required
+def notice_page(request):
+    scopes, scope, period, snapshot, data = _notice(request)
+    query = {"week": data["week"], "scope": scope.pk}
+    unit = request.GET.get("unit", "")
+    unit = unit if unit.isdigit() else ""
+    status = request.GET.get("status", "")
+    status = status if status in STATUS_LABELS else ""
+    cases = [case for case in data["cases"]
+             if (not unit or case["unit_id"] == int(unit)) and (not status or case["status"] == status)]
+    page = Paginator(_case_rows(cases), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    here = reverse("report-notice") + "?" + urlencode(query)
+    units = [{**row, "drill": _drill(here, row["unit_id"]),
+              **{f"drill_{key}": _drill(here, row["unit_id"], key) for key in STATUS_LABELS}}
+             for row in data["units"]]
+    charted = [row for row in units if row["overdue"]]
+    charts = {
+        "drill": here,
+        "units": [row["unit_name"] for row in charted],
+        "ids": [row["unit_id"] for row in charted],
+        "series": [{"name": str(STATUS_LABELS[status]), "key": status, "data": [row[status] for row in charted]}
+                   for status in (OPEN, LATE, EXTENDED)],
+    }
+    published = (ReportSnapshot.objects.filter(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, scope=scope)
+                 .defer("data").order_by("-period_start")[:PUBLISHED_LISTED])
+    return render(request, "reports/weekly_notice.html", {
+        "scopes": scopes, "scope": scope, "period": period, "snapshot": snapshot, "data": data,
+        "summary": notice_summary(data), "units": units, "page": page,
+        "unit_name": next((row["unit_name"] for row in units if str(row["unit_id"]) == unit), ""),
+        "status_label": STATUS_LABELS.get(status, ""),
+        "pager_query": urlencode({**query, "unit": unit, "status": status}), "here": here,
+        "export": reverse("report-notice-export") + "?" + urlencode(query),
+        "published": [(item, week_name(week_of(item.period_start))) for item in published],
+        "current_week": week_name(week_of(local_date(timezone.now()))),
+        "charts": charts, "charts_json": json.dumps(charts, ensure_ascii=False),
+    })
+
+
+def notice_title(data: dict) -> str:
+    return _("%(scope)s每周超期通报 %(week)s(%(start)s至%(end)s)") % {
+        "scope": data["scope"]["name"], "week": data["week"], **data["period"]}
+
+
+UNIT_HEADERS = [gettext_lazy("承办单位"), gettext_lazy("超期工单"), gettext_lazy("在办超期"), gettext_lazy("逾期完成"),
+                gettext_lazy("延期后超期"), gettext_lazy("待阶段性回复"), gettext_lazy("红线台账未销号")]
+UNIT_FIGURES = ["overdue", OPEN, LATE, EXTENDED, "stage_replies", "ledger_open"]
+
+
+@login_required
+def notice_export(request):
+    _scopes, _scope, _period, snapshot, data = _notice(request)
+    status = (_("已发布 %(at)s") % {"at": timezone.localtime(snapshot.created_at).strftime("%Y-%m-%d %H:%M")}
+              if snapshot else _("实时计算,未发布"))
+    units = [[row["unit_name"], *(row[figure] for figure in UNIT_FIGURES)] for row in data["units"]]
+    units.append([_("合计"), *(data["totals"][figure] for figure in UNIT_FIGURES)])
+    cases = [[case["number"], case["unit_name"], case["handler"], case["clock_labels"], case["due_date"],
+              case["days_overdue"], str(case["status_label"])] for case in _case_rows(data["cases"])]
+    return xlsx_response(filename=f"{_('每周通报')} {data['scope']['name']} {data['week']}.xlsx", sheets=[
+        Sheet(title=_("通报"), headers=[notice_title(data)], rows=[[notice_summary(data)], [status]]),
+        Sheet(title=_("按单位"), headers=UNIT_HEADERS, rows=units),
+        Sheet(title=_("超期工单"), headers=[_("工单编号"), _("承办单位"), _("承办人"), _("超期时限"), _("截止日期"),
+                                       _("超期工作日"), _("情形")], rows=cases),
+    ])

@@ -1,0 +1,130 @@
+"""The monthly unit ranking (月度排名) pages: a published ranking as it went out, or the running
+month computed now; the cases behind each count; the Excel export of the same figures."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.selectors_inbox import deadline_window
+from routing.models import Unit
+from supervision.workdays import local_date
+
+from .excel import Sheet, xlsx_response
+from .periods import month_name, month_of, month_parse
+from .scopes import scope_cases, scope_unit_within
+from .selectors import metric_case_list
+from .selectors_ranking import monthly_ranking
+from .snapshots import RankingWeights, ReportSnapshot
+from .views import METRIC_TITLES, _require_oversight
+from .views_notice import report_scope, snapshot_or_none
+
+PUBLISHED_LISTED = 12
+WEIGHT_LABELS = {name: RankingWeights._meta.get_field(name).verbose_name for name in RankingWeights.INDICATORS}
+# The counts of a row that open their cases, with the dashboard's metric for each.
+DRILLS = {"volume": "dispatched", "contact_due": "contact_due", "contact_late": "contact_late",
+          "completion_due": "completion_due", "completion_late": "completion_late", "followed_up": "followed_up",
+          "satisfied": "satisfied", "resolved": "resolved", "overdue": "overdue_in_period"}
+
+
+def _month(request):
+    now = timezone.now()
+    current = month_of(local_date(now))
+    period = month_parse(request.GET["month"]) if request.GET.get("month") else current
+    if period is None or period.start > current.start:
+        raise Http404(_("没有这一期排名。"))
+    return period, now
+
+
+def _ranking(request):
+    """The ranking asked for: published if it was, else computed now with the current weights."""
+    _require_oversight(request.user)
+    scopes, scope = report_scope(request)
+    period, now = _month(request)
+    snapshot = snapshot_or_none(kind=ReportSnapshot.Kind.MONTHLY_RANKING, period=period, scope=scope)
+    data = snapshot.data if snapshot else monthly_ranking(
+        scope=scope, period=period, now=now, weights=RankingWeights.current().as_dict())
+    for row in data["units"]:
+        row["contact_late"] = row["contact_due"] - row["contact_on_time"]
+        row["completion_late"] = row["completion_due"] - row["completion_on_time"]
+    return scopes, scope, period, snapshot, data
+
+
+def _weights(data: dict) -> list[tuple]:
+    # In the admin's order: the stored JSON (jsonb) does not keep the order of its keys.
+    return [(WEIGHT_LABELS[name], data["weights"].get(name, 0)) for name in RankingWeights.INDICATORS]
+
+
+@login_required
+def ranking_page(request):
+    scopes, scope, period, snapshot, data = _ranking(request)
+    query = {"month": data["month"], "scope": scope.pk}
+    cases = reverse("report-ranking-cases") + "?" + urlencode(query)
+    for row in data["units"]:
+        row["drill"] = {name: f"{cases}&{urlencode({'unit': row['unit_id'], 'metric': metric})}"
+                        for name, metric in DRILLS.items()}
+    scored = [row for row in data["units"] if row["score"] is not None]
+    charts = {"units": [row["unit_name"] for row in scored], "scores": [row["score"] for row in scored],
+              "ids": [row["unit_id"] for row in scored], "label": _("综合得分")}
+    published = (ReportSnapshot.objects.filter(kind=ReportSnapshot.Kind.MONTHLY_RANKING, scope=scope)
+                 .defer("data").order_by("-period_start")[:PUBLISHED_LISTED])
+    return render(request, "reports/monthly_ranking.html", {
+        "scopes": scopes, "scope": scope, "period": period, "snapshot": snapshot, "data": data,
+        "weights": _weights(data),
+        "export": reverse("report-ranking-export") + "?" + urlencode(query),
+        "published": [(item, month_name(month_of(item.period_start))) for item in published],
+        "current_month": month_name(month_of(local_date(timezone.now()))),
+        "charts": charts, "charts_json": json.dumps(charts, ensure_ascii=False),
+    })
+
+
+HEADERS = [gettext_lazy("名次"), gettext_lazy("上月名次"), gettext_lazy("名次变化"), gettext_lazy("承办单位"),
+           gettext_lazy("综合得分"), gettext_lazy("办件量"), gettext_lazy("按期办结率(%)"), gettext_lazy("应办结"),
+           gettext_lazy("按期办结"), gettext_lazy("按时联系率(%)"), gettext_lazy("应联系"), gettext_lazy("按时联系"),
+           gettext_lazy("满意率(%)"), gettext_lazy("解决率(%)"), gettext_lazy("已回访"),
+           gettext_lazy("平均办理工作日"), gettext_lazy("超期件数")]
+FIELDS = ["rank", "previous_rank", "rank_change", "unit_name", "score", "volume", "completion_rate", "completion_due",
+          "completion_on_time", "contact_rate", "contact_due", "contact_on_time", "satisfaction_rate",
+          "resolution_rate", "followed_up", "average_handling_days", "overdue"]
+
+
+@login_required
+def ranking_export(request):
+    _scopes, scope, _period, snapshot, data = _ranking(request)
+    status = (_("已发布 %(at)s") % {"at": timezone.localtime(snapshot.created_at).strftime("%Y-%m-%d %H:%M")}
+              if snapshot else _("实时计算,未发布"))
+    weights = [[str(label), weight] for label, weight in _weights(data)]
+    return xlsx_response(filename=f"{_('月度排名')} {data['scope']['name']} {data['month']}.xlsx", sheets=[
+        Sheet(title=_("月度排名"), headers=HEADERS, rows=[[row[f] for f in FIELDS] for row in data["units"]]),
+        Sheet(title=_("权重"), headers=[_("指标"), _("权重")], rows=[*weights, [status, None]]),
+    ])
+
+
+@login_required
+def ranking_cases(request):
+    """The cases behind one count of one unit's row, by the dashboard's definition of the figure."""
+    _require_oversight(request.user)
+    _scopes, scope = report_scope(request)
+    period, now = _month(request)
+    metric, unit_id = request.GET.get("metric", ""), request.GET.get("unit", "")
+    if metric not in DRILLS.values() or not unit_id.isdigit():
+        raise Http404(_("没有这项统计。"))
+    unit = Unit.objects.filter(scope_unit_within(scope, int(unit_id))).first()
+    if unit is None:
+        raise Http404(_("没有这项统计。"))
+    listed = metric_case_list(cases=scope_cases(scope).filter(handling_unit=unit), metric=metric, period=period,
+                              window=deadline_window(now=now))
+    page = Paginator(listed, 25).get_page(request.GET.get("page"))
+    query = {"month": month_name(period), "scope": scope.pk}
+    return render(request, "reports/dashboard_cases.html", {
+        "page": page, "title": f"{unit.name} · {METRIC_TITLES[metric]}", "period": period,
+        "back": reverse("report-ranking") + "?" + urlencode(query), "back_label": _("返回月度排名"),
+        "pager_query": urlencode({**query, "unit": unit.pk, "metric": metric}),
+    })
