@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from . import routing_selectors, selectors, services
 from .actions import ACTIONS_BY_NAME, actions_available
 from .errors import STALE_MESSAGE, ApplicationError, TransitionRefused
+from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
 from .models import Case
 
@@ -190,7 +191,7 @@ def case_attachment_download(request, number, attachment_id):
     attachment = next((a for a in case.attachments.all() if a.pk == attachment_id), None)
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=str(attachment))
+    return attachment_response(attachment)
 
 
 @login_required

@@ -2,7 +2,6 @@
 permission and state checks as the case page's evidence form, and its download view's visibility:
 404 for a case or an attachment the caller may not see."""
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..files import attachment_response
 from ..models import ExternalSystem
 from ..services.intake import case_attachment_add
 from . import serializers as s
@@ -78,4 +78,4 @@ class CaseEvidenceFileApi(APIView):
     def get(self, request, number, attachment_id):
         case = _case_for(request, number)
         attachment = get_object_or_404(case.attachments.all(), pk=attachment_id)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=str(attachment))
+        return attachment_response(attachment)

@@ -135,3 +135,14 @@ def test_dispatch_queue_lists_registered_cases_for_the_center(client, org):
     page = login(client, org.supervisor).get("/cases/queue/").content.decode()
     assert waiting.number in page and dispatched.number not in page
     assert login(client, org.handler).get("/cases/queue/").status_code == 403
+
+
+def test_a_file_gone_from_storage_is_a_clear_404_not_a_server_error(client, org, caplog):
+    case = journeys.to_dispatched(org)
+    login(client, org.handler).post(f"/cases/{case.number}/evidence/", {
+        "file": SimpleUploadedFile("photo.png", b"png-bytes"), "description": "现场照片"})
+    attachment = case.attachments.get()
+    attachment.file.storage.delete(attachment.file.name)
+    response = client.get(f"/cases/{case.number}/evidence/{attachment.pk}/")
+    assert response.status_code == 404
+    assert "evidence file missing from storage" in caplog.text
