@@ -173,7 +173,9 @@ def _rates(figures: dict) -> dict:
 
 def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict:
     """SPEC section 8 KPIs for a period, in two aggregate queries (clocks, then cases)."""
-    c = CaseClock.objects.filter(case__in=cases, due_at__isnull=False).aggregate(
+    # Only clocks due or stopped in the period can count: read from the two time indexes, not
+    # every clock of every case the viewer may see.
+    c = CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False).aggregate(
         **_clock_figures(period=period, now=now)
     )
     k = cases.aggregate(**_case_figures(period=period))

@@ -65,6 +65,9 @@ class CaseClock(models.Model):
             models.Index(fields=["warn_at"],
                          condition=Q(stopped_at__isnull=True, paused_at__isnull=True, warning="none"),
                          name="clock_warn_idx"),
+            # Reports count clocks due or stopped in a period (on time, late), finished ones included.
+            models.Index(fields=["due_at"], name="clock_due_idx"),
+            models.Index(fields=["stopped_at"], condition=Q(stopped_at__isnull=False), name="clock_stopped_idx"),
         ]
 
     def __str__(self) -> str:
