@@ -1,42 +1,23 @@
 """In a browser: a district center opens returns per unit (退回统计) from the supervision menu and
 follows a count to the returns behind it; the red-line ledger's second page keeps the month."""
-import importlib
 
 import pytest
-from django.apps import apps as global_apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from complaints import services
 from complaints.services.redlines import red_line_open
-from routing.models import Unit, User
 from supervision.models import RedLineItem
 from supervision.views import PAGE_SIZE
+from tests.browser.cities import two_district_city
 from tests.browser.test_case_journey import login
-from tests.factories import UnitFactory, UserFactory, case_fields
 
 
 @pytest.fixture
 def city(transactional_db):
-    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(global_apps, None)
-    importlib.import_module("complaints.migrations.0002_seed_roles_and_decline_reasons").seed(global_apps, None)
-    center = UnitFactory(code="C", name="江门市12315指挥中心", kind=Unit.Kind.CENTER)
-    district = UnitFactory(code="D01", name="蓬江区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)
-    station = UnitFactory(code="S0101", name="白沙市场监管所", kind=Unit.Kind.STATION, parent=district)
-    far = UnitFactory(code="D02", name="新会区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)
-    far_station = UnitFactory(code="S0201", name="会城市场监管所", kind=Unit.Kind.STATION, parent=far)
-    clerk = UserFactory(username="clerk", unit=center, role=User.Role.CLERK)
-    supervisor = UserFactory(username="center", unit=center, role=User.Role.SUPERVISOR, first_name="李督办")
-    UserFactory(username="pengjiang", unit=district, role=User.Role.SUPERVISOR, first_name="周分流")
-    handlers = {station: UserFactory(username="baisha", unit=station, role=User.Role.HANDLER, first_name="陈承办"),
-                far_station: UserFactory(username="huicheng", unit=far_station, role=User.Role.HANDLER)}
-
-    def dispatched(unit, phone):
-        case = services.case_receive(by=clerk, fields=case_fields(complainant_phone=phone,
-                                                                  respondent_name=f"某美容店{phone}"))[0]
-        return services.case_dispatch(case=case, unit=unit, by=supervisor)
-
-    return {"station": station, "far_station": far_station, "handlers": handlers, "dispatched": dispatched}
+    town = two_district_city()
+    return {"station": town.station, "far_station": town.far_station, "handlers": town.handlers,
+            "dispatched": town.dispatched}
 
 
 def test_a_district_center_follows_a_return_count_to_the_cases(live_server, page: Page, screenshot, city):

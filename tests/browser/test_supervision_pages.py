@@ -1,41 +1,26 @@
 """The red-line ledger in a browser: a district center opens it from the supervision menu, sees its
 own units' items only, and a refused closing leaves the typed note in place beside the reason."""
-import importlib
 
 import pytest
-from django.apps import apps as global_apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from complaints import services
 from complaints.services.redlines import red_line_open
-from routing.models import Unit, User
 from supervision.models import RedLineItem
 from supervision.services import red_line_close
+from tests.browser.cities import two_district_city
 from tests.browser.test_case_journey import login
-from tests.factories import UnitFactory, UserFactory, case_fields
 
 
 @pytest.fixture
 def ledger(transactional_db):
-    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(global_apps, None)
-    importlib.import_module("complaints.migrations.0002_seed_roles_and_decline_reasons").seed(global_apps, None)
-    center = UnitFactory(code="C", name="江门市12315指挥中心", kind=Unit.Kind.CENTER)
-    district = UnitFactory(code="D01", name="蓬江区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)
-    station = UnitFactory(code="S0101", name="白沙市场监管所", kind=Unit.Kind.STATION, parent=district)
-    far = UnitFactory(code="D02", name="新会区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)
-    far_station = UnitFactory(code="S0201", name="会城市场监管所", kind=Unit.Kind.STATION, parent=far)
-    clerk = UserFactory(username="clerk", unit=center, role=User.Role.CLERK)
-    supervisor = UserFactory(username="center", unit=center, role=User.Role.SUPERVISOR, first_name="李督办")
-    UserFactory(username="pengjiang", unit=district, role=User.Role.SUPERVISOR, first_name="周分流")
+    town = two_district_city()
     items = {}
-    for name, unit, phone in (("own", station, "13500000001"), ("far", far_station, "13500000002")):
-        case = services.case_receive(by=clerk, fields=case_fields(complainant_phone=phone,
-                                                                  respondent_name=f"某美容店{phone}"))[0]
-        case = services.case_dispatch(case=case, unit=unit, by=supervisor)
+    for name, unit, phone in (("own", town.station, "13500000001"), ("far", town.far_station, "13500000002")):
+        case = town.dispatched(unit, phone)
         red_line_open(case=case, reason=RedLineItem.Reason.DISSATISFIED, at=timezone.now())
         items[name] = RedLineItem.objects.select_related("case").get(case=case)
-    items["center"] = supervisor
+    items["center"] = town.supervisor
     return items
 
 
