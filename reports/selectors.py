@@ -5,7 +5,7 @@ and case fields here, so they can switch to supervision's stored fields in one p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
@@ -14,7 +14,7 @@ from complaints.models import Case, CaseClock
 from complaints.models.choices import Satisfaction
 from complaints.selectors import case_due_soon, case_overdue, case_visibility_filter
 from complaints.selectors_inbox import DeadlineWindow
-from routing.models import Category, Unit
+from routing.models import Area, Category, Unit
 from supervision.models import RedLineItem
 from supervision.workdays import (
     SHANGHAI,
@@ -42,11 +42,23 @@ class Period:
     def end_at(self) -> datetime:
         return end_of_day(self.end)
 
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def previous(self) -> Period:
+        """The period of the same length just before this one (the comparison of trend figures)."""
+        end = self.start - timedelta(days=1)
+        return Period(start=end - timedelta(days=self.days - 1), end=end)
+
 
 def dashboard_cases(
-    *, visible_to, unit: Unit | None = None, category: Category | None = None
+    *, visible_to, unit: Unit | None = None, category: Category | None = None, channel: str = "",
+    area: Area | None = None,
 ) -> QuerySet[Case]:
-    """The cases a dashboard viewer may count, narrowed to a unit's subtree and a category."""
+    """The cases a dashboard viewer may count, narrowed to a unit's subtree, a category, a channel
+    and the respondent's area (with the areas below it)."""
     qs = Case.objects.all()
     visibility = case_visibility_filter(visible_to)
     if visibility is not None:
@@ -55,6 +67,10 @@ def dashboard_cases(
         qs = qs.filter(handling_unit__path__startswith=unit.path)
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    if channel:
+        qs = qs.filter(channel=channel)
+    if area is not None:
+        qs = qs.filter(respondent_area__path__startswith=area.path)
     return qs
 
 
@@ -348,11 +364,59 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
         return Q(
             received_at__gte=datetime.combine(day, time.min, tzinfo=SHANGHAI), received_at__lt=end_of_day(day)
         )
-    if metric == "category" and value.isdigit():
-        return received & (Q(category_id=int(value)) | Q(category__parent_id=int(value)))
     if metric == "unit" and value.isdigit():
         return received & Q(handling_unit_id=int(value))
-    return None
+    breakdown = breakdown_filter(metric, value)
+    return None if breakdown is None else received & breakdown
+
+
+# The chart's and the volume and hotspot pages' rows (reports/selectors_volume.py): cases received
+# in the period of one kind, channel, category (with its sub-categories, or exactly), respondent or
+# respondent's area (with the areas below it, or exactly). "none" is the row of cases where the
+# field is empty.
+BREAKDOWN_METRICS = ("kind", "channel", "category", "category_exact", "respondent", "area", "area_exact")
+
+
+def breakdown_filter(metric: str, value: str) -> Q | None:
+    if metric not in BREAKDOWN_METRICS or not value:
+        return None
+    if metric == "kind":
+        return Q(kind=value) if value in Case.Kind.values else None
+    if metric == "channel":
+        return Q(channel=value) if value in Case.Channel.values else None
+    if metric == "respondent":
+        return Q(respondent_name=value)
+    if value == "none":
+        return Q(category__isnull=True) if metric.startswith("category") else Q(respondent_area__isnull=True)
+    if not value.isdigit():
+        return None
+    if metric == "category":
+        return Q(category_id=int(value)) | Q(category__parent_id=int(value))
+    if metric == "category_exact":
+        return Q(category_id=int(value))
+    if metric == "area_exact":
+        return Q(respondent_area_id=int(value))
+    path = Area.objects.filter(pk=int(value)).values_list("path", flat=True).first()
+    return Q(respondent_area__path__startswith=path) if path else Q(pk__in=[])
+
+
+def breakdown_label(metric: str, value: str, *, short: bool = False) -> str:
+    """What a breakdown row is about, for the titles of its case list and of a consumer warning
+    (`short`: a sub-category without its parent's name)."""
+    if metric == "kind":
+        return str(dict(Case.Kind.choices).get(value, ""))
+    if metric == "channel":
+        return str(dict(Case.Channel.choices).get(value, ""))
+    if metric == "respondent":
+        return value
+    if not value.isdigit():
+        return ""
+    if metric in ("category", "category_exact"):
+        category = Category.objects.select_related("parent").filter(pk=int(value)).first()
+        return "" if category is None else category.name if short else str(category)
+    if metric in ("area", "area_exact"):
+        return Area.objects.filter(pk=int(value)).values_list("name", flat=True).first() or ""
+    return ""
 
 
 def metric_case_list(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_notice, views_ranking
+from . import views, views_analysis, views_notice, views_ranking
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("dashboard/ranking/", views_ranking.ranking_page, name="report-ranking"),
     path("dashboard/ranking/export/", views_ranking.ranking_export, name="report-ranking-export"),
     path("dashboard/ranking/cases/", views_ranking.ranking_cases, name="report-ranking-cases"),
+    path("dashboard/volume/", views_analysis.volume, name="dashboard-volume"),
+    path("dashboard/hotspots/", views_analysis.hotspots, name="dashboard-hotspots"),
+    path("dashboard/hotspots/warning/", views_analysis.hotspot_warning, name="dashboard-hotspot-warning"),
 ]

@@ -20,6 +20,7 @@ from supervision.workdays import load_calendar
 
 from . import selectors, selectors_returns
 from .forms import DashboardFilterForm
+from .forms_analysis import AnalysisFilterForm
 
 
 def _require_oversight(user) -> None:
@@ -27,14 +28,14 @@ def _require_oversight(user) -> None:
         raise PermissionDenied(_("只有12315中心和区县受理中心可以查看统计看板。"))
 
 
-def _filters(request):
+def _filters(request, form_class=DashboardFilterForm):
     # Always bound: every field is optional, and an empty query means the default period.
     data = request.GET.copy()
     # Show the default period in the date fields rather than empty boxes.
-    for name, value in DashboardFilterForm.default_period().items():
+    for name, value in form_class.default_period().items():
         if not data.get(name):
             data[name] = value.isoformat()
-    form = DashboardFilterForm(data, user=request.user)
+    form = form_class(data, user=request.user)
     return form, (form.cleaned_data if form.is_valid() else None)
 
 
@@ -44,6 +45,13 @@ def _query(data, **extra) -> str:
         params["unit"] = data["unit"].pk
     if data.get("category"):
         params["category"] = data["category"].pk
+    # The volume and hotspot pages' filters (AnalysisFilterForm), carried into their drill-downs.
+    if data.get("channel"):
+        params["channel"] = data["channel"]
+    if data.get("area"):
+        params["area"] = data["area"].pk
+    if data.get("area_level"):
+        params["area_level"] = data["area_level"]
     params.update(extra)
     return urlencode(params)
 
@@ -129,38 +137,57 @@ METRIC_TITLES = {
     "day": gettext_lazy("当日登记"),
     "category": gettext_lazy("按业务分类"),
     "unit": gettext_lazy("按承办单位"),
+    "kind": gettext_lazy("按类型"),
+    "channel": gettext_lazy("按渠道"),
+    "category_exact": gettext_lazy("按业务分类"),
+    "respondent": gettext_lazy("按被投诉人"),
+    "area": gettext_lazy("按区域"),
+    "area_exact": gettext_lazy("按区域"),
 }
+# Pages whose figures open this list, to go back to (the dashboard when none is named).
+DRILL_SOURCES = {"volume": "dashboard-volume", "hotspots": "dashboard-hotspots"}
 
 
 @login_required
 def dashboard_cases(request):
-    """Every figure of the dashboard links here with its metric and the dashboard's filters."""
+    """Every figure of the dashboard, and of the volume and hotspot pages, links here with its metric
+    and the page's filters."""
     _require_oversight(request.user)
-    form, data = _filters(request)
+    form, data = _filters(request, AnalysisFilterForm)
     if data is None:
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
-    metric = request.GET.get("metric", "")
+    metric, value = request.GET.get("metric", ""), request.GET.get("value", "")
     window = deadline_window(now=timezone.now(), calendar=load_calendar())
     period = selectors.Period(start=data["start"], end=data["end"])
-    cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"])
-    listed = selectors.metric_case_list(
-        cases=cases, metric=metric, period=period, window=window, value=request.GET.get("value", "")
-    )
+    cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"],
+                                      channel=data["channel"], area=data["area"])
+    listed = selectors.metric_case_list(cases=cases, metric=metric, period=period, window=window, value=value)
     if listed is None or metric not in METRIC_TITLES:
         raise Http404(_("没有这项统计。"))
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
+    source = request.GET.get("from", "")
     return render(
         request,
         "reports/dashboard_cases.html",
         {
             "page": page,
             "title": METRIC_TITLES[metric],
+            "subject": selectors.breakdown_label(metric, value) if metric in selectors.BREAKDOWN_METRICS else "",
+            "channel_label": selectors.breakdown_label("channel", data["channel"]),
             "period": period,
             "form": form,
-            "back": reverse("dashboard") + "?" + _query(data),
-            "pager_query": _query(data, metric=metric, value=request.GET.get("value", "")),
+            "back": reverse(DRILL_SOURCES.get(source, "dashboard")) + "?" + _query(data),
+            "back_label": BACK_LABELS.get(source, BACK_LABELS[""]),
+            "pager_query": _query(data, metric=metric, value=value, **({"from": source} if source else {})),
         },
     )
+
+
+BACK_LABELS = {
+    "": gettext_lazy("返回督办看板"),
+    "volume": gettext_lazy("返回数量分析"),
+    "hotspots": gettext_lazy("返回热点分析"),
+}
 
 
 @login_required

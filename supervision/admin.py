@@ -97,7 +97,8 @@ from supervision.models import (  # noqa: E402
 @admin.register(SupervisionSettings)
 class SupervisionSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "warning_lead_amount", "warning_lead_unit", "parent_after_hours",
-                    "director_after_hours", "repeat_window_days", "cluster_window_days", "cluster_min_complainants"]
+                    "director_after_hours", "repeat_window_days", "cluster_window_days", "cluster_min_complainants",
+                    "hotspot_min_count", "hotspot_min_growth_percent"]
 
     def has_add_permission(self, request):
         # One row of rules: edit it rather than add another.

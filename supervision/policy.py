@@ -1,5 +1,5 @@
 """Supervision rules the center changes in the admin: warning lead time, escalation periods,
-repeat and cluster windows, and the list of professional claimants (职业索赔人)."""
+repeat and cluster windows, hotspot thresholds, and the list of professional claimants (职业索赔人)."""
 from datetime import timedelta
 
 from django.core.validators import MinValueValidator
@@ -35,6 +35,19 @@ class SupervisionSettings(models.Model):
     cluster_window_days = models.PositiveIntegerField(_("集中投诉认定期(天)"), default=7)
     cluster_min_complainants = models.PositiveIntegerField(
         _("集中投诉最少投诉人数"), default=5, validators=[MinValueValidator(2)]
+    )
+    # Hotspot analysis (热点分析): an item is "rising" when it has at least this many cases in the
+    # period and grew by at least this much against the previous period of the same length.
+    hotspot_min_count = models.PositiveIntegerField(
+        _("热点最少件数"), default=5, validators=[MinValueValidator(1)],
+        help_text=_("统计期内件数达到此数才可能列为热点")
+    )
+    hotspot_min_growth_percent = models.PositiveIntegerField(
+        _("热点最低增幅(%)"), default=50,
+        help_text=_("较上一同长度周期的增幅达到此百分比才列为热点;上期为零的视为新出现")
+    )
+    hotspot_limit = models.PositiveIntegerField(
+        _("每类热点最多列出"), default=10, validators=[MinValueValidator(1)]
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

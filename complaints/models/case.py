@@ -171,6 +171,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["handling_unit", "state"]),
             models.Index(fields=["state", "received_at"]),
+            # Reports count the cases received in a period (dashboard, volume and hotspot analysis):
+            # a range scan on the receipt time, whatever the states.
+            models.Index(fields=["received_at"], name="case_received_at"),
             # Repeat and cluster look-ups at registration (services/repeats.py): range scans on the
             # receipt time within one respondent (and complainant).
             models.Index(fields=["respondent_name", "received_at"], name="case_respondent_received"),

@@ -169,7 +169,8 @@ def test_the_admin_queues_the_recount_when_the_lead_time_changes(admin_client, o
         response = admin_client.post("/admin/supervision/supervisionsettings/1/change/", {
             "warning_lead_amount": 4, "warning_lead_unit": "hours", "parent_after_hours": 24,
             "director_after_hours": 72, "repeat_window_days": 30, "cluster_window_days": 7,
-            "cluster_min_complainants": 5,
+            "cluster_min_complainants": 5, "hotspot_min_count": 5, "hotspot_min_growth_percent": 50,
+            "hotspot_limit": 10,
         })
     assert response.status_code == 302
     delay.assert_called_once()
