@@ -14,7 +14,7 @@ from rest_framework import authentication, exceptions, permissions
 
 from supervision.cache import TimedCopy
 
-from ..models import ApiKey
+from ..models import ApiKey, ExternalSystem
 from ..models.integration import api_key_hash
 
 KEYWORD = "Api-Key"
@@ -103,6 +103,21 @@ class HasScope(permissions.BasePermission):
         if isinstance(scope, dict):
             scope = scope.get(request.method)
         return key is None or scope is None or key.system.has_scope(scope)
+
+
+class MaySupplement(permissions.BasePermission):
+    """Supplying what a case lacks (details, evidence) takes `cases:create` for the work orders the
+    system filed itself (see require_own_work_order) or `cases:act` for any case its acting user
+    sees. Users are governed by their role alone."""
+
+    message = HasScope.message
+
+    def has_permission(self, request, view):
+        key = request_key(request)
+        if key is None or request.method in permissions.SAFE_METHODS:
+            return True
+        return key.system.has_scope(ExternalSystem.Scope.CASES_CREATE) or key.system.has_scope(
+            ExternalSystem.Scope.CASES_ACT)
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

@@ -10,7 +10,6 @@ from django_fsm import ConcurrentTransition
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,7 +21,7 @@ from ..services.intake import case_update_details
 from ..services.integration import ReferenceConflict, case_receive_external, case_supplement_external
 from ..services.webhooks import webhook_replay
 from . import serializers as s
-from .auth import HasScope, request_key, request_system
+from .auth import HasScope, MaySupplement, request_key, request_system
 from .filters import CaseFilter, CasePagination, DeliveryPagination
 
 ERROR = OpenApiResponse(description="error: {'detail': ..., '<field>': [...]} ")
@@ -121,21 +120,6 @@ class CaseWriteMixin:
         if self.case is not None:
             context["case"] = Case.objects.filter(pk=self.case.pk).first()
         return context
-
-
-class MaySupplement(BasePermission):
-    """Supplying what a case lacks (details, evidence) takes `cases:create` for the work orders the
-    system filed itself (see require_own_work_order) or `cases:act` for any case its acting user
-    sees. Users are governed by their role alone."""
-
-    message = HasScope.message
-
-    def has_permission(self, request, view):
-        key = request_key(request)
-        if key is None or request.method in SAFE_METHODS:
-            return True
-        return key.system.has_scope(ExternalSystem.Scope.CASES_CREATE) or key.system.has_scope(
-            ExternalSystem.Scope.CASES_ACT)
 
 
 def require_own_work_order(request, case: Case) -> None:

@@ -17,8 +17,8 @@ from ..files import attachment_response
 from ..models import ExternalSystem
 from ..services.intake import case_attachment_add
 from . import serializers as s
-from .auth import HasScope
-from .views import ERROR, MaySupplement, _case_for, require_own_work_order
+from .auth import HasScope, MaySupplement
+from .views import ERROR, _case_for, require_own_work_order
 
 
 class CaseEvidenceApi(APIView):
