@@ -7,7 +7,8 @@ import time
 from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -170,6 +171,11 @@ def _register_one(ref: ExternalCaseRef) -> None:
     if case.state != Case.State.RECEIVED or not case.elements_complete():
         return
     try:
-        case_register(case=case, by=ref.system.acting_user)
-    except (ApplicationError, ConcurrentTransition):
+        case_register(case=case, by=ref.system.acting_user)  # its own savepoint: a failure undoes only it
+    except (ApplicationError, ConcurrentTransition, PermissionDenied):
         logger.info("case %s left for the clerk to register", case.number, exc_info=True)
+    except (OperationalError, InterfaceError):
+        raise  # the connection is at fault, not this case: the batch is retried whole
+    except Exception:
+        # A fault in one case must not hold up every case behind it, batch after batch.
+        logger.exception("registering case %s failed; left for the clerk", case.number)

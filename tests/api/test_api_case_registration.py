@@ -131,3 +131,21 @@ def test_the_clerk_finds_work_orders_waiting_for_registration_from_the_menu(hotl
     assert "/cases/?state=received" in page  # the 待登记 link
     listed = client.get("/cases/?state=received").content.decode()
     assert waiting.number in listed and registered.number not in listed
+
+
+def test_a_case_that_fails_to_register_does_not_hold_up_the_others(hotline, caplog):
+    broken = _create(hotline, reference="GD-broken")
+    fine = _create(hotline, reference="GD-fine")
+    real_register = integration.case_register
+
+    def register(*, case, by):
+        if case.pk == broken.pk:
+            raise RuntimeError("a bug met by this case only")
+        return real_register(case=case, by=by)
+
+    with mock.patch.object(integration, "case_register", side_effect=register):
+        assert external_cases_register() == 2
+    assert Case.objects.get(pk=fine.pk).state == Case.State.REGISTERED
+    assert Case.objects.get(pk=broken.pk).state == Case.State.RECEIVED  # left for the clerk
+    assert not ExternalCaseRef.objects.filter(registration_pending=True).exists()  # not retried forever
+    assert f"registering case {broken.number} failed" in caplog.text
