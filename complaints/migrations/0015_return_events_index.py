@@ -2,15 +2,19 @@
 
 from django.db import migrations, models
 
+from complaints.migration_operations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # Built CONCURRENTLY on PostgreSQL: the table keeps taking writes meanwhile.
+    atomic = False
 
     dependencies = [
         ('complaints', '0014_external_registration_by_worker'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='caseevent',
             index=models.Index(condition=models.Q(('action', 'return')), fields=['at'], name='caseevent_return_at'),
         ),

@@ -2,19 +2,23 @@
 
 from django.db import migrations, models
 
+from complaints.migration_operations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # Built CONCURRENTLY on PostgreSQL: the table keeps taking writes meanwhile.
+    atomic = False
 
     dependencies = [
         ('complaints', '0017_routing_reason_in_any_language'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='caseclock',
             index=models.Index(fields=['due_at'], name='clock_due_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='caseclock',
             index=models.Index(condition=models.Q(('stopped_at__isnull', False)), fields=['stopped_at'], name='clock_stopped_idx'),
         ),

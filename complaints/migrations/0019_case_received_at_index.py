@@ -2,15 +2,19 @@
 
 from django.db import migrations, models
 
+from complaints.migration_operations import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # Built CONCURRENTLY on PostgreSQL: the table keeps taking writes meanwhile.
+    atomic = False
 
     dependencies = [
         ('complaints', '0018_clock_time_indexes_for_reports'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(fields=['received_at'], name='case_received_at'),
         ),
