@@ -6,6 +6,7 @@ from rest_framework.pagination import CursorPagination
 from ..models import Case
 from ..models.choices import CaseKind, Channel
 from ..selectors import case_overdue
+from .auth import request_system
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -17,17 +18,30 @@ class CaseFilter(django_filters.FilterSet):
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="has a running clock past its due time")
+    reference = django_filters.CharFilter(
+        method="filter_reference",
+        label="the external system's own work-order number (a system finds only the cases it filed)",
+    )
 
     class Meta:
         model = Case
         fields = ["state", "kind", "channel", "unit", "registering_unit", "received_after", "received_before",
-                  "overdue"]
+                  "overdue", "reference"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         late = case_overdue(now=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+
+    def filter_reference(self, queryset, name, value):
+        # Two systems may use the same number for different work orders: a system means its own.
+        system = request_system(self.request) if self.request is not None else None
+        matches = {"external_origin__reference": value}
+        if system is not None:
+            matches["external_origin__system"] = system
+        return queryset.filter(**matches)
 
 
 class CasePagination(CursorPagination):

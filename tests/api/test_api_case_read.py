@@ -105,3 +105,23 @@ def test_a_case_whose_clocks_are_paused_is_not_listed_as_overdue(org):
     client = user_client(org.supervisor)
     overdue = {c["number"] for c in client.get(CASES, {"overdue": "true"}).json()["results"]}
     assert paused.number not in overdue
+
+
+def test_a_system_finds_its_work_order_by_its_own_number(hotline, org):
+    from tests.api.conftest import system_create
+    from tests.api.payloads import work_order
+
+    mine = hotline.client.post("/api/v1/cases/", work_order(reference="GD-77"), format="json").json()["number"]
+    other = system_create(code="wechat", user=hotline.system.acting_user, channel="wechat")
+    theirs = other.client.post("/api/v1/cases/", work_order(reference="GD-77"), format="json").json()["number"]
+    hotline.client.post("/api/v1/cases/", work_order(reference="GD-78"), format="json")
+
+    def found(client, reference):
+        return [c["number"] for c in client.get("/api/v1/cases/", {"reference": reference}).json()["results"]]
+
+    assert found(hotline.client, "GD-77") == [mine]
+    assert found(other.client, "GD-77") == [theirs]
+    assert found(hotline.client, "GD-404") == []
+    from tests.api.conftest import user_client
+
+    assert sorted(found(user_client(org.supervisor), "GD-77")) == sorted([mine, theirs])  # a person: every system
