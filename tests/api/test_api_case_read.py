@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from complaints.models import CaseClock
-from tests.api.conftest import user_client
+from tests.api.conftest import system_create, user_client
 from tests.api.payloads import work_order
 from tests.complaints import journeys
 
@@ -108,9 +108,6 @@ def test_a_case_whose_clocks_are_paused_is_not_listed_as_overdue(org):
 
 
 def test_a_system_finds_its_work_order_by_its_own_number(hotline, org):
-    from tests.api.conftest import system_create
-    from tests.api.payloads import work_order
-
     mine = hotline.client.post("/api/v1/cases/", work_order(reference="GD-77"), format="json").json()["number"]
     other = system_create(code="wechat", user=hotline.system.acting_user, channel="wechat")
     theirs = other.client.post("/api/v1/cases/", work_order(reference="GD-77"), format="json").json()["number"]
@@ -122,6 +119,4 @@ def test_a_system_finds_its_work_order_by_its_own_number(hotline, org):
     assert found(hotline.client, "GD-77") == [mine]
     assert found(other.client, "GD-77") == [theirs]
     assert found(hotline.client, "GD-404") == []
-    from tests.api.conftest import user_client
-
     assert sorted(found(user_client(org.supervisor), "GD-77")) == sorted([mine, theirs])  # a person: every system
