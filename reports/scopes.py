@@ -37,8 +37,9 @@ def scopes_for(user) -> list[Unit]:
     return []
 
 
-def scope_unit_within(scope: Unit, unit_id: int) -> Q:
-    """A unit of the scope, as a filter on Unit (for the unit named in a drill-down link)."""
-    if scope.kind == Unit.Kind.CENTER:
-        return Q(pk=unit_id)
-    return Q(pk=unit_id, path__startswith=scope.path)
+def scope_unit(scope: Unit, unit_id: int) -> Unit | None:
+    """The unit named in a drill-down link, if it is within the scope."""
+    units = Unit.objects.filter(pk=unit_id)
+    if scope.kind != Unit.Kind.CENTER:
+        units = units.filter(path__startswith=scope.path)
+    return units.first()

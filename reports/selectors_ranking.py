@@ -12,6 +12,7 @@ from supervision.workdays import WorkingCalendar
 from .periods import month_name, previous_month
 from .scopes import scope_cases
 from .selectors import Period, kpi_by_unit
+from .selectors_snapshots import snapshot_published
 from .snapshots import ReportSnapshot
 
 RATES = ("completion_rate", "contact_rate", "satisfaction_rate", "resolution_rate")
@@ -72,10 +73,8 @@ def previous_ranks(*, scope: Unit, period: Period, now: datetime, weights: dict[
     """The ranks of the month before: as published, since that is what units were told; computed
     now with the current weights if it was never published."""
     before = previous_month(period)
-    published = ReportSnapshot.objects.filter(
-        kind=ReportSnapshot.Kind.MONTHLY_RANKING, period_start=before.start, scope=scope
-    ).values_list("data", flat=True).first()
-    rows = published["units"] if published else unit_ranking(
+    published = snapshot_published(kind=ReportSnapshot.Kind.MONTHLY_RANKING, period_start=before.start, scope=scope)
+    rows = published.data["units"] if published else unit_ranking(
         scope=scope, period=before, now=now, weights=weights, calendar=calendar)
     return {row["unit_id"]: row["rank"] for row in rows if row["rank"] is not None}
 

@@ -20,6 +20,7 @@ from .scopes import scopes_published
 from .selectors import Period
 from .selectors_notice import weekly_notice
 from .selectors_ranking import monthly_ranking
+from .selectors_snapshots import snapshot_published
 from .snapshots import RankingWeights, ReportSnapshot
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def report_snapshot_publish(*, kind: str, period: Period, scope: Unit, now: date
                             calendar=None) -> tuple[ReportSnapshot, bool]:
     """Publish one report unless it already is; returns (snapshot, created)."""
     now = now or timezone.now()
-    existing = ReportSnapshot.objects.filter(kind=kind, period_start=period.start, scope=scope).first()
+    existing = snapshot_published(kind=kind, period_start=period.start, scope=scope)
     if existing is not None:
         return existing, False
     calendar = calendar or load_calendar()

@@ -20,6 +20,7 @@ from .excel import Sheet, xlsx_response
 from .periods import week_name, week_of, week_parse
 from .scopes import scopes_for
 from .selectors_notice import EXTENDED, LATE, OPEN, notice_summary, weekly_notice
+from .selectors_snapshots import snapshot_published, snapshot_status, snapshots_recent
 from .snapshots import ReportSnapshot
 from .views import _require_oversight
 
@@ -40,10 +41,6 @@ def report_scope(request):
     return scopes, scope
 
 
-def snapshot_or_none(*, kind: str, period, scope) -> ReportSnapshot | None:
-    return ReportSnapshot.objects.filter(kind=kind, period_start=period.start, scope=scope).first()
-
-
 def _notice(request):
     """The notice asked for: published if it was, else computed now (the running week: so far)."""
     _require_oversight(request.user)
@@ -53,7 +50,7 @@ def _notice(request):
     period = week_parse(request.GET["week"]) if request.GET.get("week") else current
     if period is None or period.start > current.start:
         raise Http404(_("没有这一期通报。"))
-    snapshot = snapshot_or_none(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, period=period, scope=scope)
+    snapshot = snapshot_published(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, period_start=period.start, scope=scope)
     data = snapshot.data if snapshot else weekly_notice(scope=scope, period=period, now=now)
     return scopes, scope, period, snapshot, data
 
@@ -91,8 +88,7 @@ def notice_page(request):
         "series": [{"name": str(STATUS_LABELS[status]), "key": status, "data": [row[status] for row in charted]}
                    for status in (OPEN, LATE, EXTENDED)],
     }
-    published = (ReportSnapshot.objects.filter(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, scope=scope)
-                 .defer("data").order_by("-period_start")[:PUBLISHED_LISTED])
+    published = snapshots_recent(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, scope=scope, limit=PUBLISHED_LISTED)
     return render(request, "reports/weekly_notice.html", {
         "scopes": scopes, "scope": scope, "period": period, "snapshot": snapshot, "data": data,
         "summary": notice_summary(data), "units": units, "page": page,
@@ -119,8 +115,7 @@ UNIT_FIGURES = ["overdue", OPEN, LATE, EXTENDED, "stage_replies", "ledger_open"]
 @login_required
 def notice_export(request):
     _scopes, _scope, _period, snapshot, data = _notice(request)
-    status = (_("已发布 %(at)s") % {"at": timezone.localtime(snapshot.created_at).strftime("%Y-%m-%d %H:%M")}
-              if snapshot else _("实时计算,未发布"))
+    status = snapshot_status(snapshot)
     units = [[row["unit_name"], *(row[figure] for figure in UNIT_FIGURES)] for row in data["units"]]
     units.append([_("合计"), *(data["totals"][figure] for figure in UNIT_FIGURES)])
     cases = [[case["number"], case["unit_name"], case["handler"], case["clock_labels"], case["due_date"],

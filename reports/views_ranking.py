@@ -14,17 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.selectors_inbox import deadline_window
-from routing.models import Unit
 from supervision.workdays import local_date
 
 from .excel import Sheet, xlsx_response
 from .periods import month_name, month_of, month_parse
-from .scopes import scope_cases, scope_unit_within
+from .scopes import scope_cases, scope_unit
 from .selectors import metric_case_list
 from .selectors_ranking import monthly_ranking
+from .selectors_snapshots import snapshot_published, snapshot_status, snapshots_recent
 from .snapshots import RankingWeights, ReportSnapshot
 from .views import METRIC_TITLES, _require_oversight
-from .views_notice import report_scope, snapshot_or_none
+from .views_notice import report_scope
 
 PUBLISHED_LISTED = 12
 WEIGHT_LABELS = {name: RankingWeights._meta.get_field(name).verbose_name for name in RankingWeights.INDICATORS}
@@ -48,7 +48,7 @@ def _ranking(request):
     _require_oversight(request.user)
     scopes, scope = report_scope(request)
     period, now = _month(request)
-    snapshot = snapshot_or_none(kind=ReportSnapshot.Kind.MONTHLY_RANKING, period=period, scope=scope)
+    snapshot = snapshot_published(kind=ReportSnapshot.Kind.MONTHLY_RANKING, period_start=period.start, scope=scope)
     data = snapshot.data if snapshot else monthly_ranking(
         scope=scope, period=period, now=now, weights=RankingWeights.current().as_dict())
     for row in data["units"]:
@@ -73,8 +73,7 @@ def ranking_page(request):
     scored = [row for row in data["units"] if row["score"] is not None]
     charts = {"units": [row["unit_name"] for row in scored], "scores": [row["score"] for row in scored],
               "ids": [row["unit_id"] for row in scored], "label": _("综合得分")}
-    published = (ReportSnapshot.objects.filter(kind=ReportSnapshot.Kind.MONTHLY_RANKING, scope=scope)
-                 .defer("data").order_by("-period_start")[:PUBLISHED_LISTED])
+    published = snapshots_recent(kind=ReportSnapshot.Kind.MONTHLY_RANKING, scope=scope, limit=PUBLISHED_LISTED)
     return render(request, "reports/monthly_ranking.html", {
         "scopes": scopes, "scope": scope, "period": period, "snapshot": snapshot, "data": data,
         "weights": _weights(data),
@@ -98,8 +97,7 @@ FIELDS = ["rank", "previous_rank", "rank_change", "unit_name", "score", "volume"
 @login_required
 def ranking_export(request):
     _scopes, scope, _period, snapshot, data = _ranking(request)
-    status = (_("已发布 %(at)s") % {"at": timezone.localtime(snapshot.created_at).strftime("%Y-%m-%d %H:%M")}
-              if snapshot else _("实时计算,未发布"))
+    status = snapshot_status(snapshot)
     weights = [[str(label), weight] for label, weight in _weights(data)]
     return xlsx_response(filename=f"{_('月度排名')} {data['scope']['name']} {data['month']}.xlsx", sheets=[
         Sheet(title=_("月度排名"), headers=HEADERS, rows=[[row[f] for f in FIELDS] for row in data["units"]]),
@@ -116,7 +114,7 @@ def ranking_cases(request):
     metric, unit_id = request.GET.get("metric", ""), request.GET.get("unit", "")
     if metric not in DRILLS.values() or not unit_id.isdigit():
         raise Http404(_("没有这项统计。"))
-    unit = Unit.objects.filter(scope_unit_within(scope, int(unit_id))).first()
+    unit = scope_unit(scope, int(unit_id))
     if unit is None:
         raise Http404(_("没有这项统计。"))
     listed = metric_case_list(cases=scope_cases(scope).filter(handling_unit=unit), metric=metric, period=period,
