@@ -151,7 +151,7 @@ def _handling(case, user):
 
 
 def _dispatcher(case, user):
-    if user.unit is None or user.unit.kind not in ("center", "district_center"):
+    if user.unit is None or not user.unit.oversees:
         raise PermissionDenied
 
 

@@ -24,7 +24,7 @@ from .forms_analysis import AnalysisFilterForm
 
 
 def _require_oversight(user) -> None:
-    if not (user.is_superuser or (user.unit is not None and user.unit.kind in ("center", "district_center"))):
+    if not user.is_oversight_staff:
         raise PermissionDenied(_("只有12315中心和区县受理中心可以查看统计看板。"))
 
 

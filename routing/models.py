@@ -45,6 +45,11 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def oversees(self) -> bool:
+        """The city center, or a district center: they dispatch, review and supervise (their own units)."""
+        return self.kind in (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER)
+
+    @property
     def is_center(self) -> bool:
         return self.kind == self.Kind.CENTER
 
@@ -77,6 +82,11 @@ class User(AbstractUser):
     @property
     def is_center_staff(self) -> bool:
         return self.unit is not None and self.unit.kind == Unit.Kind.CENTER
+
+    @property
+    def is_oversight_staff(self) -> bool:
+        """Who may open the dashboard, reports and supervision pages (each for the units it oversees)."""
+        return self.is_superuser or (self.unit is not None and self.unit.oversees)
 
 
 class Area(models.Model):

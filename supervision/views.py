@@ -24,7 +24,6 @@ from supervision.models import CaseCluster
 from supervision.services import cluster_action_start, red_line_close
 from supervision.workdays import local_date
 
-OVERSIGHT_KINDS = ("center", "district_center")
 PAGE_SIZE = 25
 
 
@@ -35,7 +34,7 @@ def _require_center(user) -> None:
 
 def _require_oversight(user) -> None:
     """The ledger and accountability pages: the center, and district centers for their own units."""
-    if not (user.is_superuser or (user.unit is not None and user.unit.kind in OVERSIGHT_KINDS)):
+    if not user.is_oversight_staff:
         raise PermissionDenied(_("只有12315中心和区县受理中心可以查看此页面。"))
 
 

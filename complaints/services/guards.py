@@ -39,7 +39,7 @@ def require_handling_unit(case: Case, user) -> None:
 def require_oversight(case: Case, user) -> None:
     """Review, follow-up and archive belong to the center, or to the district center above the unit."""
     unit = user.unit
-    if unit is None or unit.kind not in ("center", "district_center"):
+    if unit is None or not unit.oversees:
         raise PermissionDenied(_("只有12315中心可以进行此操作。"))
     if unit.kind == "district_center" and not (case.handling_unit and case.handling_unit.is_within(unit)):
         raise PermissionDenied(_("该工单不在本中心的管辖范围内。"))
@@ -48,7 +48,7 @@ def require_oversight(case: Case, user) -> None:
 def require_dispatch_scope(case: Case, user, target) -> None:
     """The center dispatches to any internal unit; a district center only to units below it."""
     unit = user.unit
-    if unit is None or unit.kind not in ("center", "district_center"):
+    if unit is None or not unit.oversees:
         raise PermissionDenied(_("只有12315中心或区县受理中心可以分流。"))
     if target.kind == "external" or not target.is_active:
         raise ApplicationError(_("不能分流到外部部门或已停用的单位,外部部门请用“移送”。"), field="unit")

@@ -14,7 +14,7 @@ def case_supervision_panel(context, case):
     has_running = any(clock.is_running for clock in case.clocks.all())
     # Pausing is for clocks that still run: nothing to pause on a closed case.
     can_pause = has_running and user.has_perm("complaints.decide_extension_case") \
-        and getattr(user, "unit", None) is not None and user.unit.kind in ("center", "district_center")
+        and getattr(user, "unit", None) is not None and user.unit.oversees
     return {"case": case, "can_pause": can_pause, "has_running": has_running, "csrf_token": context.get("csrf_token"),
             **case_supervision(case=case)}
 
