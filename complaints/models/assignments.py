@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..notes import render as note_render
+
 
 class CaseRouting(models.Model):
     """The unit the rules propose for a registered case, and why. Recomputed when the details that
@@ -33,9 +35,7 @@ class CaseRouting(models.Model):
 
     @property
     def display_reason(self) -> str:
-        from ..notes import render
-
-        return render(self.reason_i18n) if self.reason_i18n else self.reason
+        return note_render(self.reason_i18n) if self.reason_i18n else self.reason
 
 
 class CaseAssignment(models.Model):

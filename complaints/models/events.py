@@ -4,6 +4,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..notes import KEY as NOTE_KEY
+from ..notes import render as note_render
+
 
 class AppendOnlyError(Exception):
     pass
@@ -99,10 +102,8 @@ class CaseEvent(models.Model):
     def display_note(self) -> str:
         """The note in the reader's language when the system wrote it (complaints/notes.py);
         what people typed is shown as typed."""
-        from ..notes import KEY, render
-
-        stored = self.data.get(KEY) if isinstance(self.data, dict) else None
-        return render(stored) if stored else self.note
+        stored = self.data.get(NOTE_KEY) if isinstance(self.data, dict) else None
+        return note_render(stored) if stored else self.note
 
     @property
     def source_state_label(self) -> str:
