@@ -1,13 +1,10 @@
 """Evidence (证据) over the API: list a case's attachments, add one, download one. The same service,
 permission and state checks as the case page's evidence form, and its download view's visibility:
 404 for a case or an attachment the caller may not see."""
-from django.core.exceptions import SuspiciousFileOperation
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -46,11 +43,7 @@ class CaseEvidenceApi(APIView):
         require_own_work_order(request, case)
         data = s.EvidenceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            attachment = case_attachment_add(case=case, by=request.user, **data.validated_data)
-        except SuspiciousFileOperation:
-            # The storage made no safe name of it: nothing usable left, or an extension too long to fit.
-            raise ValidationError({"file": [_("文件名无效,请换一个文件名。")]}) from None
+        attachment = case_attachment_add(case=case, by=request.user, **data.validated_data)
         body = s.AttachmentOutput(attachment, context={"request": request}).data
         response = Response(body, status=status.HTTP_201_CREATED)
         response["Location"] = body["url"]

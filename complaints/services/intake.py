@@ -1,6 +1,7 @@
 """Receiving, registering and amending cases (受理登记)."""
 import secrets
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,7 +194,11 @@ def case_attachment_add(*, case: Case, by, file, description: str = "") -> Attac
     require_permission(by, "complaints.add_evidence_case")
     if case.state in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED):
         raise ApplicationError(_("工单已结束,不能再补充证据。"), field="file")
-    attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by)
+    try:
+        attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by)
+    except SuspiciousFileOperation:  # raised while naming the file, before anything is written
+        # The storage made no safe name of it: nothing usable left, or an extension too long to fit.
+        raise ApplicationError(_("文件名无效,请换一个文件名。"), field="file") from None
     case_event_record(case=case, actor=by, action=CaseEvent.Action.EVIDENCE,
                       note=f"{attachment} {description}".strip())
     return attachment

@@ -146,3 +146,12 @@ def test_a_file_gone_from_storage_is_a_clear_404_not_a_server_error(client, org,
     response = client.get(f"/cases/{case.number}/evidence/{attachment.pk}/")
     assert response.status_code == 404
     assert "evidence file missing from storage" in caplog.text
+
+
+def test_a_file_name_storage_cannot_keep_gets_a_message_not_an_error_page(client, org):
+    case = journeys.to_dispatched(org)
+    response = login(client, org.handler).post(f"/cases/{case.number}/evidence/", {
+        "file": SimpleUploadedFile("!!!", b"png-bytes")}, follow=True)
+    assert response.status_code == 200
+    assert "文件名无效" in response.content.decode()
+    assert not case.attachments.exists()
