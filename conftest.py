@@ -120,9 +120,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 # --- isolation ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _media_root(tmp_path_factory: pytest.TempPathFactory):
-    """Send uploads of the whole session to a temporary directory."""
+    """Send each test's uploads to a directory of its own: case numbers start again in every test's
+    database, so a shared directory would rename one test's evidence after another's."""
     from django.test import override_settings
 
     media = tmp_path_factory.mktemp("media")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from routing.models import Area, Category
 
+from .identity import IDENTITY_CHOICE_FIELDS
 from .models import Case
 from .models.case import FIVE_ELEMENT_FIELDS
 from .models.choices import KINDS_NEEDING_FIVE_ELEMENTS, CaseKind
@@ -49,9 +50,14 @@ class CaseDetailsForm(forms.ModelForm):
             "incident_time": forms.TextInput(attrs={"placeholder": _("如:2026年11月20日下午")}),
         }
 
-    def __init__(self, *args, registering: bool = True, **kwargs):
+    def __init__(self, *args, registering: bool = True, identity_visible: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.registering = registering
+        self.identity_visible = identity_visible
+        if not identity_visible:
+            # An anonymous reporter's identity is not for this viewer: not shown, not sent, not changed.
+            for name in IDENTITY_CHOICE_FIELDS:
+                del self.fields[name]
         if not self.is_bound and self.instance.pk is None:
             # Most calls are phone complaints; the clerk changes these when they are not.
             self.initial.setdefault("kind", Case.Kind.COMPLAINT)
@@ -79,9 +85,11 @@ class CaseDetailsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        kind, anonymous = data.get("kind"), data.get("anonymous")
+        kind = data.get("kind")
+        anonymous = data.get("anonymous") if self.identity_visible else self.instance.anonymous
         if anonymous and kind != CaseKind.REPORT:
-            self.add_error("anonymous", _("只有举报可以匿名;投诉须留下投诉人信息。"))
+            self.add_error("anonymous" if self.identity_visible else "kind",
+                           _("只有举报可以匿名;投诉须留下投诉人信息。"))
         if not anonymous:
             if not (data.get("complainant_name") or "").strip():
                 self.add_error("complainant_name", _("请填写投诉人姓名或名称(举报人可选择匿名)。"))
@@ -109,4 +117,4 @@ class IntakeForm(CaseDetailsForm):
         return data
 
     def case_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

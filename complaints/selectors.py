@@ -2,6 +2,7 @@
 see is simply not in their querysets, so views answer 404 for it."""
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from .identity import identity_phone_match
 from .models import Case, CaseAssignment, CaseClock, CaseEvent, ExternalCaseRef
 
 
@@ -42,12 +43,16 @@ def case_list(*, visible_to, state: str | None = None, search: str = "") -> Quer
         qs = qs.filter(visibility)
     if state:
         qs = qs.filter(state=state)
-    if search:
-        search = search.strip()
-        qs = qs.filter(
-            Q(number=search) | Q(complainant_phone=search) | Q(respondent_name__icontains=search)
-        )
+    if search.strip():
+        qs = qs.filter(case_search_filter(user=visible_to, search=search))
     return qs
+
+
+def case_search_filter(*, user, search: str) -> Q:
+    """What a search box finds: the case number, the complainant's phone (only where `user` may
+    know who filed the case) or part of the respondent's name."""
+    search = search.strip()
+    return Q(number=search) | identity_phone_match(user=user, phone=search) | Q(respondent_name__icontains=search)
 
 
 def case_detail(*, visible_to, number: str) -> Case:
@@ -69,13 +74,6 @@ def case_dispatch_queue(*, visible_to) -> QuerySet[Case]:
 
 def case_running_clocks(*, case: Case) -> list[CaseClock]:
     return [clock for clock in case.clocks.all() if clock.stopped_at is None]
-
-
-def case_identity_visible(*, case: Case, user) -> bool:
-    """An anonymous reporter's identity is seen only by the center and the unit that registered it."""
-    if not case.anonymous:
-        return True
-    return user.is_superuser or getattr(user, "is_center_staff", False) or user.unit_id == case.registering_unit_id
 
 
 def case_filed_by(*, case: Case, system) -> bool:

@@ -16,7 +16,7 @@ from routing.models import User
 from supervision.workdays import CalendarYearMissing, WorkingCalendar, local_date
 
 from .models import Case, CaseAssignment, CaseClock
-from .selectors import case_due_soon, case_overdue, counting_clocks_of_case
+from .selectors import case_due_soon, case_overdue, case_search_filter, counting_clocks_of_case
 
 OPEN_FOR_UNIT = (Case.State.DISPATCHED, Case.State.HANDLING)
 
@@ -56,11 +56,11 @@ def _unit_open_cases(*, user) -> QuerySet[Case]:
     return Case.objects.filter(handling_unit_id=user.unit_id, state__in=OPEN_FOR_UNIT)
 
 
-def _search(qs: QuerySet[Case], search: str) -> QuerySet[Case]:
+def _search(qs: QuerySet[Case], search: str, *, user) -> QuerySet[Case]:
     search = search.strip()
     if not search:
         return qs
-    return qs.filter(Q(number=search) | Q(complainant_phone=search) | Q(respondent_name__icontains=search))
+    return qs.filter(case_search_filter(user=user, search=search))
 
 
 def _cohandled_open_cases(*, user) -> QuerySet[Case]:
@@ -76,9 +76,9 @@ def _cohandled_open_cases(*, user) -> QuerySet[Case]:
 def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "") -> QuerySet[Case]:
     """The unit's open cases on one tab, nearest running deadline first (cases without one last)."""
     if tab == "cohandling":
-        qs = _search(_cohandled_open_cases(user=user), search)
+        qs = _search(_cohandled_open_cases(user=user), search, user=user)
     else:
-        qs = _search(_unit_open_cases(user=user), search).filter(_tab_filters(window).get(tab, Q()))
+        qs = _search(_unit_open_cases(user=user), search, user=user).filter(_tab_filters(window).get(tab, Q()))
     return (
         qs.select_related("handler", "category", "handling_unit")
         .annotate(next_due=Subquery(counting_clocks_of_case().order_by("due_at").values("due_at")[:1]))
@@ -100,9 +100,9 @@ def inbox_unit_staff(*, user) -> list:
 
 def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int]:
     """How many cases each tab holds, in one aggregate query."""
-    qs = _search(_unit_open_cases(user=user), search)
+    qs = _search(_unit_open_cases(user=user), search, user=user)
     counts = qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window).items()})
-    counts["cohandling"] = _search(_cohandled_open_cases(user=user), search).count()
+    counts["cohandling"] = _search(_cohandled_open_cases(user=user), search, user=user).count()
     return counts
 
 

@@ -16,7 +16,9 @@ from .actions import ACTIONS_BY_NAME, actions_available
 from .errors import STALE_MESSAGE, ApplicationError, TransitionRefused
 from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
+from .identity import may_see_identity
 from .models import Case
+from .services.intake import may_edit_details
 
 
 def _get_case(request, number: str) -> Case:
@@ -89,21 +91,24 @@ def case_new(request):
 @login_required
 def case_edit(request, number):
     case = _get_case(request, number)
+    if not may_edit_details(case=case, user=request.user):
+        raise PermissionDenied(_("该工单当前不能由您补充或修改基本信息。"))
+    identity_visible = may_see_identity(case=case, user=request.user)
+    context = {"case": case, "title": _("补充工单信息")}
     if request.method == "POST":
-        form = CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk), registering=False)
+        form = CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk), registering=False,
+                               identity_visible=identity_visible)
         if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                services.case_update_details(case=case, by=request.user, fields=fields)
+                services.case_update_details(case=case, by=request.user, fields=form.case_fields())
             except (ApplicationError, PermissionDenied) as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("case-detail", number=number)
-        return render(request, "complaints/case_form.html", {"form": form, "case": case,
-                                                            "title": _("补充工单信息")}, status=400)
-    form = CaseDetailsForm(instance=case, registering=False)
-    return render(request, "complaints/case_form.html", {"form": form, "case": case, "title": _("补充工单信息")})
+        return render(request, "complaints/case_form.html", {**context, "form": form}, status=400)
+    form = CaseDetailsForm(instance=case, registering=False, identity_visible=identity_visible)
+    return render(request, "complaints/case_form.html", {**context, "form": form})
 
 
 def _render_detail(request, case, *, status=200, failed=None):
@@ -118,12 +123,11 @@ def _render_detail(request, case, *, status=200, failed=None):
         "actions": [(action, forms_by_action[action.name]) for action in available],
         "open_action": failed[0] if failed else "",
         "running_clocks": selectors.case_running_clocks(case=case),
-        "show_identity": selectors.case_identity_visible(case=case, user=request.user),
+        "show_identity": may_see_identity(case=case, user=request.user),
         "evidence_form": EvidenceForm(),
         "can_add_evidence": request.user.has_perm("complaints.add_evidence_case")
         and case.state not in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED),
-        "can_edit": request.user.has_perm("complaints.register_case")
-        and case.state in (Case.State.RECEIVED, Case.State.REGISTERED),
+        "can_edit": may_edit_details(case=case, user=request.user),
         **routing_selectors.case_routing_view(case=case, user=request.user),
     }
     return render(request, "complaints/case_detail.html", context, status=status)

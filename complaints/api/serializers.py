@@ -1,6 +1,7 @@
 """Input and output shapes of the API. Serializers parse and render only; the services decide."""
 import copy
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +10,7 @@ from rest_framework import serializers
 
 from routing.models import Area, Category, Unit
 
+from ..identity import identity_history_data, identity_output
 from ..models import Attachment, Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
 from ..models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
 
@@ -83,19 +85,31 @@ class ClockOutput(serializers.ModelSerializer):
                   "pending_reason"]
 
 
+def _identity_viewer(serializer):
+    """Whom the output is for; without one, nobody who may see a hidden identity (fail closed)."""
+    return serializer.context.get("identity_viewer") or AnonymousUser()
+
+
 class EventOutput(serializers.ModelSerializer):
+    """A history row; its details pass the identity rule (context `identity_viewer`)."""
+
     actor_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = CaseEvent
         fields = ["at", "action", "source_state", "target_state", "actor_unit", "note", "data"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        case = self.context.get("case")
+        if case is not None:
+            data["data"] = identity_history_data(case=case, user=_identity_viewer(self), data=data["data"])
+        return data
+
 
 class CaseOutput(serializers.ModelSerializer):
-    """A case as a client sees it. Identity fields are blanked for anonymous reporters unless the
-    caller may see them (context `show_identity`)."""
-
-    IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_address", "complainant_id_number")
+    """A case as a client sees it. Identity fields pass the identity rule (context
+    `identity_viewer`: the user the caller acts as)."""
 
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     registering_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -116,11 +130,7 @@ class CaseOutput(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        visible = self.context.get("show_identity")
-        if instance.anonymous and not (visible(instance) if callable(visible) else visible):
-            for name in self.IDENTITY_FIELDS:
-                data[name] = ""
-        return data
+        return identity_output(case=instance, user=_identity_viewer(self), values=data)
 
 
 class CaseDetailOutput(CaseOutput):
@@ -137,7 +147,7 @@ class CaseDetailOutput(CaseOutput):
         events = case.events.all()
         if not self.context.get("show_internal", True):
             events = [e for e in events if not e.internal]
-        return EventOutput(events, many=True).data
+        return EventOutput(events, many=True, context={**self.context, "case": case}).data
 
 
 # --- transitions: one input shape per operation -------------------------------------------------

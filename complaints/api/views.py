@@ -30,7 +30,7 @@ CONFLICT = OpenApiResponse(description="illegal or stale transition: {'detail', 
 
 def _output_context(request) -> dict:
     return {
-        "show_identity": lambda case: selectors.case_identity_visible(case=case, user=request.user),
+        "identity_viewer": request.user,
         "show_internal": request_key(request) is None,
     }
 

@@ -1,7 +1,7 @@
 """Receiving, registering and amending cases (受理登记)."""
 import secrets
 
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from supervision.workdays import local_date
 
 from ..errors import ApplicationError, TransitionRefused
+from ..identity import IDENTITY_CHOICE_FIELDS, identity_change_data, may_see_identity
 from ..models import Attachment, Case, CaseEvent
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind, Channel
@@ -163,16 +164,28 @@ def _register(*, case: Case, by, at) -> Case:
     return case
 
 
+DETAILS_EDITABLE_STATES = (Case.State.RECEIVED, Case.State.REGISTERED)
+
+
+def may_edit_details(*, case: Case, user) -> bool:
+    """Whether `user` may open the case's 补充工单信息 form now (the service decides the same)."""
+    return user.has_perm("complaints.register_case") and case.state in DETAILS_EDITABLE_STATES
+
+
 @transaction.atomic
 def case_update_details(*, case: Case, by, fields: dict) -> Case:
     """Supply missing elements or correct details; the history keeps what changed."""
     require_permission(by, "complaints.register_case")
-    if case.state not in (Case.State.RECEIVED, Case.State.REGISTERED):
+    if case.state not in DETAILS_EDITABLE_STATES:
         # Refused like a transition (HTTP 409 with the current state): the state, not the input, is at fault.
         raise TransitionRefused(_("工单已分流,基本信息不能再修改,请补充证据或在履历中说明。"))
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(_("未知字段:%s") % ", ".join(sorted(unknown)))
+    if fields.keys() & set(IDENTITY_CHOICE_FIELDS) and not may_see_identity(case=case, user=by):
+        # Whoever may not see an anonymous reporter's identity may not rewrite it either.
+        raise PermissionDenied(_("您无权查看或修改匿名举报人的身份信息。"))
+    was_anonymous = case.anonymous
     changed = {}
     for name, value in fields.items():
         old = getattr(case, name)
@@ -181,7 +194,8 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
             setattr(case, name, value)
     if changed:
         case.save()
-        case_event_record(case=case, actor=by, action=CaseEvent.Action.UPDATE, data={"changed": changed},
+        data = identity_change_data(was_anonymous=was_anonymous, is_anonymous=case.anonymous, changed=changed)
+        case_event_record(case=case, actor=by, action=CaseEvent.Action.UPDATE, data=data,
                           note=Note(gettext_noop("修改字段:%(fields)s"),
                                     fields=[Case._meta.get_field(name).verbose_name for name in changed]))
         if case.state == Case.State.REGISTERED and changed.keys() & {"respondent_area", "category", "kind"}:

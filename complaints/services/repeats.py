@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 
 from supervision.models import CaseCluster, ProfessionalClaimant, RedLineItem, SupervisionSettings
 
+from ..identity import identity_repeat_match
 from ..models import Case, CaseEvent
 from ..notes import Note
 from .history import case_event_record
@@ -57,11 +58,12 @@ def case_repeats_check(*, case: Case, by, at) -> None:
 
 
 def _earlier_same_matter(case: Case, *, since) -> Case | None:
-    if not case.complainant_phone.strip() or not case.respondent_name.strip():
+    same_complainant = identity_repeat_match(case)
+    if same_complainant is None or not case.respondent_name.strip():
         return None
     return (
         Case.objects.filter(
-            complainant_phone=case.complainant_phone, respondent_name=case.respondent_name.strip(),
+            same_complainant, respondent_name=case.respondent_name.strip(),
             category_id=case.category_id, received_at__gte=since, received_at__lte=case.received_at,
         )
         .exclude(pk__in=[case.pk, case.linked_case_id or 0])

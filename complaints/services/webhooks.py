@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from ..identity import identity_history_data
 from ..models import CaseEvent, ExternalCaseRef, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def webhook_enqueue(*, event: CaseEvent) -> WebhookDelivery | None:
         return None
     if event.action == CaseEvent.Action.DECIDE_EXTENSION and not event.data.get("approved"):
         return None
-    origin = ExternalCaseRef.objects.select_related("system").filter(case_id=event.case_id).first()
+    origin = ExternalCaseRef.objects.select_related("system__acting_user__unit").filter(case_id=event.case_id).first()
     if origin is None or not origin.system.webhook_url or not origin.system.is_active:
         return None
     case = event.case
@@ -55,7 +56,8 @@ def webhook_enqueue(*, event: CaseEvent) -> WebhookDelivery | None:
         "version": case.version,
         "at": event.at.isoformat(),
         "note": event.note if not event.internal else "",
-        "data": event.data,
+        # The system reads what its acting user may read: an identity hidden from it stays hidden.
+        "data": identity_history_data(case=case, user=origin.system.acting_user, data=event.data),
     }
     delivery = WebhookDelivery.objects.create(
         system=origin.system, case=case, event=name, payload=payload, next_attempt_at=event.at
