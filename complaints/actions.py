@@ -1,10 +1,10 @@
 """The actions a case page offers: for each, its form, the transition it uses and the service it
-calls. The page shows an action only when the state machine, the role and the unit allow it."""
+calls. The page shows an action only when its transition allows it: the state machine, and the
+transition's permission (role and unit, complaints.access)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
@@ -14,7 +14,6 @@ from . import services
 from .models import Case, DeclineReason
 from .models.choices import ContactMeans, Satisfaction
 from .routing_selectors import dispatch_targets
-from .services import guards
 
 
 def _text(label, required=True, rows=3):
@@ -138,30 +137,12 @@ class ReassignForm(forms.Form):
             ).exclude(pk=case.handler_id).order_by("username")
 
 
-def _intake(case, user):
-    guards.require_permission(user, "complaints.receive_case")
-
-
-def _oversight(case, user):
-    guards.require_oversight(case, user)
-
-
-def _handling(case, user):
-    guards.require_handling_unit(case, user)
-
-
-def _dispatcher(case, user):
-    if user.unit is None or not user.unit.oversees:
-        raise PermissionDenied
-
-
 @dataclass(frozen=True)
 class CaseAction:
     name: str
     label: str
     transition: str
     form: type[forms.Form]
-    scope: Callable
     run: Callable  # (case, user, cleaned_data) -> object
     style: str = "primary"
 
@@ -174,61 +155,53 @@ class CaseAction:
 
 
 ACTIONS = [
-    CaseAction("register", _("登记"), "register", EmptyForm, _intake,
+    CaseAction("register", _("登记"), "register", EmptyForm,
                lambda c, u, d: services.case_register(case=c, by=u)),
-    CaseAction("answer", _("当场解答并办结"), "answer_on_the_spot", AnswerForm, _intake,
+    CaseAction("answer", _("当场解答并办结"), "answer_on_the_spot", AnswerForm,
                lambda c, u, d: services.case_answer(case=c, by=u, **d)),
-    CaseAction("decline", _("不予登记"), "decline", DeclineForm, _intake,
+    CaseAction("decline", _("不予登记"), "decline", DeclineForm,
                lambda c, u, d: services.case_decline(case=c, by=u, **d), "danger"),
-    CaseAction("transfer", _("移送外部门"), "transfer_out", TransferForm, _intake,
+    CaseAction("transfer", _("移送外部门"), "transfer_out", TransferForm,
                lambda c, u, d: services.case_transfer_out(case=c, by=u, **d), "secondary"),
-    CaseAction("dispatch", _("分流"), "dispatch", DispatchForm, _dispatcher,
+    CaseAction("dispatch", _("分流"), "dispatch", DispatchForm,
                lambda c, u, d: services.case_dispatch(
                    case=c, by=u, unit=d["unit"], note=d["note"],
                    handling_limit=(d["handling_limit_amount"], d["handling_limit_unit"])
                    if d.get("handling_limit_amount") else None)),
-    CaseAction("redispatch", _("二级分流"), "redispatch", RedispatchForm, _handling,
+    CaseAction("redispatch", _("二级分流"), "redispatch", RedispatchForm,
                lambda c, u, d: services.case_redispatch(case=c, by=u, **d)),
-    CaseAction("accept", _("签收"), "accept", EmptyForm, _handling,
+    CaseAction("accept", _("签收"), "accept", EmptyForm,
                lambda c, u, d: services.case_accept(case=c, by=u)),
-    CaseAction("return", _("退回(非本单位管辖)"), "return_to_dispatcher", ReasonForm, _handling,
+    CaseAction("return", _("退回(非本单位管辖)"), "return_to_dispatcher", ReasonForm,
                lambda c, u, d: services.case_return(case=c, by=u, **d), "danger"),
-    CaseAction("contact", _("记录联系"), "record_contact", ContactForm, _handling,
+    CaseAction("contact", _("记录联系"), "record_contact", ContactForm,
                lambda c, u, d: services.case_record_contact(case=c, by=u, **d)),
-    CaseAction("stage_reply", _("阶段性回复"), "stage_reply", TextForm, _handling,
+    CaseAction("stage_reply", _("阶段性回复"), "stage_reply", TextForm,
                lambda c, u, d: services.case_stage_reply(case=c, by=u, **d), "secondary"),
-    CaseAction("request_extension", _("申请延期"), "request_extension", ExtensionRequestForm, _handling,
+    CaseAction("request_extension", _("申请延期"), "request_extension", ExtensionRequestForm,
                lambda c, u, d: services.case_request_extension(case=c, by=u, **d), "secondary"),
-    CaseAction("reassign", _("改派承办人"), "reassign", ReassignForm, _handling,
+    CaseAction("reassign", _("改派承办人"), "reassign", ReassignForm,
                lambda c, u, d: services.case_reassign(case=c, by=u, **d), "secondary"),
-    CaseAction("decide_extension", _("审批延期"), "decide_extension", ExtensionDecisionForm, _oversight,
+    CaseAction("decide_extension", _("审批延期"), "decide_extension", ExtensionDecisionForm,
                lambda c, u, d: services.case_decide_extension(case=c, by=u, **d)),
-    CaseAction("reply", _("答复"), "reply", TextForm, _handling,
+    CaseAction("reply", _("答复"), "reply", TextForm,
                lambda c, u, d: services.case_reply(case=c, by=u, **d)),
-    CaseAction("approve_reply", _("核查通过"), "approve_reply", NoteForm, _oversight,
+    CaseAction("approve_reply", _("核查通过"), "approve_reply", NoteForm,
                lambda c, u, d: services.case_approve_reply(case=c, by=u, **d)),
-    CaseAction("redo", _("发回重办"), "return_for_redo", ReasonForm, _oversight,
+    CaseAction("redo", _("发回重办"), "return_for_redo", ReasonForm,
                lambda c, u, d: services.case_return_for_redo(case=c, by=u, **d), "danger"),
-    CaseAction("follow_up", _("回访"), "follow_up", FollowUpForm, _oversight,
+    CaseAction("follow_up", _("回访"), "follow_up", FollowUpForm,
                lambda c, u, d: services.case_follow_up(case=c, by=u, **d)),
-    CaseAction("archive", _("办结归档"), "archive", NoteForm, _oversight,
+    CaseAction("archive", _("办结归档"), "archive", NoteForm,
                lambda c, u, d: services.case_archive(case=c, by=u, **d)),
-    CaseAction("reopen", _("二次交办"), "reopen", ReasonForm, _oversight,
+    CaseAction("reopen", _("二次交办"), "reopen", ReasonForm,
                lambda c, u, d: services.case_reopen(case=c, by=u, **d), "danger"),
 ]
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
 
 
 def actions_available(case: Case, user) -> list[CaseAction]:
-    """Actions whose state, conditions, role and unit all allow this user to act now."""
-    available = []
-    for action in ACTIONS:
-        bound = getattr(case, action.transition)
-        if not (can_proceed(bound) and has_transition_perm(bound, user)):
-            continue
-        try:
-            action.scope(case, user)
-        except PermissionDenied:
-            continue
-        available.append(action)
-    return available
+    """Actions whose transition may run now (state and conditions) and whose permission, which
+    checks role and unit together (complaints.access), the user holds."""
+    return [action for action in ACTIONS
+            if can_proceed(bound := getattr(case, action.transition)) and has_transition_perm(bound, user)]

@@ -6,6 +6,7 @@ from django.db.models import Count, QuerySet
 
 from routing.models import Unit
 
+from . import access
 from .models import Case, CaseAssignment, CaseEvent, CrossRegionNotice
 from .selectors import case_dispatch_queue, case_list
 
@@ -20,14 +21,14 @@ def dispatch_queue_with_proposals(*, visible_to, unmatched_only: bool = False) -
 
 
 def dispatch_targets(*, user) -> QuerySet[Unit]:
-    """The units this user may dispatch to: the same scope `require_dispatch_scope` enforces, so a
+    """The units this user may dispatch to: the scope `access.require_dispatch_to` enforces, so a
     form never offers a unit the service would refuse. A district center never names itself."""
-    unit = user.unit if user is not None else None
     qs = Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True).order_by("path")
-    if unit is None or unit.kind not in (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER):
+    if user is None or not access.dispatches(user):
         return qs.none()
-    if unit.kind == Unit.Kind.DISTRICT_CENTER:
-        qs = qs.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    scope = access.dispatch_scope_unit(user)
+    if scope is not None:
+        qs = qs.filter(path__startswith=scope.path).exclude(pk=scope.pk)
     return qs
 
 
@@ -69,11 +70,9 @@ def case_routing_view(*, case: Case, user) -> dict:
     routing = getattr(case, "routing", None)  # None until the case is registered
     notice = CrossRegionNotice.objects.filter(case=case).select_related(
         "target_unit", "receiving_unit", "notified_by").first()
-    unit = user.unit
-    is_dispatcher = unit is not None and unit.kind in (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER)
     active = case.state in (Case.State.DISPATCHED, Case.State.HANDLING)
-    oversees = is_dispatcher and (unit.kind == Unit.Kind.CENTER or (
-        case.handling_unit is not None and case.handling_unit.is_within(unit)))
+    may_assign = active and access.may_assign_cohandlers(case, user)
+    scope = access.dispatch_scope_unit(user)
     transfer = case.events.filter(action=CaseEvent.Action.TRANSFER).order_by("-at").first() \
         if case.state == Case.State.TRANSFERRED else None
     return {
@@ -82,17 +81,16 @@ def case_routing_view(*, case: Case, user) -> dict:
         "informed": [a for a in assignments if a.role == CaseAssignment.Role.INFORMED],
         "cross_notice": notice,
         "can_accept_proposal": case.state == Case.State.REGISTERED and routing is not None
-        and routing.proposed_unit_id is not None and user.has_perm("complaints.dispatch_case") and is_dispatcher,
+        and routing.proposed_unit_id is not None and access.may_dispatch(case, user),
         "can_notify_cross_region": notice is not None and notice.notified_at is None
-        and unit is not None and unit.pk == notice.receiving_unit_id,
-        "can_assign_cohandlers": active and oversees and user.has_perm("complaints.dispatch_case"),
-        "can_add_findings": active and unit is not None and any(
-            a.unit_id == unit.pk and a.role == CaseAssignment.Role.CO_HANDLER for a in assignments),
+        and access.may_notify_cross_region(notice, user),
+        "can_assign_cohandlers": may_assign,
+        "can_add_findings": active and access.may_add_findings(case, user),
         "transfer_event": transfer,
         "cohandler_choices": list(
-            (Unit.objects.filter(path__startswith=unit.path) if unit and unit.kind == Unit.Kind.DISTRICT_CENTER
+            (Unit.objects.filter(path__startswith=scope.path) if scope is not None
              else Unit.objects.all()).exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)
             # The lead unit cannot co-handle its own case: the service would drop it.
             .exclude(pk=case.handling_unit_id).order_by("path")
-        ) if oversees and active else [],
+        ) if may_assign else [],
     }

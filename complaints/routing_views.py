@@ -3,7 +3,6 @@ the routing actions of a case page (accept the proposal, co-handlers, findings, 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django_fsm import ConcurrentTransition
 
 from routing.models import Unit
 
-from . import routing_selectors
+from . import access, routing_selectors
 from .errors import STALE_MESSAGE, ApplicationError
 from .services import routing as routing_services
 from .views import _get_case
@@ -49,15 +48,9 @@ class TextForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("内容"))
 
 
-def _require_dispatcher(user) -> None:
-    if not user.has_perm("complaints.dispatch_case") or user.unit is None \
-            or user.unit.kind not in (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER):
-        raise PermissionDenied(_("只有中心可以查看分流队列。"))
-
-
 @login_required
 def dispatch_queue(request):
-    _require_dispatcher(request.user)
+    access.require_open_dispatch_queue(request.user)
     unmatched = request.GET.get("unmatched") == "1"
     cases = routing_selectors.dispatch_queue_with_proposals(visible_to=request.user, unmatched_only=unmatched)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
@@ -69,7 +62,7 @@ def dispatch_queue(request):
 @login_required
 @require_POST
 def dispatch_queue_batch(request):
-    _require_dispatcher(request.user)
+    access.require_open_dispatch_queue(request.user)
     numbers = request.POST.getlist("numbers")
     form = BatchDispatchForm(request.POST, numbers=numbers)
     if not numbers or not form.is_valid():

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import routing_selectors, selectors, services
+from . import access, routing_selectors, selectors, services
 from .actions import ACTIONS_BY_NAME, actions_available
 from .errors import STALE_MESSAGE, ApplicationError, TransitionRefused
 from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
 from .identity import may_see_identity
 from .models import Case
-from .services.intake import may_edit_details
 
 
 def _get_case(request, number: str) -> Case:
@@ -61,8 +60,7 @@ def case_list(request):
 
 @login_required
 def case_new(request):
-    if not request.user.has_perm("complaints.receive_case"):
-        raise PermissionDenied(_("只有登记员可以登记工单。"))
+    access.require_receive(request.user)
     form = IntakeForm()
     if request.method == "POST":
         registering = request.POST.get("submit") != "receive"
@@ -91,7 +89,7 @@ def case_new(request):
 @login_required
 def case_edit(request, number):
     case = _get_case(request, number)
-    if not may_edit_details(case=case, user=request.user):
+    if not (access.may_edit_details(case, request.user) and case.details_editable()):
         raise PermissionDenied(_("该工单当前不能由您补充或修改基本信息。"))
     identity_visible = may_see_identity(case=case, user=request.user)
     context = {"case": case, "title": _("补充工单信息")}
@@ -125,9 +123,8 @@ def _render_detail(request, case, *, status=200, failed=None):
         "running_clocks": selectors.case_running_clocks(case=case),
         "show_identity": may_see_identity(case=case, user=request.user),
         "evidence_form": EvidenceForm(),
-        "can_add_evidence": request.user.has_perm("complaints.add_evidence_case")
-        and case.state not in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED),
-        "can_edit": may_edit_details(case=case, user=request.user),
+        "can_add_evidence": access.may_add_evidence(request.user) and case.accepts_evidence(),
+        "can_edit": access.may_edit_details(case, request.user) and case.details_editable(),
         **routing_selectors.case_routing_view(case=case, user=request.user),
     }
     return render(request, "complaints/case_detail.html", context, status=status)

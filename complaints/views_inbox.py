@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from supervision.workdays import load_calendar
 
+from . import access
 from . import selectors_inbox as inbox_selectors
 from .actions import CaseAction, actions_available
 from .models import Case
@@ -46,8 +46,7 @@ def _row_actions(case: Case, user) -> list[tuple[CaseAction, forms.Form | None]]
 @login_required
 def inbox(request):
     user = request.user
-    if user.unit_id is None:
-        raise PermissionDenied(_("只有承办单位人员有待办事项。"))
+    access.require_open_inbox(user)
     tab = request.GET.get("tab", "all")
     if tab not in inbox_selectors.TABS:
         tab = "all"

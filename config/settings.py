@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "supervision.context_processors.calendar_warning",
                 "complaints.context_processors.unread_notifications",
+                "complaints.context_processors.menu_access",
             ],
         },
     },

@@ -11,7 +11,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("routing/", include("routing.urls")),
     path("", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
     path("api/v1/", include("complaints.api.urls")),

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from complaints import access
 from complaints.models import Case
-from routing.models import Unit
-
-SCOPE_KINDS = (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER)
+from routing.models import OVERSEEING_KINDS, Unit
 
 
 def scope_filter(scope: Unit, *, prefix: str = "") -> Q:
@@ -25,16 +24,15 @@ def scope_cases(scope: Unit) -> QuerySet[Case]:
 
 def scopes_published() -> QuerySet[Unit]:
     """Every scope a report is published for: the center and each active district center."""
-    return Unit.objects.filter(kind__in=SCOPE_KINDS, is_active=True).order_by("path")
+    return Unit.objects.filter(kind__in=OVERSEEING_KINDS, is_active=True).order_by("path")
 
 
 def scopes_for(user) -> list[Unit]:
     """The scopes a viewer may read: all of them for the center, its own for a district center."""
-    if user.is_superuser or getattr(user, "is_center_staff", False):
-        return list(scopes_published())
-    if user.unit is not None and user.unit.kind == Unit.Kind.DISTRICT_CENTER:
-        return [user.unit]
-    return []
+    if not access.may_open_reports(user):
+        return []
+    own = access.report_scope_unit(user)
+    return list(scopes_published()) if own is None else [own]
 
 
 def scope_unit(scope: Unit, unit_id: int) -> Unit | None:

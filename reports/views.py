@@ -5,7 +5,6 @@ import json
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -15,17 +14,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints import access
 from complaints.selectors_inbox import deadline_window
 from supervision.workdays import load_calendar
 
 from . import selectors, selectors_returns
 from .forms import DashboardFilterForm
 from .forms_analysis import AnalysisFilterForm
-
-
-def _require_oversight(user) -> None:
-    if not user.is_oversight_staff:
-        raise PermissionDenied(_("只有12315中心和区县受理中心可以查看统计看板。"))
 
 
 def _filters(request, form_class=DashboardFilterForm):
@@ -65,7 +60,7 @@ def _daily(rows: list[dict], period: selectors.Period) -> dict:
 
 @login_required
 def dashboard(request):
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     form, data = _filters(request)
     if data is None:
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
@@ -152,7 +147,7 @@ DRILL_SOURCES = {"volume": "dashboard-volume", "hotspots": "dashboard-hotspots"}
 def dashboard_cases(request):
     """Every figure of the dashboard, and of the volume and hotspot pages, links here with its metric
     and the page's filters."""
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     form, data = _filters(request, AnalysisFilterForm)
     if data is None:
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
@@ -193,7 +188,7 @@ BACK_LABELS = {
 @login_required
 def returns(request):
     """Returns (退回) per handling unit in the period, with each unit's most frequent reasons."""
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     form, data = _filters(request)
     if data is None:
         return render(request, "reports/returns.html", {"form": form}, status=400)
@@ -223,7 +218,7 @@ def returns(request):
 @login_required
 def returns_cases(request):
     """The returns behind one figure of the returns page: of one unit, and of one reason."""
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     form, data = _filters(request)
     if data is None:
         return render(request, "reports/returns.html", {"form": form}, status=400)

@@ -11,20 +11,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from complaints import access
 from supervision.workdays import local_today
 
 from . import selectors, selectors_hotspots, selectors_volume
 from .consumer_warnings import consumer_warning_draft
 from .excel import Sheet, xlsx_response
 from .forms_analysis import ROLL_UP_LEVELS, AnalysisFilterForm, WarningDraftForm
-from .views import _daily, _filters, _query, _require_oversight
+from .views import _daily, _filters, _query
 
 CHART_ROWS = 15  # bars per comparison chart; the tables and the export list them all
 
 
 def _scope(request):
     """The viewer's filters, period and countable cases, or the form with its errors."""
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     form, data = _filters(request, AnalysisFilterForm)
     if data is None:
         return form, None, None, None

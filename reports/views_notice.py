@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints import access
 from complaints.models import CaseClock
 from supervision.workdays import local_date
 
@@ -22,7 +23,6 @@ from .scopes import scopes_for
 from .selectors_notice import EXTENDED, LATE, OPEN, notice_summary, weekly_notice
 from .selectors_snapshots import snapshot_published, snapshot_status, snapshots_recent
 from .snapshots import ReportSnapshot
-from .views import _require_oversight
 
 CASES_PER_PAGE = 50
 PUBLISHED_LISTED = 12
@@ -43,7 +43,7 @@ def report_scope(request):
 
 def _notice(request):
     """The notice asked for: published if it was, else computed now (the running week: so far)."""
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     scopes, scope = report_scope(request)
     now = timezone.now()
     current = week_of(local_date(now))

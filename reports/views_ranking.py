@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from complaints import access
 from complaints.selectors_inbox import deadline_window
 from supervision.workdays import local_date
 
@@ -23,7 +24,7 @@ from .selectors import metric_case_list
 from .selectors_ranking import monthly_ranking
 from .selectors_snapshots import snapshot_published, snapshot_status, snapshots_recent
 from .snapshots import RankingWeights, ReportSnapshot
-from .views import METRIC_TITLES, _require_oversight
+from .views import METRIC_TITLES
 from .views_notice import report_scope
 
 PUBLISHED_LISTED = 12
@@ -45,7 +46,7 @@ def _month(request):
 
 def _ranking(request):
     """The ranking asked for: published if it was, else computed now with the current weights."""
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     scopes, scope = report_scope(request)
     period, now = _month(request)
     snapshot = snapshot_published(kind=ReportSnapshot.Kind.MONTHLY_RANKING, period_start=period.start, scope=scope)
@@ -108,7 +109,7 @@ def ranking_export(request):
 @login_required
 def ranking_cases(request):
     """The cases behind one count of one unit's row, by the dashboard's definition of the figure."""
-    _require_oversight(request.user)
+    access.require_open_reports(request.user)
     _scopes, scope = report_scope(request)
     period, now = _month(request)
     metric, unit_id = request.GET.get("metric", ""), request.GET.get("unit", "")

@@ -47,7 +47,7 @@ class Unit(models.Model):
     @property
     def oversees(self) -> bool:
         """The city center, or a district center: they dispatch, review and supervise (their own units)."""
-        return self.kind in (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER)
+        return self.kind in OVERSEEING_KINDS
 
     @property
     def is_center(self) -> bool:
@@ -56,6 +56,10 @@ class Unit(models.Model):
     def is_within(self, other: "Unit") -> bool:
         """True when this unit is `other` or lies below it."""
         return self.path.startswith(other.path)
+
+
+# The kinds of unit that dispatch, review and supervise, and for which reports are published.
+OVERSEEING_KINDS = (Unit.Kind.CENTER, Unit.Kind.DISTRICT_CENTER)
 
 
 class User(AbstractUser):
@@ -83,10 +87,6 @@ class User(AbstractUser):
     def is_center_staff(self) -> bool:
         return self.unit is not None and self.unit.kind == Unit.Kind.CENTER
 
-    @property
-    def is_oversight_staff(self) -> bool:
-        """Who may open the dashboard, reports and supervision pages (each for the units it oversees)."""
-        return self.is_superuser or (self.unit is not None and self.unit.oversees)
 
 
 class Area(models.Model):

@@ -1,45 +1,23 @@
 """Supervision work: closing red-line items (销号, the center and district centers) and batch actions
 on clusters (the center)."""
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from complaints.access import require_act_for_center, require_close_red_line, require_dispatch_to
 from complaints.errors import ApplicationError
 from complaints.models import Case, CaseEvent, Notification
 from complaints.notes import Note
 from complaints.services import case_dispatch, case_event_record, notification_send
-from complaints.services.guards import require_dispatch_scope, require_oversight
 from supervision.models import CaseCluster, RedLineItem
-
-
-def _require_center(user) -> None:
-    if not (user.is_superuser or getattr(user, "is_center_staff", False)):
-        raise PermissionDenied(_("只有12315中心可以进行此操作。"))
-
-
-def red_line_require_scope(*, item: RedLineItem, user) -> None:
-    """The center closes any item; a district center those of the cases its units handle, by the
-    rule that already gives it review and follow-up of those cases (require_oversight)."""
-    if user.is_superuser or getattr(user, "is_center_staff", False):
-        return
-    require_oversight(item.case, user)
-
-
-def red_line_may_close(*, item: RedLineItem, user) -> bool:
-    try:
-        red_line_require_scope(item=item, user=user)
-    except PermissionDenied:
-        return False
-    return True
 
 
 @transaction.atomic
 def red_line_close(*, item: RedLineItem, by, note: str) -> RedLineItem:
     """Close one ledger item (销号) with what was done about it."""
     item = RedLineItem.objects.select_for_update(of=("self",)).select_related("case__handling_unit").get(pk=item.pk)
-    red_line_require_scope(item=item, user=by)
+    require_close_red_line(item.case, by)
     if not note.strip():
         raise ApplicationError(_("请写明销号依据(整改或处理情况)。"), field="note")
     if item.closed_at is not None:
@@ -54,7 +32,7 @@ def cluster_action_start(*, cluster: CaseCluster, by, title: str, unit) -> CaseC
     """Turn a cluster into one batch action (专项行动) led by one unit: its registered cases are
     dispatched to that unit together, and every case's history says it is part of the action.
     Running it again takes in cases that joined the cluster since."""
-    _require_center(by)
+    require_act_for_center(by)
     if not title.strip():
         raise ApplicationError(_("请填写专项行动名称。"), field="title")
     cluster = CaseCluster.objects.select_for_update().get(pk=cluster.pk)
@@ -62,7 +40,7 @@ def cluster_action_start(*, cluster: CaseCluster, by, title: str, unit) -> CaseC
         raise ApplicationError(_("该集中投诉已结束。"))
     if unit is None:
         raise ApplicationError(_("请选择牵头单位。"), field="unit")
-    require_dispatch_scope(None, by, unit)
+    require_dispatch_to(by, unit)
     at = timezone.now()
     cluster.state, cluster.action_title, cluster.action_unit = CaseCluster.State.ACTION, title, unit
     cluster.action_started_at, cluster.action_by = cluster.action_started_at or at, cluster.action_by or by
@@ -84,7 +62,7 @@ def cluster_action_start(*, cluster: CaseCluster, by, title: str, unit) -> CaseC
 
 @transaction.atomic
 def cluster_close(*, cluster: CaseCluster, by) -> CaseCluster:
-    _require_center(by)
+    require_act_for_center(by)
     cluster.state = CaseCluster.State.CLOSED
     cluster.save(update_fields=["state"])
     return cluster

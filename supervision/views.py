@@ -5,7 +5,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from complaints import access
 from complaints import selectors as case_selectors
 from complaints.errors import ApplicationError
 from complaints.models import Case
@@ -25,17 +25,6 @@ from supervision.services import cluster_action_start, red_line_close
 from supervision.workdays import local_date
 
 PAGE_SIZE = 25
-
-
-def _require_center(user) -> None:
-    if not (user.is_superuser or getattr(user, "is_center_staff", False)):
-        raise PermissionDenied(_("只有12315中心可以查看此页面。"))
-
-
-def _require_oversight(user) -> None:
-    """The ledger and accountability pages: the center, and district centers for their own units."""
-    if not user.is_oversight_staff:
-        raise PermissionDenied(_("只有12315中心和区县受理中心可以查看此页面。"))
 
 
 def _pk(value) -> int:
@@ -57,7 +46,7 @@ def overview(request):
     return render(request, "supervision/overview.html", {
         "summary": selectors.overdue_summary(visible_to=request.user),
         "stage_replies": selectors.stage_reply_owed(visible_to=request.user).count(),
-        "is_center": request.user.is_superuser or request.user.is_center_staff,
+        "is_center": access.is_center(request.user),
     })
 
 
@@ -91,7 +80,7 @@ def _closing_refused(request, form: CloseForm, item, month: date, error: Applica
 
 @login_required
 def red_lines(request):
-    _require_oversight(request.user)
+    access.require_open_supervision(request.user)
     month = _month(request.GET.get("month", ""))
     if request.method == "POST":
         item = get_object_or_404(selectors.red_line_items(visible_to=request.user),
@@ -125,7 +114,7 @@ def stage_replies(request):
 
 @login_required
 def accountability(request):
-    _require_oversight(request.user)
+    access.require_open_supervision(request.user)
     return render(request, "supervision/accountability.html", {
         "data": selectors.accountability_list(visible_to=request.user),
         "summary": selectors.overdue_summary(visible_to=request.user),
@@ -134,7 +123,7 @@ def accountability(request):
 
 @login_required
 def clusters(request):
-    _require_center(request.user)
+    access.require_open_center_pages(request.user)
     if request.method == "POST":
         cluster = get_object_or_404(CaseCluster, pk=request.POST.get("cluster"))
         form = ActionForm(request.POST)

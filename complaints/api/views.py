@@ -182,9 +182,7 @@ class CaseActionApi(CaseWriteMixin, APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         _require_version(request, case, values.pop("version", None))
-        action = ACTIONS_BY_NAME[self.action_name]
-        action.scope(case, request.user)
-        action.run(case, request.user, values)
+        ACTIONS_BY_NAME[self.action_name].run(case, request.user, values)
         return _detail_response(request, case)
 
 

@@ -3,7 +3,8 @@
 received → registered → dispatched → handling → replied → archived, with the side exits declined and
 transferred and the loops return (dispatched → registered), redo (replied → handling) and reopen
 (archived → handling). Transitions only change the case's own fields; services save, record history
-and start or stop clocks.
+and start or stop clocks. Each transition's permission is a predicate of `complaints.access`, so
+django-fsm's `has_transition_perm` checks the role and the unit together.
 """
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 
+from .. import access
 from .choices import (
     KINDS_NEEDING_FIVE_ELEMENTS,
     CaseKind,
@@ -243,6 +245,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
             return [] if self.facts.strip() else [str(FIVE_ELEMENT_FIELDS["facts"])]
         return [str(label) for field, label in FIVE_ELEMENT_FIELDS.items() if not getattr(self, field).strip()]
 
+    def details_editable(self) -> bool:
+        """Details are supplied or corrected (补充工单信息) until the case is dispatched."""
+        return self.state in (Case.State.RECEIVED, Case.State.REGISTERED)
+
+    def accepts_evidence(self) -> bool:
+        """Evidence is added at any stage until the case has ended."""
+        return self.state not in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
+
     def elements_complete(self) -> bool:
         return not self.missing_elements
 
@@ -279,28 +289,28 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions ------------------------------------------------------------------------------
     @transition(field=state, source=State.RECEIVED, target=State.REGISTERED,
-                conditions=[elements_complete], permission="complaints.register_case")
+                conditions=[elements_complete], permission=access.may_register)
     def register(self, *, at) -> None:
         self.registered_at = at
 
-    @transition(field=state, source=State.RECEIVED, target=State.DECLINED, permission="complaints.decline_case")
+    @transition(field=state, source=State.RECEIVED, target=State.DECLINED, permission=access.may_decline)
     def decline(self, *, reason) -> None:
         self.decline_reason = reason
 
     @transition(field=state, source=[State.RECEIVED, State.REGISTERED], target=State.ARCHIVED,
-                conditions=[is_consultation], permission="complaints.answer_case")
+                conditions=[is_consultation], permission=access.may_answer)
     def answer_on_the_spot(self, *, answer: str, at) -> None:
         self.outcome_text = answer
         self.replied_at = at
         self.archived_at = at
 
     @transition(field=state, source=[State.RECEIVED, State.REGISTERED], target=State.TRANSFERRED,
-                permission="complaints.transfer_case")
+                permission=access.may_transfer)
     def transfer_out(self, *, department) -> None:
         self.transfer_department = department
 
     @transition(field=state, source=State.REGISTERED, target=State.DISPATCHED,
-                permission="complaints.dispatch_case")
+                permission=access.may_dispatch)
     def dispatch(self, *, unit, by_unit, at) -> None:
         self.handling_unit = unit
         self.dispatching_unit = by_unit
@@ -310,86 +320,86 @@ class Case(ConcurrentTransitionMixin, models.Model):
             self.dispatched_at = at
 
     @transition(field=state, source=State.DISPATCHED, target=State.DISPATCHED,
-                conditions=[handled_by_district_center], permission="complaints.redispatch_case")
+                conditions=[handled_by_district_center], permission=access.may_redispatch)
     def redispatch(self, *, unit) -> None:
         self.dispatching_unit = self.handling_unit
         self.handling_unit = unit
 
-    @transition(field=state, source=State.DISPATCHED, target=State.REGISTERED, permission="complaints.return_case")
+    @transition(field=state, source=State.DISPATCHED, target=State.REGISTERED, permission=access.may_return)
     def return_to_dispatcher(self) -> None:
         self.handling_unit = None
         self.handler = None
         self.return_count += 1
 
     @transition(field=state, source=State.DISPATCHED, target=State.DISPATCHED,
-                conditions=[redispatched_by_district_center], permission="complaints.return_case")
+                conditions=[redispatched_by_district_center], permission=access.may_return)
     def return_to_redispatcher(self, *, dispatched_by) -> None:
         # Back to the district center that redispatched it, which dispatches it on again.
         self.handling_unit = self.dispatching_unit
         self.dispatching_unit = dispatched_by
         self.handler = None
         self.return_count += 1
-    @transition(field=state, source=State.HANDLING, target=State.HANDLING, permission="complaints.reassign_case")
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING, permission=access.may_reassign)
     def reassign(self, *, handler) -> None:
         self.handler = handler
 
-    @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission="complaints.accept_case")
+    @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission=access.may_accept)
     def accept(self, *, handler, at) -> None:
         self.handler = handler
         self.accepted_at = at
 
-    @transition(field=state, source=State.HANDLING, target=State.HANDLING, permission="complaints.contact_case")
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING, permission=access.may_contact)
     def record_contact(self, *, at) -> None:
         if self.contacted_at is None:
             self.contacted_at = at
 
     @transition(field=state, source=State.HANDLING, target=State.HANDLING,
-                permission="complaints.stage_reply_case")
+                permission=access.may_stage_reply)
     def stage_reply(self) -> None:
         pass  # the progress report itself is history; the state and fields do not change
 
     @transition(field=state, source=State.HANDLING, target=State.HANDLING,
-                conditions=[no_pending_extension], permission="complaints.request_extension_case")
+                conditions=[no_pending_extension], permission=access.may_request_extension)
     def request_extension(self) -> None:
         self.extension_pending = True
 
     @transition(field=state, source=State.HANDLING, target=State.HANDLING,
-                conditions=[has_pending_extension], permission="complaints.decide_extension_case")
+                conditions=[has_pending_extension], permission=access.may_decide_extension)
     def decide_extension(self) -> None:
         self.extension_pending = False
 
     @transition(field=state, source=State.HANDLING, target=State.REPLIED,
-                conditions=[contact_done_or_impossible], permission="complaints.reply_case")
+                conditions=[contact_done_or_impossible], permission=access.may_reply)
     def reply(self, *, text: str, at) -> None:
         self.outcome_text = text
         self.replied_at = at
         self.extension_pending = False
 
     @transition(field=state, source=State.REPLIED, target=State.REPLIED,
-                conditions=[reply_not_yet_approved], permission="complaints.approve_reply_case")
+                conditions=[reply_not_yet_approved], permission=access.may_approve_reply)
     def approve_reply(self, *, at) -> None:
         self.reply_approved_at = at
 
     @transition(field=state, source=State.REPLIED, target=State.HANDLING,
-                conditions=[reply_not_yet_approved], permission="complaints.redo_case")
+                conditions=[reply_not_yet_approved], permission=access.may_redo)
     def return_for_redo(self) -> None:
         self.redo_count += 1
         self.replied_at = None
 
     @transition(field=state, source=State.REPLIED, target=State.REPLIED,
-                conditions=[reply_approved], permission="complaints.follow_up_case")
+                conditions=[reply_approved], permission=access.may_follow_up)
     def follow_up(self, *, satisfaction: str, resolved: bool | None, at) -> None:
         self.satisfaction = satisfaction
         self.resolved = resolved
         self.followed_up_at = at
 
     @transition(field=state, source=State.REPLIED, target=State.ARCHIVED,
-                conditions=[reply_approved_and_followed_up], permission="complaints.archive_case")
+                conditions=[reply_approved_and_followed_up], permission=access.may_archive)
     def archive(self, *, at) -> None:
         self.archived_at = at
 
     @transition(field=state, source=State.ARCHIVED, target=State.HANDLING,
-                conditions=[was_handled], permission="complaints.reopen_case")
+                conditions=[was_handled], permission=access.may_reopen)
     def reopen(self) -> None:
         # A second assignment (二次交办) is a new round: reply, review and follow-up start over.
         self.replied_at = None

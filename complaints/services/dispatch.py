@@ -3,11 +3,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..access import require_dispatch_to
 from ..errors import ApplicationError
 from ..models import Case, CaseEvent, Notification
 from ..models.choices import Grade
 from .clocks import clock_start, clocks_stop
-from .guards import require_dispatch_scope, require_handling_unit, require_transition
+from .guards import require_transition
 from .history import case_event_record
 from .notifications import notification_send
 from .routing import dispatch_followups, redispatch_followups
@@ -23,7 +24,7 @@ def case_dispatch(
     """Send a registered case to the unit that will handle it. Urgent and major cases need the
     handling limit the center sets for them; the others follow the policy table."""
     source = require_transition(case.dispatch, by)
-    require_dispatch_scope(case, by, unit)
+    require_dispatch_to(by, unit)
     if case.grade in (Grade.URGENT, Grade.MAJOR) and handling_limit is None and case.dispatched_at is None:
         raise ApplicationError(_("紧急、重大工单须由中心指定办理时限。"), field="handling_limit_amount")
     at = timezone.now()
@@ -56,8 +57,7 @@ def _tell_unit(case: Case, unit) -> None:
 def case_redispatch(*, case: Case, unit, by, note: str = "") -> Case:
     """Second-level dispatch (二级分流) by a district center; the clocks keep running."""
     source = require_transition(case.redispatch, by)
-    require_handling_unit(case, by)
-    require_dispatch_scope(case, by, unit)
+    require_dispatch_to(by, unit)
     case.redispatch(unit=unit)
     case.save()
     at = timezone.now()
@@ -77,7 +77,6 @@ def case_return(*, case: Case, by, reason: str) -> Case:
     to_district = case.redispatched_by_district_center()
     transition = case.return_to_redispatcher if to_district else case.return_to_dispatcher
     source = require_transition(transition, by)
-    require_handling_unit(case, by)
     returned_by = case.handling_unit
     at = timezone.now()
     if to_district:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from supervision.workdays import local_date
 
+from ..access import require_add_evidence, require_edit_details, require_receive
 from ..errors import ApplicationError, TransitionRefused
 from ..identity import IDENTITY_CHOICE_FIELDS, identity_change_data, may_see_identity
 from ..models import Attachment, Case, CaseEvent
@@ -17,7 +18,7 @@ from ..models.choices import CaseKind, Channel
 from ..notes import Note
 from ..rowwrite import primary_key_draw, rows_insert
 from .clocks import clocks_build, clocks_start
-from .guards import require_permission, require_transition
+from .guards import require_transition
 from .history import case_event_build, case_event_record
 from .repeats import case_claimant_is_professional, case_repeats_check
 from .routing import case_routing_refresh, routing_refresh
@@ -109,7 +110,7 @@ def case_receive(
     """Take a submission in. A submission that is both a complaint and a report becomes two linked
     cases, because the law handles the two on separate tracks. With `register`, each case whose
     elements are complete is registered at once; the others stay received with what is missing."""
-    require_permission(by, "complaints.receive_case")
+    require_receive(by)
     at = at or timezone.now()
     cases = [_new_case(by=by, fields=fields, at=at)]
     if also_report:
@@ -164,19 +165,11 @@ def _register(*, case: Case, by, at) -> Case:
     return case
 
 
-DETAILS_EDITABLE_STATES = (Case.State.RECEIVED, Case.State.REGISTERED)
-
-
-def may_edit_details(*, case: Case, user) -> bool:
-    """Whether `user` may open the case's 补充工单信息 form now (the service decides the same)."""
-    return user.has_perm("complaints.register_case") and case.state in DETAILS_EDITABLE_STATES
-
-
 @transaction.atomic
 def case_update_details(*, case: Case, by, fields: dict) -> Case:
     """Supply missing elements or correct details; the history keeps what changed."""
-    require_permission(by, "complaints.register_case")
-    if case.state not in DETAILS_EDITABLE_STATES:
+    require_edit_details(case, by)
+    if not case.details_editable():
         # Refused like a transition (HTTP 409 with the current state): the state, not the input, is at fault.
         raise TransitionRefused(_("工单已分流,基本信息不能再修改,请补充证据或在履历中说明。"))
     unknown = set(fields) - EDITABLE_FIELDS
@@ -205,8 +198,8 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
 
 @transaction.atomic
 def case_attachment_add(*, case: Case, by, file, description: str = "") -> Attachment:
-    require_permission(by, "complaints.add_evidence_case")
-    if case.state in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED):
+    require_add_evidence(by)
+    if not case.accepts_evidence():
         raise ApplicationError(_("工单已结束,不能再补充证据。"), field="file")
     try:
         attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by)

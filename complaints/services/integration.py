@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from ..access import require_receive
 from ..errors import ApplicationError
 from ..models import ApiKey, Case, ExternalCaseRef, ExternalSystem
 from ..models.integration import api_key_hash
 from ..rowwrite import rows_insert
-from .guards import require_permission
 from .intake import case_build, case_register, case_update_details
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def case_receive_external(*, system: ExternalSystem, reference: str, fields: dic
     (`external_cases_register`), so a burst from a hotline platform is absorbed at the door.
     The unique constraint on (system, reference) decides races: concurrent retries wait on the
     winner's uncommitted row, fail, and return the winner's case."""
-    require_permission(system.acting_user, "complaints.receive_case")
+    require_receive(system.acting_user)
     fields = {**fields, "external_ref": reference}
     fields.setdefault("channel", system.channel)
     fingerprint = _fingerprint(fields)

@@ -4,17 +4,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..access import require_pause_clocks
 from ..errors import ApplicationError
 from ..models import Case, CaseEvent
 from .clocks import clocks_pause, clocks_resume
-from .guards import require_oversight, require_permission
 from .history import case_event_record
 
 
 @transaction.atomic
 def case_clocks_pause(*, case: Case, by, reason: str) -> Case:
-    require_permission(by, "complaints.decide_extension_case")
-    require_oversight(case, by)
+    require_pause_clocks(case, by)
     if not reason.strip():
         raise ApplicationError(_("请写明暂停计时的原因(如检验、检测、鉴定)。"), field="reason")
     at = timezone.now()
@@ -28,8 +27,7 @@ def case_clocks_pause(*, case: Case, by, reason: str) -> Case:
 
 @transaction.atomic
 def case_clocks_resume(*, case: Case, by, note: str = "") -> Case:
-    require_permission(by, "complaints.decide_extension_case")
-    require_oversight(case, by)
+    require_pause_clocks(case, by)
     at = timezone.now()
     resumed = clocks_resume(case=case, at=at)
     if not resumed:

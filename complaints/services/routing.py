@@ -13,12 +13,12 @@ from django.utils.translation import gettext_noop
 from routing.models import Unit
 from routing.selectors import route_propose
 
+from ..access import dispatch_scope_unit, require_add_findings, require_assign_cohandlers, require_notify_cross_region
 from ..errors import ApplicationError
 from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
 from ..models.choices import Grade
 from ..notes import Note
 from .clocks import clock_start, clocks_stop
-from .guards import require_oversight
 from .history import case_event_record
 from .notifications import notification_send
 
@@ -80,8 +80,7 @@ def case_cross_region_notify(*, case: Case, by, note: str) -> CrossRegionNotice:
     notice = CrossRegionNotice.objects.select_for_update().filter(case=case).first()
     if notice is None:
         raise ApplicationError(_("该工单不是同城通办工单。"))
-    if by.unit_id != notice.receiving_unit_id:
-        raise PermissionDenied(_("只有受理单位可以记录同城通办告知。"))
+    require_notify_cross_region(notice, by)
     if notice.notified_at is not None:
         raise ApplicationError(_("已记录过告知。"))
     if not note.strip():
@@ -151,7 +150,7 @@ def reply_filings_send(*, case: Case, by, at) -> None:
 @transaction.atomic
 def case_cohandlers_assign(*, case: Case, by, units: list[Unit], note: str = "") -> list[CaseAssignment]:
     """Name co-handling units (协办单位); the handling unit is the lead (牵头单位) and replies."""
-    require_oversight(case, by)
+    require_assign_cohandlers(case, by)
     if case.state not in ACTIVE_STATES:
         raise ApplicationError(_("只有已分流或办理中的工单可以指定协办单位。"))
     units = [u for u in units if u.pk != case.handling_unit_id]
@@ -160,7 +159,8 @@ def case_cohandlers_assign(*, case: Case, by, units: list[Unit], note: str = "")
     for unit in units:
         if unit.kind == Unit.Kind.EXTERNAL or not unit.is_active:
             raise ApplicationError(_("协办单位须为本系统内启用的单位。"), field="units")
-        if by.unit.kind == Unit.Kind.DISTRICT_CENTER and not unit.is_within(by.unit):
+        scope = dispatch_scope_unit(by)
+        if scope is not None and not unit.is_within(scope):
             raise ApplicationError(_("只能指定本中心下属单位协办。"), field="units")
     at = timezone.now()
     created = []
@@ -183,9 +183,7 @@ def case_cohandlers_assign(*, case: Case, by, units: list[Unit], note: str = "")
 @transaction.atomic
 def case_findings_add(*, case: Case, by, text: str) -> CaseEvent:
     """A co-handling unit's findings (协办意见) go into the history and to the lead unit."""
-    if by.unit_id is None or not case.assignments.filter(
-            unit_id=by.unit_id, role=CaseAssignment.Role.CO_HANDLER).exists():
-        raise PermissionDenied(_("只有协办单位可以提交协办意见。"))
+    require_add_findings(case, by)
     if case.state not in ACTIVE_STATES:
         raise ApplicationError(_("工单已答复或结束,不能再提交协办意见。"))
     if len(text.strip()) < 5:

@@ -1,8 +1,8 @@
 from django import template
 
+from complaints.access import may_close_red_line, may_pause_clocks
 from supervision.forms import CloseForm
 from supervision.selectors import case_supervision
-from supervision.services import red_line_may_close
 
 register = template.Library()
 
@@ -13,8 +13,7 @@ def case_supervision_panel(context, case):
     user = context["request"].user
     has_running = any(clock.is_running for clock in case.clocks.all())
     # Pausing is for clocks that still run: nothing to pause on a closed case.
-    can_pause = has_running and user.has_perm("complaints.decide_extension_case") \
-        and getattr(user, "unit", None) is not None and user.unit.oversees
+    can_pause = has_running and may_pause_clocks(case, user)
     return {"case": case, "can_pause": can_pause, "has_running": has_running, "csrf_token": context.get("csrf_token"),
             **case_supervision(case=case)}
 
@@ -26,7 +25,7 @@ def red_line_close_cell(context, item):
     failed = context.get("failed")
     if failed is not None and failed.item_pk == item.pk:
         form = failed
-    elif item.closed_at is None and red_line_may_close(item=item, user=context["request"].user):
+    elif item.closed_at is None and may_close_red_line(item.case, context["request"].user):
         form = CloseForm(item_pk=item.pk)
     else:
         form = None

@@ -1,13 +1,15 @@
-"""The center's page for importing areas and routing rules from a file."""
+"""The center's page for importing areas and routing rules from a file (routing.imports does the
+work; the page lives here, above routing, because who may use it is complaints.access's rule)."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .imports import ImportRejected, routing_import
+from routing.imports import ImportRejected, routing_import
+
+from .access import require_import_routing
 
 
 class ImportForm(forms.Form):
@@ -20,9 +22,7 @@ class ImportForm(forms.Form):
 
 @login_required
 def routing_import_page(request):
-    user = request.user
-    if not (user.is_superuser or (user.is_center_staff and user.has_perm("complaints.dispatch_case"))):
-        raise PermissionDenied(_("只有中心可以导入区域和分流规则。"))
+    require_import_routing(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
