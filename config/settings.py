@@ -129,10 +129,18 @@ else:
     }
 CELERY_TASK_IGNORE_RESULT = True
 
-# The cache backs the public look-up's rate limits, so it must be shared by all web processes:
+# The cache backs the rate limits (public look-up, API), so it must be shared by all web processes:
 # Redis when configured; the in-process cache otherwise (one process, as `make run` starts it).
+# Nothing depends on it being up (complaints/ratelimit.py counts per process meanwhile); short
+# timeouts so that an unreachable Redis costs a request half a second at most, not a hang.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cases12315"}
