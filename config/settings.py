@@ -86,6 +86,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
     }
 
+# Production: DATABASE_URL logs in as the application's role, which owns nothing; the owner of the
+# tables, MIGRATION_DATABASE_URL (the same database, another role), runs `migrate` and
+# `db_roles_grant` (complaints/db_roles.py, README: database roles). Unset: one role does all.
+DATABASE_OWNER = None
+if os.environ.get("MIGRATION_DATABASE_URL"):
+    DATABASE_OWNER = dj_database_url.parse(os.environ["MIGRATION_DATABASE_URL"], conn_max_age=0)
+    if [DATABASE_OWNER[key] for key in ("ENGINE", "NAME")] != [DATABASES["default"][key] for key in ("ENGINE", "NAME")]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("MIGRATION_DATABASE_URL must name the database of DATABASE_URL, as another role")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "routing.User"
 LOGIN_URL = "login"
