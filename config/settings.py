@@ -87,6 +87,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
     }
 
+# Production: DATABASE_URL logs in as the application's role, which owns nothing; the owner of the
+# tables, MIGRATION_DATABASE_URL (the same database, another role), runs `migrate` and
+# `db_roles_grant` (complaints/db_roles.py, README: database roles). Unset: one role does all.
+DATABASE_OWNER = None
+if os.environ.get("MIGRATION_DATABASE_URL"):
+    DATABASE_OWNER = dj_database_url.parse(os.environ["MIGRATION_DATABASE_URL"], conn_max_age=0)
+    if [DATABASE_OWNER[key] for key in ("ENGINE", "NAME")] != [DATABASES["default"][key] for key in ("ENGINE", "NAME")]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("MIGRATION_DATABASE_URL must name the database of DATABASE_URL, as another role")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "routing.User"
 LOGIN_URL = "login"
@@ -130,10 +141,18 @@ else:
     }
 CELERY_TASK_IGNORE_RESULT = True
 
-# The cache backs the public look-up's rate limits, so it must be shared by all web processes:
+# The cache backs the rate limits (public look-up, API), so it must be shared by all web processes:
 # Redis when configured; the in-process cache otherwise (one process, as `make run` starts it).
+# Nothing depends on it being up (complaints/ratelimit.py counts per process meanwhile); short
+# timeouts so that an unreachable Redis costs a request half a second at most, not a hang.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cases12315"}

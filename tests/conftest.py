@@ -62,3 +62,36 @@ def rules_read_fresh(settings):
     yield
     permissions_changed()
     clear_all()
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_ask_the_shared_cache():
+    # After a test with the cache down, each process counts on its own for a few seconds and keeps
+    # those counts (complaints/ratelimit.py); the next test starts with the shared cache again.
+    from complaints.ratelimit import shared_cache_reset
+
+    shared_cache_reset()
+    yield
+    shared_cache_reset()
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache is Redis, and Redis does not answer: a real client against a port nobody listens on,
+    with the timeouts of config/settings.py (the shared Redis server itself is never stopped)."""
+    working = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6399/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    with pytest.raises(RedisConnectionError):
+        cache.get("anything")  # really unreachable, not merely empty
+    yield settings.CACHES["default"]["LOCATION"]
+    # Back before other fixtures' teardown, which may clear the working cache.
+    settings.CACHES = working

@@ -69,3 +69,14 @@ def test_open311_clients_get_the_limit_as_a_georeport_error(hotline):
         client.get(f"/open311/v2/requests.json?api_key={hotline.key}")
         response = client.get(f"/open311/v2/requests.json?api_key={hotline.key}")
     assert response.status_code == 429 and response.json()[0]["code"] == 429
+
+
+def test_with_redis_down_a_limited_system_still_files_work_orders(hotline, redis_down, caplog):
+    _limit(hotline, 2)
+    with mock.patch("complaints.api.throttling.time.time", return_value=A_MINUTE_START):
+        created = hotline.client.post(CASES, work_order(), format="json")
+        assert created.status_code == 201, created.content
+        assert "rate-limit cache unreachable" in caplog.text
+        # The limit still holds, counted by this web process while Redis is away.
+        assert hotline.client.post(CASES, work_order("GD-2026-0002"), format="json").status_code == 201
+        assert hotline.client.post(CASES, work_order("GD-2026-0003"), format="json").status_code == 429

@@ -180,3 +180,26 @@ def test_a_declined_work_order_is_reported(org, hotline, webhook_receiver):
                           reason=DeclineReason.objects.get(code="in_petition"))
     delivery = WebhookDelivery.objects.get()
     assert delivery.event == "case.declined" and delivery.payload["data"]["reason"] == "in_petition"
+
+
+def test_every_send_of_one_delivery_carries_the_same_webhook_id(org, hotline, filed, webhook_receiver):
+    # Delivery is at least once: a call the receiver handled may come again (its answer was lost, a
+    # worker died before recording it, the system asked for a replay). The id lets it deduplicate.
+    webhook_receiver.status = 500  # handled, but the answer says otherwise
+    _reply(org, filed)
+    delivery_id = WebhookDelivery.objects.get().pk
+    webhook_deliver(delivery_id=delivery_id)
+    webhook_receiver.status = 200
+    webhook_deliver(delivery_id=delivery_id)  # the retry
+    hotline.client.post(f"/api/v1/webhooks/deliveries/{delivery_id}/replay/")
+    webhooks_retry_due()
+
+    assert len(webhook_receiver.calls) == 3
+    assert {call["headers"]["X-Webhook-Id"] for call in webhook_receiver.calls} == {str(delivery_id)}
+    assert len({call["body"] for call in webhook_receiver.calls}) == 1  # the same event, byte for byte
+
+    # Another event of the case is another delivery, with an id of its own.
+    case = Case.objects.get(pk=filed.pk)
+    services.case_return_for_redo(case=case, by=org.supervisor, reason="答复不完整")
+    webhooks_retry_due()
+    assert webhook_receiver.calls[-1]["headers"]["X-Webhook-Id"] != str(delivery_id)

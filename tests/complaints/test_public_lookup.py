@@ -2,6 +2,7 @@
 the same answer for wrong codes and unknown numbers, and repeated guessing slowed down."""
 
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -162,3 +163,21 @@ def test_behind_the_proxy_the_forwarded_client_is_limited(client, org, settings)
         look_up(client, "2099010100001", "X", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.5")
     assert look_up(client, case.number, case.query_code, HTTP_X_FORWARDED_FOR="10.0.0.5").status_code == 429
     assert look_up(client, case.number, case.query_code, HTTP_X_FORWARDED_FOR="10.0.0.6").status_code == 302
+
+
+def test_with_redis_down_the_lookup_answers_and_still_limits_guessing(client, org, settings, redis_down, caplog):
+    settings.TRACK_FAILURES_PER_CASE = 3
+    case = journeys.to_dispatched(org)
+    started = time.monotonic()
+    assert client.get("/track/").status_code == 200
+    assert look_up(client, "2099010100001", "WRONG123").status_code == 404
+    assert "rate-limit cache unreachable" in caplog.text
+
+    # The right code finds the case, its page shows it ...
+    assert look_up(client, case.number, case.query_code).status_code == 302
+    assert case.number in client.get("/track/").content.decode()
+    # ... and guessing is still slowed down, counted by this process meanwhile.
+    for _ in range(3):
+        assert look_up(client, case.number, "BADCODE1").status_code == 404
+    assert look_up(client, case.number, case.query_code).status_code == 429
+    assert time.monotonic() - started < 5  # a dead Redis does not hold every request up
