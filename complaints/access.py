@@ -128,7 +128,7 @@ may_close_red_line, require_close_red_line = _pair(
 
 def require_dispatch_to(user, target: Unit) -> None:
     """The center dispatches to any internal unit; a district center only to units below it."""
-    from .errors import ApplicationError
+    from core.errors import ApplicationError
 
     unit = _unit(user)
     if unit is None or not unit.oversees:

@@ -10,7 +10,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
-        from supervision.cache import clear_all
+        from core.cache import clear_all
 
         from .models import ApiKey, ExternalSystem
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition
 
+from core.errors import STALE_MESSAGE, ApplicationError
 from routing.models import Unit
 
 from . import access, routing_selectors
-from .errors import STALE_MESSAGE, ApplicationError
 from .services import routing as routing_services
 from .views import _get_case
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from core.errors import STALE_MESSAGE, ApplicationError, TransitionRefused
+
 from . import access, routing_selectors, selectors, services
 from .actions import ACTIONS_BY_NAME, actions_available
-from .errors import STALE_MESSAGE, ApplicationError, TransitionRefused
 from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
 from .identity import may_see_identity

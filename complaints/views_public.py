@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 
+from core.errors import ApplicationError
+
 from . import services
-from .errors import ApplicationError
 from .models import Case, PublicRating
 from .ratelimit import attempt_record, attempts_exceeded
 from .selectors_public import case_public_lookup, case_public_rating, case_public_timeline, case_public_tracked

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supervision.models import CaseKind
+from core.choices import CaseKind
 
 from .models import Area, Category, RoutingRule, Unit
 

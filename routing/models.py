@@ -6,7 +6,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import CaseKind
+from core.choices import CaseKind
 
 
 class Unit(models.Model):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from complaints.notes import Note
+from core.notes import Note
 
 from .models import Area, Category, RoutingRule, Unit
 

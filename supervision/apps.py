@@ -8,7 +8,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督办与时限")
 
     def ready(self):
-        from .cache import clear_all
+        from core.cache import clear_all
+
         from .models import CalendarDay, HolidaySchedule, SupervisionSettings, TimeLimit
 
         # An edit in this process applies to this process at once; others follow within seconds.

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext
 
-from supervision.cache import TimedCopy
+from core.cache import TimedCopy
 from supervision.models import LimitUnit, TimeLimit
 from supervision.workdays import WorkingCalendar, end_of_day, load_calendar, local_date
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import CaseKind, Grade
+
 
 class HolidaySchedule(models.Model):
     """The State Council's holiday notice for one year, entered by the center.
@@ -85,24 +87,6 @@ class LimitUnit(models.TextChoices):
     DAYS = "days", _("自然日")
     HOURS = "hours", _("小时")
     SAME_WORKING_DAY = "same_working_day", _("当日")
-
-
-# Case kinds and grades live here, with the policy that depends on them; complaints imports them
-# (dependencies point down to this leaf module).
-class CaseKind(models.TextChoices):
-    COMPLAINT = "complaint", _("投诉")
-    REPORT = "report", _("举报")
-    CONSULTATION = "consultation", _("咨询")
-    SUGGESTION = "suggestion", _("建议")
-    PRAISE = "praise", _("表扬")
-    MAYOR_MAILBOX = "mayor_mailbox", _("市长信箱")
-    WEIBO = "weibo", _("微博")
-
-
-class Grade(models.TextChoices):
-    GENERAL = "general", _("一般")
-    URGENT = "urgent", _("紧急")
-    MAJOR = "major", _("重大")
 
 
 class TimeLimit(models.Model):

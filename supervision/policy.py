@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .cache import TimedCopy
+from core.cache import TimedCopy
 
 
 class SupervisionSettings(models.Model):

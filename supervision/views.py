@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from complaints import access
 from complaints import selectors as case_selectors
-from complaints.errors import ApplicationError
 from complaints.models import Case
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
+from core.errors import ApplicationError
 from supervision import selectors
 from supervision.forms import ActionForm, CloseForm, RedLineFilterForm, StageReplyFilterForm
 from supervision.models import CaseCluster

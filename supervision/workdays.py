@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.utils.translation import gettext
 
-from supervision.cache import TimedCopy
+from core.cache import TimedCopy
 
 # Deadlines are always Beijing time, whatever TIME_ZONE the server runs with.
 SHANGHAI = ZoneInfo("Asia/Shanghai")

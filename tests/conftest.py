@@ -53,8 +53,8 @@ def rules_read_fresh(settings):
     # Each test builds its own rules in a transaction that is rolled back afterwards: a copy kept
     # from another test would be wrong (tests/supervision/test_rules_cache.py covers the copies).
     # Copies a test kept on purpose are dropped too, since row ids are reused after a rollback.
+    from core.cache import clear_all
     from routing.auth import permissions_changed
-    from supervision.cache import clear_all
 
     settings.RULES_CACHE_SECONDS = 0
     permissions_changed()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
-from supervision.cache import TimedCopy
+from core.cache import TimedCopy
 
 from ..models import ApiKey, ExternalSystem
 from ..models.integration import api_key_hash

@@ -14,8 +14,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import ApplicationError
+
 from .. import selectors
-from ..errors import ApplicationError
 from ..models import Case, ExternalSystem, Open311Service
 from ..services.integration import ReferenceConflict, case_receive_external
 from .auth import HasScope, Open311KeyAuthentication, request_system

@@ -13,9 +13,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import STALE_MESSAGE
+
 from .. import selectors
 from ..actions import ACTIONS_BY_NAME
-from ..errors import STALE_MESSAGE
 from ..models import Case, CaseClock, CaseEvent, ExternalSystem, WebhookDelivery
 from ..services.intake import case_update_details
 from ..services.integration import ReferenceConflict, case_receive_external, case_supplement_external

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..notes import render as note_render
+from core.notes import render as note_render
 
 
 class CaseRouting(models.Model):

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Case kinds and grades are defined with the time-limit policy (a leaf module) and shared here.
-from supervision.models import CaseKind, Grade  # noqa: F401  (re-exported for the case model)
+from core.choices import CaseKind, Grade  # noqa: F401  (re-exported for the case model)
 
 # Kinds that follow the registration system (登记制): all five elements are needed to register.
 KINDS_NEEDING_FIVE_ELEMENTS = {CaseKind.COMPLAINT, CaseKind.REPORT}

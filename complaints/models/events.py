@@ -4,8 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..notes import KEY as NOTE_KEY
-from ..notes import render as note_render
+from core.notes import KEY as NOTE_KEY
+from core.notes import render as note_render
 
 
 class AppendOnlyError(Exception):

@@ -3,7 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..errors import ApplicationError
+from core.errors import ApplicationError
+
 from ..models import Case, CaseEvent
 from .guards import require_transition
 from .history import case_event_record

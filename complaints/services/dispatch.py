@@ -3,8 +3,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ApplicationError
+
 from ..access import require_dispatch_to
-from ..errors import ApplicationError
 from ..models import Case, CaseEvent, Notification
 from ..models.choices import Grade
 from .clocks import clock_start, clocks_stop

@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
+from core.errors import TransitionRefused
+
 from ..access import ROLE_REFUSED
-from ..errors import TransitionRefused
 from ..models import Case
 from ..models.case import CONDITION_MESSAGES
 

@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ..errors import ApplicationError
+from core.errors import ApplicationError
+from core.notes import Note
+
 from ..models import Case, CaseClock, CaseEvent, ExtensionRequest
 from ..models.choices import ContactMeans
-from ..notes import Note
 from .clocks import clock_extend, clocks_stop
 from .guards import require_transition
 from .history import case_event_record

@@ -1,6 +1,7 @@
+from core.notes import KEY as NOTE_KEY
+from core.notes import Note
+
 from ..models import Case, CaseEvent
-from ..notes import KEY as NOTE_KEY
-from ..notes import Note
 from .webhooks import webhook_enqueue
 
 

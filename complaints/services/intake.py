@@ -7,15 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.errors import ApplicationError, TransitionRefused
+from core.notes import Note
 from supervision.workdays import local_date
 
 from ..access import require_add_evidence, require_edit_details, require_receive
-from ..errors import ApplicationError, TransitionRefused
 from ..identity import IDENTITY_CHOICE_FIELDS, identity_change_data, may_see_identity
 from ..models import Attachment, Case, CaseEvent
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind, Channel
-from ..notes import Note
 from ..rowwrite import primary_key_draw, rows_insert
 from .clocks import clocks_build, clocks_start
 from .guards import require_transition

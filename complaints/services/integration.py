@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from core.errors import ApplicationError
+
 from ..access import require_receive
-from ..errors import ApplicationError
 from ..models import ApiKey, Case, ExternalCaseRef, ExternalSystem
 from ..models.integration import api_key_hash
 from ..rowwrite import rows_insert

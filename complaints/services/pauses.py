@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ApplicationError
+
 from ..access import require_pause_clocks
-from ..errors import ApplicationError
 from ..models import Case, CaseEvent
 from .clocks import clocks_pause, clocks_resume
 from .history import case_event_record

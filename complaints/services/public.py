@@ -4,7 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..errors import ApplicationError
+from core.errors import ApplicationError
+
 from ..models import Case, CaseEvent, PublicRating
 from .history import case_event_record
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from core.notes import Note
 from supervision.models import CaseCluster, ProfessionalClaimant, RedLineItem, SupervisionSettings
 
 from ..identity import identity_repeat_match
 from ..models import Case, CaseEvent
-from ..notes import Note
 from .history import case_event_record
 from .redlines import red_line_open
 

@@ -4,12 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.errors import ApplicationError
+from core.notes import Note
 from supervision.models import RedLineItem
 
-from ..errors import ApplicationError
 from ..models import Case, CaseEvent, Notification
 from ..models.choices import Satisfaction
-from ..notes import Note
 from .clocks import clock_start
 from .guards import require_transition
 from .history import case_event_record

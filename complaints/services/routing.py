@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.errors import ApplicationError
+from core.notes import Note
 from routing.models import Unit
 from routing.selectors import route_propose
 
 from ..access import dispatch_scope_unit, require_add_findings, require_assign_cohandlers, require_notify_cross_region
-from ..errors import ApplicationError
 from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
 from ..models.choices import Grade
-from ..notes import Note
 from .clocks import clock_start, clocks_stop
 from .history import case_event_record
 from .notifications import notification_send

@@ -3,8 +3,8 @@ import pytest
 from django_fsm import ConcurrentTransition
 
 from complaints import services
-from complaints.errors import TransitionRefused
 from complaints.models import Case, CaseEvent
+from core.errors import TransitionRefused
 from tests.complaints import journeys
 from tests.concurrency import run_together
 from tests.factories import case_fields

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from complaints import services
 from complaints.models import CaseEvent
-from complaints.notes import Note
+from core.notes import Note
 from tests.complaints import journeys
 from tests.factories import case_fields
 

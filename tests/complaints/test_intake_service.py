@@ -1,8 +1,8 @@
 import pytest
 
 from complaints import services
-from complaints.errors import ApplicationError
 from complaints.models import Case, CaseEvent
+from core.errors import ApplicationError
 from tests.factories import case_fields, case_received
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache
 
 from complaints import services
-from complaints.errors import ApplicationError
 from complaints.models import CaseEvent, PublicRating
+from core.errors import ApplicationError
 from tests.complaints import journeys
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from complaints import services
-from complaints.errors import ApplicationError, TransitionRefused
 from complaints.models import CaseEvent
+from core.errors import ApplicationError, TransitionRefused
 from tests.complaints import journeys
 from tests.factories import UserFactory
 

@@ -3,9 +3,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from complaints import services
-from complaints.errors import ApplicationError
 from complaints.models import CaseEvent, Notification
 from complaints.services import routing as routing_services
+from core.errors import ApplicationError
 from tests.complaints import journeys
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 import pytest
 
 from complaints import services
-from complaints.errors import ApplicationError
 from complaints.models import Case, CaseEvent
+from core.errors import ApplicationError
 from supervision.models import RedLineItem
 from supervision.workdays import load_calendar, local_date
 from tests.complaints.journeys import to_approved, to_replied

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from complaints.errors import ApplicationError
 from complaints.models import CaseClock, CaseEvent
 from complaints.services.clocks import clocks_pause, clocks_resume
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
+from core.errors import ApplicationError
 from supervision.models import Escalation
 from supervision.sweep import deadlines_sweep
 from supervision.workdays import load_calendar, local_date

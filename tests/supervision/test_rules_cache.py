@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def copies_kept(settings):
     settings.RULES_CACHE_SECONDS = 60
-    from supervision.cache import clear_all
+    from core.cache import clear_all
 
     clear_all()  # nothing left over from tests run with the period at 0
     yield
