@@ -11,6 +11,7 @@ from django_fsm import can_proceed, has_transition_perm
 from routing.models import Unit, User
 
 from . import services
+from .inputs import TypedMomentField
 from .models import Case, DeclineReason
 from .models.choices import ContactMeans, Satisfaction
 from .routing_selectors import dispatch_targets
@@ -86,7 +87,7 @@ class ReasonForm(forms.Form):
 
 class ContactForm(forms.Form):
     means = forms.ChoiceField(label=_("联系方式"), choices=ContactMeans.choices)
-    contacted_at = forms.DateTimeField(label=_("联系时间(默认为现在)"), required=False,
+    contacted_at = TypedMomentField(label=_("联系时间(默认为现在)"), required=False,
                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     content = _text(_("联系内容"), rows=2)
 

@@ -18,6 +18,7 @@ from .actions import ACTIONS_BY_NAME, actions_available
 from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
 from .identity import may_see_identity
+from .inputs import typed_id
 from .models import Case
 
 
@@ -199,7 +200,7 @@ def case_attachment_download(request, number, attachment_id):
 @login_required
 def notifications(request):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [i for i in map(typed_id, request.POST.getlist("ids")) if i is not None]
         services.notification_mark_read(user=request.user, notification_ids=ids)
         return redirect("notifications")
     page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))

@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "complaints.inputs.NulRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -203,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
 # one message per web process per period however many cases arrive (complaints/services/integration.py).
 EXTERNAL_REGISTRATION_DELAY_SECONDS = float(os.environ.get("EXTERNAL_REGISTRATION_DELAY_SECONDS", "1"))
 
-# How long a process trusts its copy of the rule tables read on every intake (supervision/cache.py).
+# How long a process trusts its copy of the rule tables read on every intake (core/cache.py).
 RULES_CACHE_SECONDS = float(os.environ.get("RULES_CACHE_SECONDS", "5"))
 
 REST_FRAMEWORK = {

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints.inputs import TypedDateField
 from routing.models import Category, Unit
 from supervision.workdays import local_today
 
@@ -13,10 +14,8 @@ MAX_DAYS = 366
 class DashboardFilterForm(forms.Form):
     """Period, unit and category of the dashboard; the units offered are those the viewer oversees."""
 
-    start = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = TypedDateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = TypedDateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     unit = forms.ModelChoiceField(
         label=_("承办单位"), required=False, queryset=Unit.objects.none(), empty_label=_("全部单位")
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from complaints.inputs import typed_date_ok
+
 from .selectors import Period
 
 
@@ -18,11 +20,13 @@ def week_name(period: Period) -> str:
 
 
 def week_parse(text: str) -> Period | None:
+    """The week named, or None: unreadable, or outside the report range (typed_date_ok)."""
     try:
         year, week = text.split("-W")
-        return week_of(date.fromisocalendar(int(year), int(week), 1))
-    except (ValueError, AttributeError):
+        period = week_of(date.fromisocalendar(int(year), int(week), 1))
+    except (ValueError, AttributeError, OverflowError):  # 9999-W52 ends in the year 10000
         return None
+    return period if typed_date_ok(period.start) and typed_date_ok(period.end) else None
 
 
 def month_of(day: date) -> Period:
@@ -36,11 +40,13 @@ def month_name(period: Period) -> str:
 
 
 def month_parse(text: str) -> Period | None:
+    """The month named, or None: unreadable, or outside the report range (typed_date_ok)."""
     try:
         year, month = (int(part) for part in text.split("-"))
-        return month_of(date(year, month, 1))
-    except (ValueError, TypeError, AttributeError):
+        period = month_of(date(year, month, 1))
+    except (ValueError, TypeError, AttributeError, OverflowError):
         return None
+    return period if typed_date_ok(period.start) and typed_date_ok(period.end) else None
 
 
 def previous_week(period: Period) -> Period:

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
+from complaints.inputs import typed_date_ok, typed_id
 from complaints.models import Case, CaseClock
 from complaints.models.choices import Satisfaction
 from complaints.selectors import case_due_soon, case_overdue, case_visibility_filter
@@ -361,11 +362,13 @@ def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value:
             day = date.fromisoformat(value)
         except ValueError:
             return None
+        if not typed_date_ok(day):
+            return None
         return Q(
             received_at__gte=datetime.combine(day, time.min, tzinfo=SHANGHAI), received_at__lt=end_of_day(day)
         )
-    if metric == "unit" and value.isdigit():
-        return received & Q(handling_unit_id=int(value))
+    if metric == "unit" and typed_id(value) is not None:
+        return received & Q(handling_unit_id=typed_id(value))
     breakdown = breakdown_filter(metric, value)
     return None if breakdown is None else received & breakdown
 
@@ -388,7 +391,7 @@ def breakdown_filter(metric: str, value: str) -> Q | None:
         return Q(respondent_name=value)
     if value == "none":
         return Q(category__isnull=True) if metric.startswith("category") else Q(respondent_area__isnull=True)
-    if not value.isdigit():
+    if typed_id(value) is None:
         return None
     if metric == "category":
         return Q(category_id=int(value)) | Q(category__parent_id=int(value))
@@ -409,7 +412,7 @@ def breakdown_label(metric: str, value: str, *, short: bool = False) -> str:
         return str(dict(Case.Channel.choices).get(value, ""))
     if metric == "respondent":
         return value
-    if not value.isdigit():
+    if typed_id(value) is None:
         return ""
     if metric in ("category", "category_exact"):
         category = Category.objects.select_related("parent").filter(pk=int(value)).first()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import access
+from complaints.inputs import typed_id
 from complaints.selectors_inbox import deadline_window
 from supervision.workdays import load_calendar
 
@@ -223,7 +224,7 @@ def returns_cases(request):
     if data is None:
         return render(request, "reports/returns.html", {"form": form}, status=400)
     returned_by, reason = request.GET.get("returned_by", ""), request.GET.get("reason", "")
-    if returned_by and not returned_by.isdigit():
+    if returned_by and typed_id(returned_by) is None:
         raise Http404(_("没有这项统计。"))
     period = selectors.Period(start=data["start"], end=data["end"])
     events = selectors_returns.unit_returns(

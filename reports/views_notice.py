@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import access
+from complaints.inputs import typed_id
 from complaints.models import CaseClock
 from supervision.workdays import local_date
 
@@ -70,7 +71,7 @@ def notice_page(request):
     scopes, scope, period, snapshot, data = _notice(request)
     query = {"week": data["week"], "scope": scope.pk}
     unit = request.GET.get("unit", "")
-    unit = unit if unit.isdigit() else ""
+    unit = unit if typed_id(unit) is not None else ""
     status = request.GET.get("status", "")
     status = status if status in STATUS_LABELS else ""
     cases = [case for case in data["cases"]

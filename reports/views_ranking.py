@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints import access
+from complaints.inputs import typed_id
 from complaints.selectors_inbox import deadline_window
 from supervision.workdays import local_date
 
@@ -113,9 +114,9 @@ def ranking_cases(request):
     _scopes, scope = report_scope(request)
     period, now = _month(request)
     metric, unit_id = request.GET.get("metric", ""), request.GET.get("unit", "")
-    if metric not in DRILLS.values() or not unit_id.isdigit():
+    if metric not in DRILLS.values() or typed_id(unit_id) is None:
         raise Http404(_("没有这项统计。"))
-    unit = scope_unit(scope, int(unit_id))
+    unit = scope_unit(scope, typed_id(unit_id))
     if unit is None:
         raise Http404(_("没有这项统计。"))
     listed = metric_case_list(cases=scope_cases(scope).filter(handling_unit=unit), metric=metric, period=period,

@@ -98,20 +98,34 @@ def _csv_rows(content: bytes):
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
+        try:
+            text = content.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
+        except UnicodeDecodeError:
+            raise ImportRejected([RowError(0, _("无法识别CSV文件的编码:请另存为UTF-8或GBK编码。"))]) from None
+    if "\x00" in text:  # no name or code holds one, and the database cannot store it
+        raise ImportRejected([RowError(0, _("无法读取CSV文件:含有NUL字符。"))])
     reader = csv.DictReader(io.StringIO(text))
-    for row in reader:
-        values = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-        if any(values.values()):
-            yield reader.line_num, values
+    try:
+        for row in reader:
+            values = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+            if any(values.values()):
+                yield reader.line_num, values
+    except csv.Error as error:  # a NUL byte, an unterminated quote
+        raise ImportRejected([RowError(reader.line_num, _("无法读取CSV文件:%s") % error)]) from None
 
 
 def _normalise(rows: Iterable[tuple[int, dict]], columns: dict) -> tuple[list[tuple[int, dict]], list[RowError]]:
     out, errors = [], []
     for line, row in rows:
         lowered = {k.lower(): v for k, v in row.items()}
+        if not out and not any(a.lower() in lowered for aliases in columns.values() for a in aliases):
+            # Not one known column: the wrong file, or no header row.
+            raise ImportRejected([RowError(1, _("表头不正确:应包含列 %s。") % "、".join(
+                aliases[0] for aliases in columns.values()))])
         out.append((line, {key: next((lowered[a.lower()] for a in aliases if a.lower() in lowered), "")
                            for key, aliases in columns.items()}))
+    if not out:
+        raise ImportRejected([RowError(0, _("文件中没有数据行。"))])
     return out, errors
 
 

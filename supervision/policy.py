@@ -64,7 +64,7 @@ class SupervisionSettings(models.Model):
 
     @classmethod
     def cached(cls) -> "SupervisionSettings":
-        """The settings as read at most a few seconds ago (supervision/cache.py), for hot paths
+        """The settings as read at most a few seconds ago (core/cache.py), for hot paths
         such as intake. Read only: edit the row got from `current()`."""
         return _settings.get()
 

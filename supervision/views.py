@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from complaints import access
 from complaints import selectors as case_selectors
+from complaints.inputs import typed_date_ok, typed_id
 from complaints.models import Case
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from core.errors import ApplicationError
@@ -28,17 +29,20 @@ PAGE_SIZE = 25
 
 
 def _pk(value) -> int:
-    if not str(value).isdigit():
+    pk = typed_id(value)
+    if pk is None:
         raise Http404
-    return int(value)
+    return pk
 
 
 def _month(value: str) -> date:
+    """The month asked for; the current one when unreadable or outside the report range."""
     try:
         year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except (ValueError, TypeError):
-        return local_date(timezone.now()).replace(day=1)
+        first = None
+    return first if first is not None and typed_date_ok(first) else local_date(timezone.now()).replace(day=1)
 
 
 @login_required
@@ -125,7 +129,7 @@ def accountability(request):
 def clusters(request):
     access.require_open_center_pages(request.user)
     if request.method == "POST":
-        cluster = get_object_or_404(CaseCluster, pk=request.POST.get("cluster"))
+        cluster = get_object_or_404(CaseCluster, pk=_pk(request.POST.get("cluster")))
         form = ActionForm(request.POST)
         if form.is_valid():
             try:

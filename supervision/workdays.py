@@ -197,7 +197,7 @@ def load_calendar() -> WorkingCalendar:
     from supervision.models import CalendarDay, HolidaySchedule
 
     # Stamp first, rows second: a change landing in between only causes one extra rebuild later.
-    # The stamp itself is re-read at most every few seconds (see supervision/cache.py).
+    # The stamp itself is re-read at most every few seconds (see core/cache.py).
     stamp = _stamp.get()
     cached = _cache
     if cached is not None and cached[0] == stamp:

@@ -3,10 +3,15 @@ import django_filters
 from django.utils import timezone
 from rest_framework.pagination import CursorPagination
 
+from ..inputs import TypedFilterMomentField
 from ..models import Case
 from ..models.choices import CaseKind, Channel
 from ..selectors import case_overdue
 from .auth import request_system
+
+
+class TypedMomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = TypedFilterMomentField
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -15,8 +20,8 @@ class CaseFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     unit = django_filters.CharFilter(field_name="handling_unit__code", label="handling unit code")
     registering_unit = django_filters.CharFilter(field_name="registering_unit__code")
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = TypedMomentFilter(field_name="received_at", lookup_expr="gte")
+    received_before = TypedMomentFilter(field_name="received_at", lookup_expr="lt")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="has a running clock past its due time")
     reference = django_filters.CharFilter(
         method="filter_reference",

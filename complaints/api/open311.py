@@ -4,9 +4,9 @@ a service request is a case, its id the case number. Filing needs an external sy
 import uuid
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from core.errors import ApplicationError
 
 from .. import selectors
+from ..inputs import typed_moment_parse
 from ..models import Case, ExternalSystem, Open311Service
 from ..services.integration import ReferenceConflict, case_receive_external
 from .auth import HasScope, Open311KeyAuthentication, request_system
@@ -178,10 +179,11 @@ class RequestCollectionApi(Open311Mixin, APIView):
             qs = qs.filter(number__in=[i.strip() for i in ids[:MAX_RESULTS]])
         else:
             start, end = params.get("start_date"), params.get("end_date")
-            start_at = parse_datetime(start) if start else None
-            end_at = parse_datetime(end) if end else None
-            if (start and start_at is None) or (end and end_at is None):
-                return _errors(400, [_("start_date/end_date 须为 ISO 8601 时间。")])
+            try:
+                start_at = typed_moment_parse(start) if start else None
+                end_at = typed_moment_parse(end) if end else None
+            except ValidationError as error:
+                return _errors(400, [_("start_date/end_date:%s") % error.messages[0]])
             qs = qs.filter(received_at__gte=start_at or timezone.now() - timedelta(days=90))
             if end_at:
                 qs = qs.filter(received_at__lt=end_at)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from routing.models import Area, Category, Unit
 
 from ..identity import identity_history_data, identity_output
+from ..inputs import TypedMomentSerializerField
 from ..models import Attachment, Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
 from ..models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
 
@@ -203,7 +204,7 @@ class ReasonInput(ActionInput):
 
 class ContactInput(ActionInput):
     means = serializers.ChoiceField(choices=ContactMeans.choices)
-    contacted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    contacted_at = TypedMomentSerializerField(required=False, allow_null=True, default=None)
     content = serializers.CharField(max_length=2000)
 
 

@@ -22,7 +22,7 @@ class CaseRouting(models.Model):
         related_name="+",
     )
     reason = models.CharField(_("分流依据"), max_length=300)
-    # The reason as a message with its values, read in the reader's language (complaints/notes.py).
+    # The reason as a message with its values, read in the reader's language (core/notes.py).
     reason_i18n = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
 

@@ -100,7 +100,7 @@ class CaseEvent(models.Model):
 
     @property
     def display_note(self) -> str:
-        """The note in the reader's language when the system wrote it (complaints/notes.py);
+        """The note in the reader's language when the system wrote it (core/notes.py);
         what people typed is shown as typed."""
         stored = self.data.get(NOTE_KEY) if isinstance(self.data, dict) else None
         return note_render(stored) if stored else self.note

@@ -1,4 +1,5 @@
 """The handling unit's work: sign for (签收), contact, stage reply, extension, reply."""
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_noop
 from core.errors import ApplicationError
 from core.notes import Note
 
+from ..inputs import typed_moment_check
 from ..models import Case, CaseClock, CaseEvent, ExtensionRequest
 from ..models.choices import ContactMeans
 from .clocks import clock_extend, clocks_stop
@@ -33,10 +35,12 @@ def case_record_contact(*, case: Case, by, means: str, content: str, contacted_a
         raise ApplicationError(_("请选择联系方式。"), field="means")
     if not content.strip():
         raise ApplicationError(_("请填写联系内容。"), field="content")
-    now = timezone.now()
-    contacted_at = contacted_at or now
-    if contacted_at > now:
-        raise ApplicationError(_("联系时间不能晚于当前时间。"), field="contacted_at")
+    contacted_at = contacted_at or timezone.now()
+    try:
+        # Before the receipt or in the future would stop the contact clock "on time".
+        typed_moment_check(contacted_at, not_before=case.received_at, not_before_label=_("工单接收时间"))
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], field="contacted_at") from None
     source = require_transition(case.record_contact, by)
     first = case.contacted_at is None
     case.record_contact(at=contacted_at)

@@ -1,5 +1,6 @@
 """Pausing a case's clocks while testing, inspection or appraisal runs (检验检测鉴定), with the
 center's approval; the time does not count and the clocks resume with what they had left."""
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +8,8 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 
 from ..access import require_pause_clocks
-from ..models import Case, CaseEvent
+from ..inputs import typed_text_check
+from ..models import Case, CaseClock, CaseEvent
 from .clocks import clocks_pause, clocks_resume
 from .history import case_event_record
 
@@ -17,6 +19,10 @@ def case_clocks_pause(*, case: Case, by, reason: str) -> Case:
     require_pause_clocks(case, by)
     if not reason.strip():
         raise ApplicationError(_("请写明暂停计时的原因(如检验、检测、鉴定)。"), field="reason")
+    try:
+        typed_text_check(reason, model=CaseClock, field_name="pause_reason")
+    except ValidationError as error:
+        raise ApplicationError(_("暂停原因") + error.messages[0], field="reason") from None
     at = timezone.now()
     paused = clocks_pause(case=case, at=at, reason=reason)
     if not paused:

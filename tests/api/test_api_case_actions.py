@@ -86,3 +86,10 @@ def test_a_key_without_the_act_scope_cannot_transition(org):
     reader = system_create(code="ro", user=org.handler, scopes=["cases:read"])
     case = journeys.to_dispatched(org)
     assert act(reader.client, case, "accept").status_code == 403
+
+
+def test_a_return_answers_the_case_state_the_caller_may_still_know(org):
+    case = journeys.to_dispatched(org)
+    response = act(user_client(org.handler), case, "return", {"reason": "不属于本单位管辖"})
+    assert response.status_code == 200
+    assert response.json() == {"number": case.number, "state": "registered", "version": case.version + 1}

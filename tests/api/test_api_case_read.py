@@ -1,6 +1,7 @@
 """Reading cases: status, deadlines and history; lists with filters and cursor pagination; isolation."""
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from complaints.models import CaseClock
@@ -120,3 +121,12 @@ def test_a_system_finds_its_work_order_by_its_own_number(hotline, org):
     assert found(other.client, "GD-77") == [theirs]
     assert found(hotline.client, "GD-404") == []
     assert sorted(found(user_client(org.supervisor), "GD-77")) == sorted([mine, theirs])  # a person: every system
+
+
+@pytest.mark.parametrize("param,value", [("received_after", "0001-01-01T00:00:00+14:00"),
+                                         ("received_before", "9999-12-31T23:59:59-12:00"),
+                                         ("received_after", "2026-02-30T00:00:00")])
+def test_a_received_filter_out_of_range_is_a_400_naming_it(org, param, value):
+    response = user_client(org.supervisor).get(CASES, {param: value})
+    assert response.status_code == 400
+    assert param in response.json()

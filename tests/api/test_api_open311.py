@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 
 from complaints import services
 from complaints.models import Case, Open311Service
+from tests.api.conftest import user_client
 from tests.factories import CategoryFactory
 
 BASE = "/open311/v2"
@@ -121,3 +122,11 @@ def test_a_filed_request_without_all_five_elements_waits_for_the_clerk(org, hotl
     external_cases_register()
     case = Case.objects.get(number=number)
     assert case.state == "received" and case.external_origin.reference == "311-0002"
+
+
+@pytest.mark.parametrize("start", ["2026-02-30T00:00:00", "2026-13-01T00:00:00", "2026-01-01T25:00:00",
+                                   "0001-01-01T00:00:00", "9999-12-31T23:59:59"])
+def test_an_impossible_start_date_is_a_400(org, start):
+    response = user_client(org.supervisor).get("/open311/v2/requests.json", {"start_date": start})
+    assert response.status_code == 400
+    assert "start_date" in response.json()[0]["description"]

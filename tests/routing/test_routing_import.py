@@ -133,3 +133,25 @@ def test_import_page_lists_the_bad_rows(client, org):
     assert "新增 4 条" in response.content.decode()
     client.force_login(org.handler)
     assert client.get("/routing/import/").status_code == 403
+
+
+@pytest.mark.parametrize("content,filename,message", [
+    (b"not a workbook", "areas.xlsx", "无法读取Excel文件"),
+    (b"", "areas.csv", "没有数据行"),
+    (b"\xff\xfe\x00\x81\xff" * 10, "areas.csv", "编码"),
+    ("名字,年龄\n张三,30\n".encode(), "areas.csv", "表头不正确"),
+    (b"code,name\n44\x00,a\n", "areas.csv", "无法读取CSV文件"),
+])
+def test_a_malformed_file_is_refused_with_a_message(content, filename, message):
+    with pytest.raises(ImportRejected) as refused:
+        routing_import(what="areas", content=content, filename=filename)
+    assert message in str(refused.value)
+
+
+def test_the_import_page_answers_a_malformed_file_with_its_message(client, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(org.supervisor)
+    response = client.post("/routing/import/", {"what": "areas", "file": SimpleUploadedFile("a.csv", b"\xff\xfe\x81" * 9)})
+    assert response.status_code < 500
+    assert "编码" in response.content.decode()

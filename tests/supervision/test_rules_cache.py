@@ -1,4 +1,4 @@
-"""The per-process copies of the rule tables (supervision/cache.py, routing/auth.py): within the
+"""The per-process copies of the rule tables (core/cache.py, routing/auth.py): within the
 trusted period intake reads no rule table, and an edit made in this process applies at once."""
 from datetime import date
 
