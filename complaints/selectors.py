@@ -76,6 +76,18 @@ def case_running_clocks(*, case: Case) -> list[CaseClock]:
     return [clock for clock in case.clocks.all() if clock.stopped_at is None]
 
 
+def case_returned_by(*, number: str, user) -> Case | None:
+    """The case `user`'s unit returned (退回) last and can no longer see, so a retried return
+    answers as the first one did; None otherwise."""
+    if getattr(user, "unit_id", None) is None:
+        return None
+    case = Case.objects.filter(number=number).first()
+    if case is None or case_list(visible_to=user).filter(pk=case.pk).exists():
+        return None
+    last_return = case.events.filter(action=CaseEvent.Action.RETURN).order_by("-at", "-pk").first()
+    return case if last_return is not None and last_return.actor_unit_id == user.unit_id else None
+
+
 def case_filed_by(*, case: Case, system) -> bool:
     """Whether the external system filed the case (its own work order)."""
     return ExternalCaseRef.objects.filter(case=case, system=system).exists()

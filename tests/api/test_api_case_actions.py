@@ -93,3 +93,13 @@ def test_a_return_answers_the_case_state_the_caller_may_still_know(org):
     response = act(user_client(org.handler), case, "return", {"reason": "不属于本单位管辖"})
     assert response.status_code == 200
     assert response.json() == {"number": case.number, "state": "registered", "version": case.version + 1}
+
+
+def test_a_retried_return_gets_the_same_answer_and_others_still_get_404(org):
+    case = journeys.to_dispatched(org)
+    client = user_client(org.handler)
+    first = act(client, case, "return", {"reason": "不属于本单位管辖"})
+    retry = act(client, case, "return", {"reason": "不属于本单位管辖"})
+    assert retry.status_code == 200 and retry.json() == first.json()
+    assert act(user_client(org.other_handler), case, "return", {"reason": "试探"}).status_code == 404
+    assert act(client, case, "accept").status_code == 404  # only the return itself is answered

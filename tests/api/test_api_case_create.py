@@ -74,3 +74,10 @@ def test_numbers_keep_increasing_after_a_refused_create(hotline):
     second = hotline.client.post(CASES, work_order("C"), format="json").json()["number"]
     assert int(second) > int(first)
     assert Case.objects.filter(number__in=[first, second]).count() == 2
+
+
+def test_json_nested_deeper_than_the_stack_is_refused_with_400(hotline):
+    body = "[" * 100_000 + "]" * 100_000
+    response = hotline.client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "嵌套" in response.json()["detail"]
