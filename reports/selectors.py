@@ -7,13 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
-from complaints.inputs import typed_date_ok, typed_id
 from complaints.models import Case, CaseClock
-from complaints.models.choices import Satisfaction
-from complaints.selectors import case_due_soon, case_overdue, case_visibility_filter
+from complaints.selectors import case_visibility_filter
 from complaints.selectors_inbox import DeadlineWindow
 from routing.models import Area, Category, Unit
 from supervision.models import RedLineItem
@@ -23,11 +21,9 @@ from supervision.workdays import (
     WorkingCalendar,
     end_of_day,
     load_calendar,
-    local_date,
 )
 
-CLOSED_STATES = (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+from .metrics import KPI_CASE_METRICS, KPI_CLOCK_METRICS, METRICS, TODAY_METRICS, MetricContext, metric_counts
 
 
 @dataclass(frozen=True)
@@ -77,33 +73,19 @@ def dashboard_cases(
 
 
 
-def _open_filters(window: DeadlineWindow) -> dict[str, Q]:
-    return {
-        "open": ~Q(state__in=CLOSED_STATES),
-        "due_soon": Q(case_due_soon(now=window.now)),
-        "overdue": Q(case_overdue(now=window.now)),
-    }
-
-
 def dashboard_today(*, cases: QuerySet[Case], window: DeadlineWindow) -> dict[str, int]:
     """Today's intake, the dispatch queue, open, due soon and overdue: one query."""
-    today_start = datetime.combine(local_date(window.now), time.min, tzinfo=SHANGHAI)
-    figures = {
-        "intake_today": Q(received_at__gte=today_start),
-        "queue": Q(state=Case.State.REGISTERED),
-        **_open_filters(window),
-    }
-    return cases.aggregate(**{name: Count("pk", filter=q) for name, q in figures.items()})
+    return cases.aggregate(**metric_counts(TODAY_METRICS, MetricContext(period=None, now=window.now)))
 
 
 def dashboard_by_unit(*, cases: QuerySet[Case], window: DeadlineWindow) -> list[dict]:
     """Per handling unit: today's intake, open, due soon, overdue (one grouped query)."""
-    today_start = datetime.combine(local_date(window.now), time.min, tzinfo=SHANGHAI)
-    figures = {"intake_today": Q(received_at__gte=today_start), **_open_filters(window)}
+    figures = metric_counts(("intake_today", "open", "due_soon", "overdue"),
+                            MetricContext(period=None, now=window.now))
     rows = (
         cases.filter(handling_unit__isnull=False)
         .values("handling_unit_id", "handling_unit__name")
-        .annotate(**{name: Count("pk", filter=q) for name, q in figures.items()})
+        .annotate(**figures)
         .filter(Q(open__gt=0) | Q(intake_today__gt=0))
         .order_by("-overdue", "-due_soon", "-open", "handling_unit__name")
     )
@@ -114,10 +96,6 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-# The deadlines a handling unit answers for: first contact, handling, redo after return.
-UNIT_CLOCKS = ("contact", "handling", "redo")
-
-
 def ledger_open_at(at: datetime) -> Q:
     """Red-line ledger items open at `at` (opened by then, not closed by then); `at` = now is the
     ledger's open items, an earlier moment what a published notice counted."""
@@ -126,26 +104,7 @@ def ledger_open_at(at: datetime) -> Q:
 
 def _clock_figures(*, period: Period, now: datetime) -> dict[str, Count]:
     """The clock-based KPIs as aggregates over CaseClock rows (whole period or grouped per unit)."""
-    start, end = period.start_at, period.end_at
-    decided = Q(stopped_at__isnull=False) | Q(due_at__lte=now)  # met, late, or already past due
-    contact = Q(clock="contact", due_at__gte=start, due_at__lt=end) & decided
-    # Handling deadlines that ended in the period (reply) or ran out in it without a reply.
-    handling = Q(clock="handling") & (
-        Q(stopped_at__gte=start, stopped_at__lt=end)
-        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
-    )
-    on_time = Q(stopped_at__isnull=False, stopped_at__lte=F("due_at"))
-    return {
-        "contact_due": Count("pk", filter=contact),
-        "contact_on_time": Count("pk", filter=contact & on_time),
-        "completion_due": Count("pk", filter=handling),
-        "completion_on_time": Count("pk", filter=handling & on_time),
-        "overdue_in_period": Count(
-            "case",
-            distinct=True,
-            filter=Q(due_at__gte=start, due_at__lt=end, due_at__lte=now) & ~on_time & Q(clock__in=UNIT_CLOCKS),
-        ),
-    }
+    return metric_counts(KPI_CLOCK_METRICS, MetricContext(period=period, now=now))
 
 
 def _clocks_in_period(period: Period) -> Q:
@@ -156,20 +115,7 @@ def _clocks_in_period(period: Period) -> Q:
 
 def _case_figures(*, period: Period) -> dict[str, Count]:
     """The case-based KPIs as aggregates over Case rows (whole period or grouped per unit)."""
-    start, end = period.start_at, period.end_at
-    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(
-        satisfaction=Satisfaction.UNREACHABLE
-    )
-    received = Q(received_at__gte=start, received_at__lt=end)
-    return {
-        "received": Count("pk", filter=received),
-        "dispatched": Count("pk", filter=Q(dispatched_at__gte=start, dispatched_at__lt=end)),
-        "followed_up": Count("pk", filter=followed),
-        "satisfied": Count("pk", filter=followed & Q(satisfaction__in=SATISFIED)),
-        "resolved": Count("pk", filter=followed & Q(resolved=True)),
-        "dissatisfied": Count("pk", filter=followed & Q(satisfaction=Satisfaction.DISSATISFIED)),
-        "repeat": Count("pk", filter=received & Q(is_repeat=True)),
-    }
+    return metric_counts(KPI_CASE_METRICS, MetricContext(period=period))
 
 
 def _cases_in_period(period: Period) -> Q:
@@ -308,118 +254,10 @@ def chart_by_unit(*, cases: QuerySet[Case], period: Period) -> list[dict]:
 
 
 # --- drill-down: the cases behind each figure --------------------------------------------------
-def _clock_cases(**filters) -> Q:
-    return Q(Exists(CaseClock.objects.filter(case=OuterRef("pk"), **filters)))
-
-
 def metric_filter(*, metric: str, period: Period, window: DeadlineWindow, value: str = "") -> Q | None:
-    """The filter for one figure, or None when the metric is unknown."""
-    start, end, now = period.start_at, period.end_at, window.now
-    today_start = datetime.combine(local_date(now), time.min, tzinfo=SHANGHAI)
-    received = Q(received_at__gte=start, received_at__lt=end)
-    followed = Q(followed_up_at__gte=start, followed_up_at__lt=end) & ~Q(
-        satisfaction=Satisfaction.UNREACHABLE
-    )
-    in_period = {"due_at__gte": start, "due_at__lt": end}
-    late = Q(stopped_at__isnull=True, due_at__lte=now) | Q(stopped_at__gt=F("due_at"))
-    handling_decided = Q(clock="handling") & (
-        Q(stopped_at__gte=start, stopped_at__lt=end)
-        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
-    )
-    contact_decided = Q(clock="contact", **in_period) & (Q(stopped_at__isnull=False) | Q(due_at__lte=now))
-    filters = {
-        **_open_filters(window),
-        "intake_today": Q(received_at__gte=today_start),
-        "queue": Q(state=Case.State.REGISTERED),
-        "received": received,
-        "dispatched": Q(dispatched_at__gte=start, dispatched_at__lt=end),
-        "contact_due": Q(Exists(CaseClock.objects.filter(contact_decided, case=OuterRef("pk")))),
-        "contact_late": Q(Exists(CaseClock.objects.filter(contact_decided & late, case=OuterRef("pk")))),
-        "completion_due": Q(Exists(CaseClock.objects.filter(handling_decided, case=OuterRef("pk")))),
-        "completion_late": Q(Exists(CaseClock.objects.filter(handling_decided & late, case=OuterRef("pk")))),
-        "overdue_in_period": Q(
-            Exists(
-                CaseClock.objects.filter(
-                    late,
-                    case=OuterRef("pk"),
-                    clock__in=UNIT_CLOCKS,
-                    due_at__lte=now,
-                    **in_period,
-                )
-            )
-        ),
-        "followed_up": followed,
-        "satisfied": followed & Q(satisfaction__in=SATISFIED),
-        "dissatisfied": followed & Q(satisfaction=Satisfaction.DISSATISFIED),
-        "resolved": followed & Q(resolved=True),
-        "unresolved": followed & Q(resolved=False),
-        "repeat": received & Q(is_repeat=True),
-    }
-    if metric in filters:
-        return filters[metric]
-    if metric == "day" and value:
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return None
-        if not typed_date_ok(day):
-            return None
-        return Q(
-            received_at__gte=datetime.combine(day, time.min, tzinfo=SHANGHAI), received_at__lt=end_of_day(day)
-        )
-    if metric == "unit" and typed_id(value) is not None:
-        return received & Q(handling_unit_id=typed_id(value))
-    breakdown = breakdown_filter(metric, value)
-    return None if breakdown is None else received & breakdown
-
-
-# The chart's and the volume and hotspot pages' rows (reports/selectors_volume.py): cases received
-# in the period of one kind, channel, category (with its sub-categories, or exactly), respondent or
-# respondent's area (with the areas below it, or exactly). "none" is the row of cases where the
-# field is empty.
-BREAKDOWN_METRICS = ("kind", "channel", "category", "category_exact", "respondent", "area", "area_exact")
-
-
-def breakdown_filter(metric: str, value: str) -> Q | None:
-    if metric not in BREAKDOWN_METRICS or not value:
-        return None
-    if metric == "kind":
-        return Q(kind=value) if value in Case.Kind.values else None
-    if metric == "channel":
-        return Q(channel=value) if value in Case.Channel.values else None
-    if metric == "respondent":
-        return Q(respondent_name=value)
-    if value == "none":
-        return Q(category__isnull=True) if metric.startswith("category") else Q(respondent_area__isnull=True)
-    if typed_id(value) is None:
-        return None
-    if metric == "category":
-        return Q(category_id=int(value)) | Q(category__parent_id=int(value))
-    if metric == "category_exact":
-        return Q(category_id=int(value))
-    if metric == "area_exact":
-        return Q(respondent_area_id=int(value))
-    path = Area.objects.filter(pk=int(value)).values_list("path", flat=True).first()
-    return Q(respondent_area__path__startswith=path) if path else Q(pk__in=[])
-
-
-def breakdown_label(metric: str, value: str, *, short: bool = False) -> str:
-    """What a breakdown row is about, for the titles of its case list and of a consumer warning
-    (`short`: a sub-category without its parent's name)."""
-    if metric == "kind":
-        return str(dict(Case.Kind.choices).get(value, ""))
-    if metric == "channel":
-        return str(dict(Case.Channel.choices).get(value, ""))
-    if metric == "respondent":
-        return value
-    if typed_id(value) is None:
-        return ""
-    if metric in ("category", "category_exact"):
-        category = Category.objects.select_related("parent").filter(pk=int(value)).first()
-        return "" if category is None else category.name if short else str(category)
-    if metric in ("area", "area_exact"):
-        return Area.objects.filter(pk=int(value)).values_list("name", flat=True).first() or ""
-    return ""
+    """The cases behind one figure (reports/metrics.py), or None when the metric is unknown."""
+    entry = METRICS.get(metric)
+    return None if entry is None else entry.case_filter(MetricContext(period=period, now=window.now, value=value))
 
 
 def metric_case_list(

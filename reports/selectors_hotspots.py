@@ -21,7 +21,8 @@ from complaints.models import Case
 from supervision.models import SupervisionSettings
 from supervision.workdays import SHANGHAI
 
-from .selectors import Period, breakdown_filter
+from .breakdowns import breakdown_filter
+from .selectors import Period
 from .selectors_volume import (
     area_buckets,
     area_rows,

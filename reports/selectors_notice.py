@@ -22,9 +22,10 @@ from supervision.models import RedLineItem
 from supervision.selectors import stage_reply_owed
 from supervision.workdays import CalendarYearMissing, WorkingCalendar, load_calendar, local_date
 
+from .metrics import UNIT_CLOCKS
 from .periods import week_name
 from .scopes import scope_filter
-from .selectors import UNIT_CLOCKS, Period, ledger_open_at
+from .selectors import Period, ledger_open_at
 
 EXTENDED, OPEN, LATE = "extended", "open", "late"
 FIGURES = ("overdue", OPEN, LATE, EXTENDED, "stage_replies", "ledger_open")

@@ -20,8 +20,10 @@ from complaints.selectors_inbox import deadline_window
 from supervision.workdays import load_calendar
 
 from . import selectors, selectors_returns
+from .breakdowns import BREAKDOWN_METRICS, breakdown_label
 from .forms import DashboardFilterForm
 from .forms_analysis import AnalysisFilterForm
+from .metrics import METRICS
 
 
 def _filters(request, form_class=DashboardFilterForm):
@@ -111,35 +113,6 @@ def dashboard(request):
     )
 
 
-METRIC_TITLES = {
-    "intake_today": gettext_lazy("今日登记"),
-    "queue": gettext_lazy("待分流"),
-    "open": gettext_lazy("在办"),
-    "due_soon": gettext_lazy("即将到期(黄牌)"),
-    "overdue": gettext_lazy("已超期(红牌)"),
-    "received": gettext_lazy("期间登记"),
-    "dispatched": gettext_lazy("期间分流"),
-    "contact_due": gettext_lazy("应联系"),
-    "contact_late": gettext_lazy("未按时联系"),
-    "completion_due": gettext_lazy("应办结"),
-    "completion_late": gettext_lazy("未按期办结"),
-    "overdue_in_period": gettext_lazy("期间超期"),
-    "followed_up": gettext_lazy("已回访"),
-    "satisfied": gettext_lazy("满意及基本满意"),
-    "dissatisfied": gettext_lazy("不满意"),
-    "resolved": gettext_lazy("已解决"),
-    "unresolved": gettext_lazy("未解决"),
-    "repeat": gettext_lazy("重复投诉"),
-    "day": gettext_lazy("当日登记"),
-    "category": gettext_lazy("按业务分类"),
-    "unit": gettext_lazy("按承办单位"),
-    "kind": gettext_lazy("按类型"),
-    "channel": gettext_lazy("按渠道"),
-    "category_exact": gettext_lazy("按业务分类"),
-    "respondent": gettext_lazy("按被投诉人"),
-    "area": gettext_lazy("按区域"),
-    "area_exact": gettext_lazy("按区域"),
-}
 # Pages whose figures open this list, to go back to (the dashboard when none is named).
 DRILL_SOURCES = {"volume": "dashboard-volume", "hotspots": "dashboard-hotspots"}
 
@@ -158,7 +131,7 @@ def dashboard_cases(request):
     cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"],
                                       channel=data["channel"], area=data["area"])
     listed = selectors.metric_case_list(cases=cases, metric=metric, period=period, window=window, value=value)
-    if listed is None or metric not in METRIC_TITLES:
+    if listed is None or metric not in METRICS:
         raise Http404(_("没有这项统计。"))
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
     source = request.GET.get("from", "")
@@ -167,9 +140,9 @@ def dashboard_cases(request):
         "reports/dashboard_cases.html",
         {
             "page": page,
-            "title": METRIC_TITLES[metric],
-            "subject": selectors.breakdown_label(metric, value) if metric in selectors.BREAKDOWN_METRICS else "",
-            "channel_label": selectors.breakdown_label("channel", data["channel"]),
+            "title": METRICS[metric].title,
+            "subject": breakdown_label(metric, value) if metric in BREAKDOWN_METRICS else "",
+            "channel_label": breakdown_label("channel", data["channel"]),
             "period": period,
             "form": form,
             "back": reverse(DRILL_SOURCES.get(source, "dashboard")) + "?" + _query(data),

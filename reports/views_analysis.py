@@ -15,6 +15,7 @@ from complaints import access
 from supervision.workdays import local_today
 
 from . import selectors, selectors_hotspots, selectors_volume
+from .breakdowns import breakdown_label
 from .consumer_warnings import consumer_warning_draft
 from .excel import Sheet, xlsx_response
 from .forms_analysis import ROLL_UP_LEVELS, AnalysisFilterForm, WarningDraftForm
@@ -211,7 +212,7 @@ def hotspot_warning(request):
     if data is None:
         return render(request, "reports/hotspots.html", {"form": form}, status=400)
     metric, value = request.GET.get("metric", ""), request.GET.get("value", "")
-    subject = selectors.breakdown_label(metric, value, short=True)
+    subject = breakdown_label(metric, value, short=True)
     if request.method == "POST":
         draft = WarningDraftForm(request.POST)
         if draft.is_valid():

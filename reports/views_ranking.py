@@ -19,13 +19,13 @@ from complaints.selectors_inbox import deadline_window
 from supervision.workdays import local_date
 
 from .excel import Sheet, xlsx_response
+from .metrics import METRICS
 from .periods import month_name, month_of, month_parse
 from .scopes import scope_cases, scope_unit
 from .selectors import metric_case_list
 from .selectors_ranking import monthly_ranking
 from .selectors_snapshots import snapshot_published, snapshot_status, snapshots_recent
 from .snapshots import RankingWeights, ReportSnapshot
-from .views import METRIC_TITLES
 from .views_notice import report_scope
 
 PUBLISHED_LISTED = 12
@@ -124,7 +124,7 @@ def ranking_cases(request):
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
     query = {"month": month_name(period), "scope": scope.pk}
     return render(request, "reports/dashboard_cases.html", {
-        "page": page, "title": f"{unit.name} · {METRIC_TITLES[metric]}", "period": period,
+        "page": page, "title": f"{unit.name} · {METRICS[metric].title}", "period": period,
         "back": reverse("report-ranking") + "?" + urlencode(query), "back_label": _("返回月度排名"),
         "pager_query": urlencode({**query, "unit": unit.pk, "metric": metric}),
     })

@@ -1,0 +1,173 @@
+"""Every figure a report shows, defined once: its title, what it counts and, from the same
+condition, the cases behind it (the drill-down). The dashboard, the unit KPIs of the ranking and
+the case lists all read their figures from this registry, so a figure and its list never disagree.
+
+A metric counts either case rows or clock rows. A clock metric's condition is on the clocks, its
+count is of clocks (or of the distinct cases they belong to), and its drill-down lists the cases
+with at least one such clock.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from complaints.inputs import typed_date_ok, typed_id
+from complaints.models import Case, CaseClock
+from complaints.models.choices import Satisfaction
+from complaints.selectors import case_due_soon, case_overdue
+from supervision.workdays import SHANGHAI, end_of_day, local_date
+
+from .breakdowns import breakdown_filter
+
+CLOSED_STATES = (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+# The deadlines a handling unit answers for: first contact, handling, redo after return.
+UNIT_CLOCKS = ("contact", "handling", "redo")
+
+
+@dataclass(frozen=True)
+class MetricContext:
+    """What a figure is counted for: a period (start_at/end_at), the moment of counting, and the
+    value of a parameterised metric (a day, a unit, a breakdown row)."""
+
+    period: object = None  # reports.selectors.Period (only its start_at and end_at are read)
+    now: datetime | None = None  # figures of open work and of deadlines already past
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    title: Promise
+    condition: Callable[[MetricContext], Q | None]
+    on_clocks: bool = False
+    # A clock metric that counts the cases its clocks belong to, not the clocks.
+    counts_cases: bool = False
+
+    def count(self, context: MetricContext) -> Count:
+        """The aggregate over rows of the metric's table (cases, or clocks)."""
+        condition = self.condition(context)
+        if self.counts_cases:
+            return Count("case", distinct=True, filter=condition)
+        return Count("pk", filter=condition)
+
+    def case_filter(self, context: MetricContext) -> Q | None:
+        """The cases behind the figure, as a filter on cases; None when the value makes no sense."""
+        condition = self.condition(context)
+        if condition is None or not self.on_clocks:
+            return condition
+        return Q(Exists(CaseClock.objects.filter(condition, case=OuterRef("pk"))))
+
+
+# --- the conditions ---------------------------------------------------------------------------------
+
+def _today(c: MetricContext) -> Q:
+    return Q(received_at__gte=datetime.combine(local_date(c.now), time.min, tzinfo=SHANGHAI))
+
+
+def _received(c: MetricContext) -> Q:
+    return Q(received_at__gte=c.period.start_at, received_at__lt=c.period.end_at)
+
+
+def _followed(c: MetricContext) -> Q:
+    """Follow-ups in the period that reached the complainant."""
+    return Q(followed_up_at__gte=c.period.start_at, followed_up_at__lt=c.period.end_at) & ~Q(
+        satisfaction=Satisfaction.UNREACHABLE)
+
+
+ON_TIME = Q(stopped_at__isnull=False, stopped_at__lte=F("due_at"))
+
+
+def _contact_decided(c: MetricContext) -> Q:
+    """First-contact deadlines falling in the period that are met, late, or already past."""
+    return Q(clock="contact", due_at__gte=c.period.start_at, due_at__lt=c.period.end_at) & (
+        Q(stopped_at__isnull=False) | Q(due_at__lte=c.now))
+
+
+def _handling_decided(c: MetricContext) -> Q:
+    """Handling deadlines that ended in the period (reply) or ran out in it without a reply."""
+    start, end = c.period.start_at, c.period.end_at
+    return Q(clock="handling") & (
+        Q(stopped_at__gte=start, stopped_at__lt=end)
+        | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=c.now))
+
+
+def _overdue_in_period(c: MetricContext) -> Q:
+    return (Q(due_at__gte=c.period.start_at, due_at__lt=c.period.end_at, due_at__lte=c.now) & ~ON_TIME
+            & Q(clock__in=UNIT_CLOCKS))
+
+
+def _day(c: MetricContext) -> Q | None:
+    try:
+        day = date.fromisoformat(c.value)
+    except ValueError:
+        return None
+    if not typed_date_ok(day):
+        return None
+    return Q(received_at__gte=datetime.combine(day, time.min, tzinfo=SHANGHAI), received_at__lt=end_of_day(day))
+
+
+def _unit(c: MetricContext) -> Q | None:
+    unit_id = typed_id(c.value)
+    return None if unit_id is None else _received(c) & Q(handling_unit_id=unit_id)
+
+
+def _breakdown(name: str) -> Callable[[MetricContext], Q | None]:
+    def condition(c: MetricContext) -> Q | None:
+        row = breakdown_filter(name, c.value)
+        return None if row is None else _received(c) & row
+
+    return condition
+
+
+METRICS: dict[str, Metric] = {m.name: m for m in [
+    # Now: the open work.
+    Metric("intake_today", _("今日登记"), _today),
+    Metric("queue", _("待分流"), lambda c: Q(state=Case.State.REGISTERED)),
+    Metric("open", _("在办"), lambda c: ~Q(state__in=CLOSED_STATES)),
+    Metric("due_soon", _("即将到期(黄牌)"), lambda c: Q(case_due_soon(now=c.now))),
+    Metric("overdue", _("已超期(红牌)"), lambda c: Q(case_overdue(now=c.now))),
+    # A period: cases.
+    Metric("received", _("期间登记"), _received),
+    Metric("dispatched", _("期间分流"),
+           lambda c: Q(dispatched_at__gte=c.period.start_at, dispatched_at__lt=c.period.end_at)),
+    Metric("followed_up", _("已回访"), _followed),
+    Metric("satisfied", _("满意及基本满意"), lambda c: _followed(c) & Q(satisfaction__in=SATISFIED)),
+    Metric("dissatisfied", _("不满意"), lambda c: _followed(c) & Q(satisfaction=Satisfaction.DISSATISFIED)),
+    Metric("resolved", _("已解决"), lambda c: _followed(c) & Q(resolved=True)),
+    Metric("unresolved", _("未解决"), lambda c: _followed(c) & Q(resolved=False)),
+    Metric("repeat", _("重复投诉"), lambda c: _received(c) & Q(is_repeat=True)),
+    # A period: clocks.
+    Metric("contact_due", _("应联系"), _contact_decided, on_clocks=True),
+    Metric("contact_on_time", _("按时联系"), lambda c: _contact_decided(c) & ON_TIME, on_clocks=True),
+    Metric("contact_late", _("未按时联系"), lambda c: _contact_decided(c) & ~ON_TIME, on_clocks=True),
+    Metric("completion_due", _("应办结"), _handling_decided, on_clocks=True),
+    Metric("completion_on_time", _("按期办结"), lambda c: _handling_decided(c) & ON_TIME, on_clocks=True),
+    Metric("completion_late", _("未按期办结"), lambda c: _handling_decided(c) & ~ON_TIME, on_clocks=True),
+    Metric("overdue_in_period", _("期间超期"), _overdue_in_period, on_clocks=True, counts_cases=True),
+    # Rows of charts and of the volume and hotspot pages, named by their value.
+    Metric("day", _("当日登记"), _day),
+    Metric("unit", _("按承办单位"), _unit),
+    Metric("kind", _("按类型"), _breakdown("kind")),
+    Metric("channel", _("按渠道"), _breakdown("channel")),
+    Metric("category", _("按业务分类"), _breakdown("category")),
+    Metric("category_exact", _("按业务分类"), _breakdown("category_exact")),
+    Metric("respondent", _("按被投诉人"), _breakdown("respondent")),
+    Metric("area", _("按区域"), _breakdown("area")),
+    Metric("area_exact", _("按区域"), _breakdown("area_exact")),
+]}
+
+# The figures of the dashboard's "today" row, and the KPIs counted over a period, by table.
+TODAY_METRICS = ("intake_today", "queue", "open", "due_soon", "overdue")
+KPI_CLOCK_METRICS = ("contact_due", "contact_on_time", "completion_due", "completion_on_time", "overdue_in_period")
+KPI_CASE_METRICS = ("received", "dispatched", "followed_up", "satisfied", "resolved", "dissatisfied", "repeat")
+
+
+def metric_counts(names, context: MetricContext) -> dict[str, Count]:
+    """The aggregates of the named metrics, for `.aggregate()` or `.annotate()`."""
+    return {name: METRICS[name].count(context) for name in names}
