@@ -1,18 +1,16 @@
 """Intake form. It only validates input; registering and linking are done by services."""
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
 from routing.models import Area, Category
 
 from .identity import IDENTITY_CHOICE_FIELDS
+from .intake_rules import case_fields_check
 from .models import Case
 from .models.case import FIVE_ELEMENT_FIELDS
 from .models.choices import KINDS_NEEDING_FIVE_ELEMENTS, CaseKind
-
-PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|12315|12345)$")
-CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,36 +63,19 @@ class CaseDetailsForm(forms.ModelForm):
         self.fields["respondent_area"].queryset = Area.objects.order_by("code")
         self.fields["category"].queryset = Category.objects.select_related("parent").order_by("code")
 
-    def clean_complainant_phone(self):
-        phone = self.cleaned_data["complainant_phone"].strip().replace(" ", "")
-        if phone and not PHONE_PATTERN.match(phone):
-            raise forms.ValidationError(_("电话号码格式不正确:请填写11位手机号或带区号的固定电话。"))
-        return phone
-
-    def clean_respondent_phone(self):
-        phone = self.cleaned_data["respondent_phone"].strip().replace(" ", "")
-        if phone and not PHONE_PATTERN.match(phone):
-            raise forms.ValidationError(_("电话号码格式不正确。"))
-        return phone
-
-    def clean_respondent_credit_code(self):
-        code = self.cleaned_data["respondent_credit_code"].strip().upper()
-        if code and not CREDIT_CODE_PATTERN.match(code):
-            raise forms.ValidationError(_("统一社会信用代码应为18位。"))
-        return code
-
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        anonymous = data.get("anonymous") if self.identity_visible else self.instance.anonymous
-        if anonymous and kind != CaseKind.REPORT:
-            self.add_error("anonymous" if self.identity_visible else "kind",
-                           _("只有举报可以匿名;投诉须留下投诉人信息。"))
-        if not anonymous:
-            if not (data.get("complainant_name") or "").strip():
-                self.add_error("complainant_name", _("请填写投诉人姓名或名称(举报人可选择匿名)。"))
-            if not data.get("complainant_phone") and "complainant_phone" not in self.errors:
-                self.add_error("complainant_phone", _("请填写联系电话,以便承办单位联系。"))
+        sent = {name: data[name] for name in self.Meta.fields if name in data}
+        try:
+            data.update(case_fields_check(fields=sent, current=self.instance if self.instance.pk else None))
+        except ApplicationError as error:
+            for name, messages in error.errors.items():
+                for message in messages:
+                    if name not in self.errors:
+                        # A rule about a field this viewer does not see (the anonymity of a report)
+                        # is told about the case's kind.
+                        self.add_error(name if name in self.fields else "kind", message)
         if self.registering:
             needed = (FIVE_ELEMENT_FIELDS if kind in KINDS_NEEDING_FIVE_ELEMENTS
                       else {"facts": FIVE_ELEMENT_FIELDS["facts"]})

@@ -70,7 +70,7 @@ def case_routing_view(*, case: Case, user) -> dict:
     routing = getattr(case, "routing", None)  # None until the case is registered
     notice = CrossRegionNotice.objects.filter(case=case).select_related(
         "target_unit", "receiving_unit", "notified_by").first()
-    active = case.state in (Case.State.DISPATCHED, Case.State.HANDLING)
+    active = case.state in Case.AT_UNIT_STATES
     may_assign = active and access.may_assign_cohandlers(case, user)
     scope = access.dispatch_scope_unit(user)
     transfer = case.events.filter(action=CaseEvent.Action.TRANSFER).order_by("-at").first() \

@@ -14,6 +14,7 @@ from core.errors import STALE_MESSAGE, ApplicationError
 from routing.models import Unit
 
 from . import access, routing_selectors
+from .models.choices import HandlingLimitUnit
 from .services import routing as routing_services
 from .views import _get_case
 
@@ -34,9 +35,7 @@ class BatchDispatchForm(forms.Form):
 
 class AcceptProposalForm(forms.Form):
     handling_limit_amount = forms.IntegerField(required=False, min_value=1, max_value=720)
-    handling_limit_unit = forms.ChoiceField(required=False, choices=[
-        ("", "---"), ("hours", gettext_lazy("小时")), ("working_days", gettext_lazy("工作日")),
-        ("days", gettext_lazy("自然日"))])
+    handling_limit_unit = forms.ChoiceField(required=False, choices=[("", "---"), *HandlingLimitUnit.choices])
 
 
 class CoHandlersForm(forms.Form):

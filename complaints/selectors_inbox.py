@@ -18,8 +18,6 @@ from supervision.workdays import CalendarYearMissing, WorkingCalendar, local_dat
 from .models import Case, CaseAssignment, CaseClock
 from .selectors import case_due_soon, case_overdue, case_search_filter, counting_clocks_of_case
 
-OPEN_FOR_UNIT = (Case.State.DISPATCHED, Case.State.HANDLING)
-
 # Tab name → filter on the unit's open cases. Co-handling (协办) joins when routing adds it.
 TABS = ("all", "sign", "contact", "handling", "due_soon", "overdue", "redo", "cohandling")
 
@@ -53,7 +51,7 @@ def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
 def _unit_open_cases(*, user) -> QuerySet[Case]:
     if user.unit_id is None:
         return Case.objects.none()
-    return Case.objects.filter(handling_unit_id=user.unit_id, state__in=OPEN_FOR_UNIT)
+    return Case.objects.filter(handling_unit_id=user.unit_id, state__in=Case.AT_UNIT_STATES)
 
 
 def _search(qs: QuerySet[Case], search: str, *, user) -> QuerySet[Case]:
@@ -70,7 +68,7 @@ def _cohandled_open_cases(*, user) -> QuerySet[Case]:
     taking_part = CaseAssignment.objects.filter(
         case=OuterRef("pk"), unit_id=user.unit_id, role=CaseAssignment.Role.CO_HANDLER
     )
-    return Case.objects.filter(Exists(taking_part), state__in=OPEN_FOR_UNIT)
+    return Case.objects.filter(Exists(taking_part), state__in=Case.AT_UNIT_STATES)
 
 
 def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "") -> QuerySet[Case]:

@@ -24,7 +24,6 @@ from supervision.workdays import SHANGHAI, end_of_day, local_date
 
 from .breakdowns import breakdown_filter
 
-CLOSED_STATES = (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
 # The deadlines a handling unit answers for: first contact, handling, redo after return.
 UNIT_CLOCKS = ("contact", "handling", "redo")
@@ -129,7 +128,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
     # Now: the open work.
     Metric("intake_today", _("今日登记"), _today),
     Metric("queue", _("待分流"), lambda c: Q(state=Case.State.REGISTERED)),
-    Metric("open", _("在办"), lambda c: ~Q(state__in=CLOSED_STATES)),
+    Metric("open", _("在办"), lambda c: ~Q(state__in=Case.ENDED_STATES)),
     Metric("due_soon", _("即将到期(黄牌)"), lambda c: Q(case_due_soon(now=c.now))),
     Metric("overdue", _("已超期(红牌)"), lambda c: Q(case_overdue(now=c.now))),
     # A period: cases.

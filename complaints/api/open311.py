@@ -22,7 +22,6 @@ from ..models import Case, ExternalSystem, Open311Service
 from ..services.integration import ReferenceConflict, case_receive_external
 from .auth import HasScope, Open311KeyAuthentication, request_system
 
-CLOSED_STATES = {Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED}
 MAX_RESULTS = 200
 
 SERVICE_FIELDS = {
@@ -111,7 +110,7 @@ def _request_output(case: Case, services: dict) -> dict:
     last = events[-1].at if events else case.received_at
     return {
         "service_request_id": case.number,
-        "status": "closed" if case.state in CLOSED_STATES else "open",
+        "status": "closed" if case.state in Case.ENDED_STATES else "open",
         "status_notes": case.get_state_display(),
         "service_name": service.service_name if service else case.get_kind_display(),
         "service_code": service.service_code if service else "",
@@ -196,9 +195,9 @@ class RequestCollectionApi(Open311Mixin, APIView):
                     qs = qs.filter(category_id=svc.category_id)
             wanted = params.get("status")
             if wanted == "open":
-                qs = qs.exclude(state__in=CLOSED_STATES)
+                qs = qs.exclude(state__in=Case.ENDED_STATES)
             elif wanted == "closed":
-                qs = qs.filter(state__in=CLOSED_STATES)
+                qs = qs.filter(state__in=Case.ENDED_STATES)
         services = _service_map()
         return Response([_request_output(c, services) for c in qs.order_by("-id")[:MAX_RESULTS]])
 

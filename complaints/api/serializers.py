@@ -13,7 +13,15 @@ from routing.models import Area, Category, Unit
 from ..identity import identity_history_data, identity_output
 from ..inputs import TypedMomentSerializerField
 from ..models import Attachment, Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
-from ..models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
+from ..models.choices import (
+    CaseKind,
+    Channel,
+    ComplainantType,
+    ContactMeans,
+    Grade,
+    HandlingLimitUnit,
+    Satisfaction,
+)
 
 
 def _code_field(queryset, **kwargs):
@@ -182,7 +190,7 @@ class DispatchInput(ActionInput):
     handling_limit_amount = serializers.IntegerField(required=False, min_value=1, max_value=720,
                                                      allow_null=True, default=None)
     handling_limit_unit = serializers.ChoiceField(
-        choices=[("hours", _("小时")), ("working_days", _("工作日")), ("days", _("自然日"))],
+        choices=HandlingLimitUnit.choices,
         required=False, allow_blank=True, default="",
     )
     note = _text(max_length=2000)

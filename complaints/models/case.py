@@ -69,6 +69,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
         DECLINED = "declined", _("不予登记")
         TRANSFERRED = "transferred", _("已移送")
 
+    # Where a case has ended (no more work, evidence or deadlines), and where it lies with a
+    # handling unit. Declined and transferred cases never went anywhere: repeat and cluster checks
+    # leave them out, but count an archived case (a complaint made again after its reply).
+    ENDED_STATES = (State.ARCHIVED, State.DECLINED, State.TRANSFERRED)
+    NOT_TAKEN_UP_STATES = (State.DECLINED, State.TRANSFERRED)
+    AT_UNIT_STATES = (State.DISPATCHED, State.HANDLING)
+
     Kind = CaseKind
     Grade = Grade
     Channel = Channel
@@ -251,7 +258,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     def accepts_evidence(self) -> bool:
         """Evidence is added at any stage until the case has ended."""
-        return self.state not in (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
+        return self.state not in Case.ENDED_STATES
 
     def elements_complete(self) -> bool:
         return not self.missing_elements

@@ -41,3 +41,11 @@ class ContactMeans(models.TextChoices):
     VISIT = "visit", _("上门")
     IN_PERSON = "in_person", _("来访面谈")
     ONLINE = "online", _("网络")
+
+
+class HandlingLimitUnit(models.TextChoices):
+    """The units of a handling limit the center sets on dispatch (urgent and major cases)."""
+
+    HOURS = "hours", _("小时")
+    WORKING_DAYS = "working_days", _("工作日")
+    DAYS = "days", _("自然日")

@@ -13,6 +13,7 @@ from supervision.workdays import local_date
 
 from ..access import require_add_evidence, require_edit_details, require_receive
 from ..identity import IDENTITY_CHOICE_FIELDS, identity_change_data, may_see_identity
+from ..intake_rules import case_fields_check
 from ..models import Attachment, Case, CaseEvent
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind, Channel
@@ -73,6 +74,7 @@ def case_build(*, by, fields: dict, at) -> tuple[Case, list]:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(_("未知字段:%s") % ", ".join(sorted(unknown)))
+    fields = case_fields_check(fields=fields)
     number, pk = case_number_draw(at=at)
     case = Case(
         pk=pk,
@@ -175,6 +177,7 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ApplicationError(_("未知字段:%s") % ", ".join(sorted(unknown)))
+    fields = case_fields_check(fields=fields, current=case)
     if fields.keys() & set(IDENTITY_CHOICE_FIELDS) and not may_see_identity(case=case, user=by):
         # Whoever may not see an anonymous reporter's identity may not rewrite it either.
         raise PermissionDenied(_("您无权查看或修改匿名举报人的身份信息。"))

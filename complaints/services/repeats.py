@@ -14,8 +14,6 @@ from ..models import Case, CaseEvent
 from .history import case_event_record
 from .redlines import red_line_open
 
-CLOSED_STATES = [Case.State.DECLINED, Case.State.TRANSFERRED]
-
 
 def case_claimant_is_professional(case: Case) -> bool:
     """claimant_is_professional for the case's complainant, asked once per intake: registration
@@ -67,7 +65,7 @@ def _earlier_same_matter(case: Case, *, since) -> Case | None:
             category_id=case.category_id, received_at__gte=since, received_at__lte=case.received_at,
         )
         .exclude(pk__in=[case.pk, case.linked_case_id or 0])
-        .exclude(state__in=CLOSED_STATES)
+        .exclude(state__in=Case.NOT_TAKEN_UP_STATES)
         .order_by("received_at")
         .first()
     )
@@ -78,7 +76,8 @@ def _cluster_join(case: Case, *, since, threshold: int, by, at) -> CaseCluster |
     if not name:
         return None
     cluster = CaseCluster.objects.filter(respondent_name=name).exclude(state=CaseCluster.State.CLOSED).first()
-    recent = Case.objects.filter(respondent_name=name, received_at__gte=since).exclude(state__in=CLOSED_STATES)
+    recent = Case.objects.filter(respondent_name=name, received_at__gte=since) \
+        .exclude(state__in=Case.NOT_TAKEN_UP_STATES)
     if cluster is None:
         complainants = recent.exclude(complainant_phone="").values("complainant_phone").distinct().count()
         if complainants < threshold:

@@ -22,7 +22,6 @@ from .clocks import clock_start, clocks_stop
 from .history import case_event_record
 from .notifications import notification_send
 
-ACTIVE_STATES = (Case.State.DISPATCHED, Case.State.HANDLING)
 DIRECT_COMMAND_GRADES = (Grade.URGENT, Grade.MAJOR)
 
 
@@ -151,7 +150,7 @@ def reply_filings_send(*, case: Case, by, at) -> None:
 def case_cohandlers_assign(*, case: Case, by, units: list[Unit], note: str = "") -> list[CaseAssignment]:
     """Name co-handling units (协办单位); the handling unit is the lead (牵头单位) and replies."""
     require_assign_cohandlers(case, by)
-    if case.state not in ACTIVE_STATES:
+    if case.state not in Case.AT_UNIT_STATES:
         raise ApplicationError(_("只有已分流或办理中的工单可以指定协办单位。"))
     units = [u for u in units if u.pk != case.handling_unit_id]
     if not units:
@@ -184,7 +183,7 @@ def case_cohandlers_assign(*, case: Case, by, units: list[Unit], note: str = "")
 def case_findings_add(*, case: Case, by, text: str) -> CaseEvent:
     """A co-handling unit's findings (协办意见) go into the history and to the lead unit."""
     require_add_findings(case, by)
-    if case.state not in ACTIVE_STATES:
+    if case.state not in Case.AT_UNIT_STATES:
         raise ApplicationError(_("工单已答复或结束,不能再提交协办意见。"))
     if len(text.strip()) < 5:
         raise ApplicationError(_("请写明协办调查核实情况。"), field="text")

@@ -81,3 +81,25 @@ def test_json_nested_deeper_than_the_stack_is_refused_with_400(hotline):
     response = hotline.client.post("/api/v1/cases/", body, content_type="application/json")
     assert response.status_code == 400
     assert "嵌套" in response.json()["detail"]
+
+
+def test_the_forms_rules_hold_for_a_platforms_work_order(hotline):
+    """An anonymous complaint with the phone "abc" and the credit code "X": the intake form refuses
+    all three, and so does the API, naming each field."""
+    before = Case.objects.count()
+    response = hotline.client.post("/api/v1/cases/", work_order(
+        reference="GD-BAD-1", anonymous=True, complainant_phone="abc", respondent_credit_code="X"), format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert {"anonymous", "complainant_phone", "respondent_credit_code"} <= body.keys()
+    assert "只有举报可以匿名" in body["anonymous"][0] and "18位" in body["respondent_credit_code"][0]
+    assert Case.objects.count() == before  # nothing received, nothing for the worker to register
+
+
+def test_a_phone_with_spaces_is_stored_as_the_form_would_store_it(hotline):
+    response = hotline.client.post("/api/v1/cases/", work_order(
+        reference="GD-SPACE-1", complainant_phone="139 0013 9000", respondent_credit_code="91440703ma4x1234xb"),
+        format="json")
+    assert response.status_code == 201
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.complainant_phone == "13900139000" and case.respondent_credit_code == "91440703MA4X1234XB"

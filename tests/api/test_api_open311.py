@@ -45,7 +45,8 @@ def test_a_request_is_filed_with_the_api_key_parameter_and_tracked(org, hotline,
 
 def test_a_closed_case_reads_closed(org, hotline, service):
     case = services.case_receive(by=org.clerk, fields={
-        "kind": "consultation", "channel": "web", "facts": "预付卡能否退?"})[0]
+        "kind": "consultation", "channel": "web", "facts": "预付卡能否退?", "complainant_name": "赵敏",
+        "complainant_phone": "13700001111"})[0]
     services.case_answer(case=case, by=org.clerk, answer="可以依法要求退还。")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {hotline.key}")
@@ -66,8 +67,8 @@ def test_errors_are_georeport_lists(org, hotline, service):
 
 def test_other_units_requests_are_not_found(org, hotline, service):
     number = APIClient().post(f"{BASE}/requests.json", {
-        "service_code": "prepaid-card", "description": "预付卡", "api_key": hotline.key}).json()[0][
-        "service_request_id"]
+        "service_code": "prepaid-card", "description": "预付卡", "api_key": hotline.key, "last_name": "钱",
+        "first_name": "多多", "phone": "13700002222"}).json()[0]["service_request_id"]
     client = APIClient()
     client.force_authenticate(org.far_handler)
     assert client.get(f"{BASE}/requests/{number}.json").status_code == 404
@@ -130,3 +131,10 @@ def test_an_impossible_start_date_is_a_400(org, start):
     response = user_client(org.supervisor).get("/open311/v2/requests.json", {"start_date": start})
     assert response.status_code == 400
     assert "start_date" in response.json()[0]["description"]
+
+
+def test_a_request_without_contact_details_is_refused_as_the_form_would(org, hotline, service):
+    response = APIClient().post(f"{BASE}/requests.json", {
+        "service_code": "prepaid-card", "description": "预付卡余额无法退还", "api_key": hotline.key})
+    assert response.status_code == 400
+    assert "联系电话" in response.json()[0]["description"] or "姓名" in response.json()[0]["description"]

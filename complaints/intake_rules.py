@@ -1,0 +1,68 @@
+"""What a case's details accept, whatever the door: the intake form, the edit form, the API and
+Open311 all pass their values through `case_fields_check` (called by the intake services), so a
+work order the form would refuse is refused by the API too, with the same message on the same field.
+
+The five elements (五要素) are not checked here: a received case may lack them; registering is
+what needs them (the `register` transition's condition).
+"""
+import re
+
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+
+from .models import Case
+from .models.choices import CaseKind
+
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|12315|12345)$")
+CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def _phone(value: str) -> str:
+    return value.strip().replace(" ", "")
+
+
+def case_fields_check(*, fields: dict, current: Case | None = None) -> dict:
+    """`fields` normalised (phones without spaces, the credit code in capitals), or ApplicationError
+    naming every field at fault. `current` is the case being corrected: a field not sent keeps its
+    value there, so a correction is judged together with what the case already holds."""
+    fields = dict(fields)
+    errors: dict[str, list[str]] = {}
+
+    def refuse(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for name, value in fields.items():
+        limit = getattr(Case._meta.get_field(name), "max_length", None) if name in _CASE_FIELDS else None
+        if isinstance(value, str) and limit and len(value) > limit:
+            refuse(name, _("不能超过 %(n)s 个字符。") % {"n": limit})
+    phone_messages = {"complainant_phone": _("电话号码格式不正确:请填写11位手机号或带区号的固定电话。"),
+                      "respondent_phone": _("电话号码格式不正确。")}
+    for name, message in phone_messages.items():
+        if isinstance(fields.get(name), str):
+            fields[name] = _phone(fields[name])
+            if fields[name] and not PHONE_PATTERN.match(fields[name]):
+                refuse(name, message)
+    if isinstance(fields.get("respondent_credit_code"), str):
+        fields["respondent_credit_code"] = code = fields["respondent_credit_code"].strip().upper()
+        if code and not CREDIT_CODE_PATTERN.match(code):
+            refuse("respondent_credit_code", _("统一社会信用代码应为18位。"))
+
+    def value(name: str):
+        return fields[name] if name in fields else getattr(current, name, Case._meta.get_field(name).get_default())
+
+    kind, anonymous = value("kind"), value("anonymous")
+    if anonymous and kind != CaseKind.REPORT:
+        refuse("anonymous", _("只有举报可以匿名;投诉须留下投诉人信息。"))
+    if not anonymous:
+        if not (value("complainant_name") or "").strip():
+            refuse("complainant_name", _("请填写投诉人姓名或名称(举报人可选择匿名)。"))
+        if not value("complainant_phone") and "complainant_phone" not in errors:
+            refuse("complainant_phone", _("请填写联系电话,以便承办单位联系。"))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors=errors)
+    return fields
+
+
+_CASE_FIELDS = {field.name for field in Case._meta.get_fields() if getattr(field, "concrete", False)}
