@@ -172,7 +172,10 @@ def _register_one(ref: ExternalCaseRef) -> None:
     if case.state != Case.State.RECEIVED or not case.elements_complete():
         return
     try:
-        case_register(case=case, by=ref.system.acting_user)  # its own savepoint: a failure undoes only it
+        # Its own savepoint (case_register takes none): a failure undoes only this case, and the
+        # batch's transaction goes on with the others.
+        with transaction.atomic():
+            case_register(case=case, by=ref.system.acting_user)
     except (ApplicationError, ConcurrentTransition, PermissionDenied):
         logger.info("case %s left for the clerk to register", case.number, exc_info=True)
     except (OperationalError, InterfaceError):
