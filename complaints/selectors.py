@@ -3,7 +3,7 @@ see is simply not in their querysets, so views answer 404 for it."""
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .identity import identity_phone_match
-from .models import Case, CaseAssignment, CaseClock, CaseEvent, ExternalCaseRef
+from .models import Case, CaseAssignment, CaseClock, CaseEvent
 
 
 def case_visibility_filter(user) -> Q | None:
@@ -74,11 +74,6 @@ def case_dispatch_queue(*, visible_to) -> QuerySet[Case]:
 
 def case_running_clocks(*, case: Case) -> list[CaseClock]:
     return [clock for clock in case.clocks.all() if clock.stopped_at is None]
-
-
-def case_filed_by(*, case: Case, system) -> bool:
-    """Whether the external system filed the case (its own work order)."""
-    return ExternalCaseRef.objects.filter(case=case, system=system).exists()
 
 
 def notification_list(*, user, unread_only: bool = False):

@@ -14,11 +14,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints import selectors
+from complaints.models import Case
 from core.errors import ApplicationError
 
-from .. import selectors
-from ..models import Case, ExternalSystem, Open311Service
-from ..services.integration import ReferenceConflict, case_receive_external
+from ..models import ExternalSystem, Open311Service
+from ..services import ReferenceConflict, case_receive_external
 from .auth import HasScope, Open311KeyAuthentication, request_system
 
 CLOSED_STATES = {Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED}

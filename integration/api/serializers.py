@@ -8,11 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from complaints.identity import identity_history_data, identity_output
+from complaints.models import Attachment, Case, CaseClock, CaseEvent, DeclineReason
+from complaints.models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
 from routing.models import Area, Category, Unit
 
-from ..identity import identity_history_data, identity_output
-from ..models import Attachment, Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
-from ..models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
+from ..models import WebhookDelivery
 
 
 def _code_field(queryset, **kwargs):
