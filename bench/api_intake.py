@@ -34,8 +34,8 @@ def _setup() -> str:
     django.setup()
     from django.core.management import call_command
 
-    from complaints.models import ExternalSystem
-    from complaints.services.integration import api_key_issue
+    from integration.models import ExternalSystem
+    from integration.services import api_key_issue
     from routing.models import Unit, User
 
     call_command("migrate", verbosity=0)
@@ -50,7 +50,7 @@ def _setup() -> str:
 
 def _drain_registrations() -> tuple[int, float]:
     """What the Celery worker does after a burst: register every case the API received."""
-    from complaints.services.integration import external_cases_register
+    from integration.services import external_cases_register
 
     started = time.perf_counter()
     handled = external_cases_register()

@@ -67,5 +67,3 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-from . import admin_integration  # noqa: E402,F401  (external systems, keys, Open311, webhooks)

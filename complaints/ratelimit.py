@@ -1,5 +1,5 @@
 """Fixed-window counters: failed attempts on public pages (the progress look-up) and calls per minute
-of an external system (complaints/api/throttling.py).
+of an external system (integration/api/throttling.py).
 
 Counted in the shared cache (Redis in production) so that all web processes count together. A limit
 is a guard rail, not a reason to refuse work: when the cache cannot be reached, each process counts

@@ -15,6 +15,7 @@ from routing.models import Unit
 
 from . import access, routing_selectors
 from .models.choices import HandlingLimitUnit
+from .services import dispatch_queue as queue_services
 from .services import routing as routing_services
 from .views import _get_case
 
@@ -69,7 +70,7 @@ def dispatch_queue_batch(request):
         return redirect("dispatch-queue")
     cases = list(routing_selectors.dispatch_queue_with_proposals(visible_to=request.user)
                  .filter(number__in=form.cleaned_data["numbers"]))
-    done, failed = routing_services.cases_dispatch_batch(cases=cases, by=request.user, unit=form.cleaned_data["unit"])
+    done, failed = queue_services.cases_dispatch_batch(cases=cases, by=request.user, unit=form.cleaned_data["unit"])
     if done:
         messages.success(request, _("已分流 %(n)s 件。") % {"n": len(done)})
     for case, message in failed:
@@ -111,7 +112,7 @@ def case_accept_proposal(request, number):
     def run(case, data):
         limit = (data["handling_limit_amount"], data["handling_limit_unit"]) \
             if data.get("handling_limit_amount") and data.get("handling_limit_unit") else None
-        routing_services.case_dispatch_proposed(case=case, by=request.user, handling_limit=limit)
+        queue_services.case_dispatch_proposed(case=case, by=request.user, handling_limit=limit)
     return _act(request, number, AcceptProposalForm, run, _("已按建议分流。"))
 
 

@@ -3,7 +3,7 @@ see is simply not in their querysets, so views answer 404 for it."""
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .identity import identity_phone_match
-from .models import Case, CaseAssignment, CaseClock, CaseEvent, ExternalCaseRef
+from .models import Case, CaseAssignment, CaseClock, CaseEvent
 
 
 def case_visibility_filter(user) -> Q | None:
@@ -86,11 +86,6 @@ def case_returned_by(*, number: str, user) -> Case | None:
         return None
     last_return = case.events.filter(action=CaseEvent.Action.RETURN).order_by("-at", "-pk").first()
     return case if last_return is not None and last_return.actor_unit_id == user.unit_id else None
-
-
-def case_filed_by(*, case: Case, system) -> bool:
-    """Whether the external system filed the case (its own work order)."""
-    return ExternalCaseRef.objects.filter(case=case, system=system).exists()
 
 
 def notification_list(*, user, unread_only: bool = False):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "routing",
     "supervision",
     "complaints",
+    "integration",
     "reports",
 ]
 
@@ -184,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
     },
     # Sends webhook deliveries that are due: retries with backoff and any whose queue message was lost.
+    # The integration tasks keep their first names, complaints.tasks.* (integration/tasks.py).
     "webhooks-retry-due": {
         "task": "complaints.tasks.webhooks_retry_task",
         "schedule": 30.0,
@@ -201,7 +203,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # After an API create, the worker registers the system's complete cases this many seconds later,
-# one message per web process per period however many cases arrive (complaints/services/integration.py).
+# one message per web process per period however many cases arrive (integration/services.py).
 EXTERNAL_REGISTRATION_DELAY_SECONDS = float(os.environ.get("EXTERNAL_REGISTRATION_DELAY_SECONDS", "1"))
 
 # How long a process trusts its copy of the rule tables read on every intake (core/cache.py).
@@ -210,19 +212,19 @@ RULES_CACHE_SECONDS = float(os.environ.get("RULES_CACHE_SECONDS", "5"))
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "complaints.api.auth.ApiKeyAuthentication",
+        "integration.api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "complaints.api.parsers.BoundedJSONParser",
+        "integration.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["complaints.api.throttling.ExternalSystemRateThrottle"],
-    "EXCEPTION_HANDLER": "complaints.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["integration.api.throttling.ExternalSystemRateThrottle"],
+    "EXCEPTION_HANDLER": "integration.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "12315 case workflow API",

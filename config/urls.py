@@ -13,7 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
-    path("api/v1/", include("complaints.api.urls")),
-    path("open311/v2/", include("complaints.api.open311_urls")),
+    path("api/v1/", include("integration.api.urls")),
+    path("open311/v2/", include("integration.api.open311_urls")),
     path("", include("complaints.urls")),
 ]

@@ -1,8 +1,20 @@
+from collections.abc import Callable
+
 from core.notes import KEY as NOTE_KEY
 from core.notes import Note
 
 from ..models import Case, CaseEvent
-from .webhooks import webhook_enqueue
+
+# What the apps above complaints do with each history row, called by case_event_record in the
+# transaction of the change (integration writes the webhook owed to the originating system), so
+# whatever they write commits or rolls back with the change. Registered in their AppConfig.ready().
+_listeners: list[Callable[..., object]] = []
+
+
+def history_listener_add(listener: Callable[..., object]) -> None:
+    """Have `listener(event=...)` called with every history row written, in its transaction."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def case_event_record(
@@ -10,11 +22,12 @@ def case_event_record(
     data: dict | None = None, internal: bool = False, at=None,
 ) -> CaseEvent:
     """Append one history row. Called by every service in the same transaction as its change;
-    the webhook owed to the originating system is written here too, in that transaction."""
+    the history listeners (the webhook owed to the originating system) run here, in that transaction."""
     event = case_event_build(case=case, actor=actor, action=action, source=source, target=target, note=note,
                              data=data, internal=internal, at=at)
     event.save(force_insert=True)
-    webhook_enqueue(event=event)
+    for listener in _listeners:
+        listener(event=event)
     return event
 
 
@@ -23,7 +36,7 @@ def case_event_build(
     data: dict | None = None, internal: bool = False, at=None,
 ) -> CaseEvent:
     """A history row not yet written, for intake to write with the case itself. Only for actions
-    that owe no webhook (the case has just arrived, so there is nobody to call back yet)."""
+    that no listener needs (the case has just arrived, so there is nobody to call back yet)."""
     fields = {"at": at} if at is not None else {}
     if isinstance(note, Note):
         data = {**(data or {}), NOTE_KEY: note.stored()}

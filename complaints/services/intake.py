@@ -22,7 +22,7 @@ from .clocks import clocks_build, clocks_start
 from .guards import require_transition
 from .history import case_event_build, case_event_record
 from .repeats import case_claimant_is_professional, case_repeats_check
-from .routing import case_routing_refresh, routing_refresh
+from .routing import case_routing_refresh
 
 QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
 
@@ -125,7 +125,7 @@ def case_receive(
         for upload in files:
             case_attachment_add(case=case, by=by, file=upload)
         if register and case.elements_complete():
-            _register(case=case, by=by, at=at)
+            case_register(case=case, by=by, at=at)
     return cases
 
 
@@ -139,15 +139,13 @@ def _link(first: Case, second: Case, *, by, at) -> None:
                                     number=other.number))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def case_register(*, case: Case, by, at=None) -> Case:
-    """Register (登记) a received case; all five elements are needed for complaints and reports."""
-    return _register(case=case, by=by, at=at or timezone.now())
-
-
-def _register(*, case: Case, by, at) -> Case:
-    # The body of case_register, for case_receive to call inside its own transaction without the
-    # savepoint a nested atomic block costs (an error rolls the whole intake back anyway).
+    """Register (登记) a received case; all five elements are needed for complaints and reports.
+    Inside a caller's transaction (case_receive) it takes no savepoint: an error rolls the whole
+    intake back anyway. A caller that goes on after a failed registration holds its own savepoint
+    (the worker's external_cases_register does)."""
+    at = at or timezone.now()
     missing = case.missing_elements
     if case.state == Case.State.RECEIVED and missing:
         labels = {str(label): name for name, label in FIVE_ELEMENT_FIELDS.items()}
@@ -162,7 +160,7 @@ def _register(*, case: Case, by, at) -> Case:
     clocks_start(case=case, stop=["statutory_accept"], at=at,
                  clocks=["dispatch", "statutory_mediation"] if case.kind == CaseKind.COMPLAINT else ["dispatch"])
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REGISTER, source=source, at=at)
-    routing_refresh(case=case, by=by, at=at)
+    case_routing_refresh(case=case, by=by, at=at)
     case_repeats_check(case=case, by=by, at=at)
     return case
 

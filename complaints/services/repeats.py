@@ -1,18 +1,19 @@
 """Checks run when a case is received and registered: professional claimants (职业索赔人), repeat
 complaints (重复投诉) and clusters of complaints about one respondent (集中投诉 → 专项行动).
-The windows and thresholds are the center's, in the admin (supervision.SupervisionSettings)."""
+The windows and thresholds are the center's, in the admin (supervision.SupervisionSettings). A repeat
+goes on supervision's red-line ledger from the link recorded here (supervision/redlines.py)."""
 from datetime import timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from core.notes import Note
-from supervision.models import CaseCluster, ProfessionalClaimant, RedLineItem, SupervisionSettings
+from supervision.policy import ProfessionalClaimant, SupervisionSettings
+from supervision.records import CaseCluster
 
 from ..identity import identity_repeat_match
 from ..models import Case, CaseEvent
 from .history import case_event_record
-from .redlines import red_line_open
 
 
 def case_claimant_is_professional(case: Case) -> bool:
@@ -49,7 +50,6 @@ def case_repeats_check(*, case: Case, by, at) -> None:
                                         "原工单 %(number)s"),
                                     day=f"{earlier.received_at:%Y-%m-%d}", number=earlier.number),
                           data={"repeat_of": earlier.number})
-        red_line_open(case=case, reason=RedLineItem.Reason.REPEAT, at=at)
     case.save()
     _cluster_join(case, since=at - timedelta(days=policy.cluster_window_days),
                   threshold=policy.cluster_min_complainants, by=by, at=at)

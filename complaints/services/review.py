@@ -6,7 +6,6 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError
 from core.notes import Note
-from supervision.models import RedLineItem
 
 from ..models import Case, CaseEvent, Notification
 from ..models.choices import Satisfaction
@@ -14,7 +13,6 @@ from .clocks import clock_start
 from .guards import require_transition
 from .history import case_event_record
 from .notifications import notification_send
-from .redlines import red_line_open
 
 
 @transaction.atomic
@@ -71,7 +69,6 @@ def case_follow_up(
     case_event_record(case=case, actor=by, action=CaseEvent.Action.FOLLOW_UP, source=source, note=note, at=at,
                       data={"satisfaction": satisfaction, "resolved": resolved, "new_reasons": new_reasons})
     if satisfaction == Satisfaction.DISSATISFIED:
-        red_line_open(case=case, reason=RedLineItem.Reason.DISSATISFIED, at=at)
         if new_reasons.strip():
             case_archive(case=case, by=by, note=Note(gettext_noop("回访不满意并提出新的理由,本轮办结")))
             case_reopen(case=case, by=by, reason=new_reasons)

@@ -2,9 +2,9 @@
 (直接指令), co-handling units (协办) and the filings that go with them.
 
 The dispatch services in `dispatch.py` call the hooks here in their own transaction, so a dispatch,
-its notices and its history rows commit or roll back together.
+its notices and its history rows commit or roll back together. Nothing here calls dispatch: the
+dispatch queue's one-click and batch dispatch are in `dispatch_queue.py`.
 """
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,15 +29,13 @@ def _center() -> Unit | None:
     return Unit.objects.filter(kind=Unit.Kind.CENTER, is_active=True).order_by("pk").first()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
     """Compute (again) the unit with jurisdiction for a registered case and keep it with the case.
-    At registration it also decides whether the case was filed away from the respondent's unit."""
-    return routing_refresh(case=case, by=by, at=at or timezone.now())
-
-
-def routing_refresh(*, case: Case, by, at) -> CaseRouting:
-    """case_routing_refresh inside a transaction the caller holds (registration), without a savepoint."""
+    At registration it also decides whether the case was filed away from the respondent's unit.
+    No savepoint inside a caller's transaction (registration, an edit): a failure here undoes the
+    caller's change too, so there is nothing to roll back to."""
+    at = at or timezone.now()
     proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind)
     found = {"proposed_unit": proposal.unit, "rule": proposal.rule,
              "reason": proposal.note.in_default_language()[:300], "reason_i18n": proposal.note.stored(),
@@ -193,38 +191,3 @@ def case_findings_add(*, case: Case, by, text: str) -> CaseEvent:
                       title=_("工单 %(number)s 收到%(unit)s的协办意见") % {
                           "number": case.number, "unit": by.unit.name}, body=text)
     return event
-
-
-def case_dispatch_proposed(*, case: Case, by, handling_limit: tuple[int, str] | None = None) -> Case:
-    """Accept the proposal with one click: dispatch to the unit the rules named."""
-    from .dispatch import case_dispatch
-
-    routing = getattr(case, "routing", None)
-    if routing is None or routing.proposed_unit is None:
-        raise ApplicationError(_("无匹配规则,请人工选择承办单位。"), field="unit")
-    return case_dispatch(case=case, unit=routing.proposed_unit, by=by, handling_limit=handling_limit,
-                         note=Note(gettext_noop("按分流建议:%(reason)s"), reason=routing.reason_i18n or routing.reason))
-
-
-def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> tuple[list[Case], list[tuple]]:
-    """Dispatch a selection from the queue, each to `unit` or else to its proposal. Each case is its
-    own transaction: one that cannot go (urgent without a limit, no proposal, changed meanwhile) is
-    reported and the others still go. Returns (dispatched, [(case, message)])."""
-    from django_fsm import ConcurrentTransition
-
-    from .dispatch import case_dispatch
-
-    done, failed = [], []
-    for case in cases:
-        if case.grade != Case.Grade.GENERAL:
-            # A batch carries no time limit, which these cases must have: only their own page can.
-            failed.append((case, _("紧急、重大工单须在工单页指定办理时限后分流。")))
-            continue
-        try:
-            if unit is not None:
-                done.append(case_dispatch(case=case, unit=unit, by=by, note=Note(gettext_noop("批量分流"))))
-            else:
-                done.append(case_dispatch_proposed(case=case, by=by))
-        except (ApplicationError, ConcurrentTransition, PermissionDenied) as error:
-            failed.append((case, str(error)))
-    return done, failed

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.test import APIClient
 
-from complaints.models import ExternalSystem
-from complaints.services.integration import api_key_issue
+from integration.models import ExternalSystem
+from integration.services import api_key_issue
 from routing.models import User
 from tests.factories import UserFactory
 

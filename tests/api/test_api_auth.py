@@ -4,8 +4,8 @@ import base64
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from complaints.models import ApiKey
-from complaints.services.integration import api_key_revoke
+from integration.models import ApiKey
+from integration.services import api_key_revoke
 from tests.api.conftest import key_client, system_create
 from tests.api.payloads import work_order
 
@@ -85,7 +85,7 @@ def test_a_key_issued_from_the_command_line_works(hotline):
 
 
 def test_the_admin_lists_systems_and_deliveries(admin_client, hotline):
-    assert admin_client.get("/admin/complaints/externalsystem/").status_code == 200
-    assert admin_client.get(f"/admin/complaints/externalsystem/{hotline.system.pk}/change/").status_code == 200
-    assert admin_client.get("/admin/complaints/webhookdelivery/").status_code == 200
-    assert admin_client.get("/admin/complaints/open311service/").status_code == 200
+    assert admin_client.get("/admin/integration/externalsystem/").status_code == 200
+    assert admin_client.get(f"/admin/integration/externalsystem/{hotline.system.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/integration/webhookdelivery/").status_code == 200
+    assert admin_client.get("/admin/integration/open311service/").status_code == 200

@@ -1,5 +1,6 @@
 """Creating a case is idempotent on the client's reference."""
-from complaints.models import Case, ExternalCaseRef
+from complaints.models import Case
+from integration.models import ExternalCaseRef
 from tests.api.conftest import system_create, user_client
 from tests.api.payloads import work_order
 

@@ -6,9 +6,10 @@ import pytest
 from django.conf import settings
 
 from complaints import services
-from complaints.models import Case, CaseEvent, ExternalCaseRef, WebhookDelivery
-from complaints.services import integration
-from complaints.services.integration import external_cases_register
+from complaints.models import Case, CaseEvent
+from integration import services as integration
+from integration.models import ExternalCaseRef, WebhookDelivery
+from integration.services import external_cases_register
 from tests.api.conftest import system_create
 from tests.api.payloads import work_order
 from tests.concurrency import run_together
@@ -87,7 +88,7 @@ def test_cases_of_many_systems_and_batches_are_all_registered(hotline, org):
 
 def test_after_commit_the_worker_is_asked_once_per_period(hotline, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(integration, "_last_kick", float("-inf"))
-    with mock.patch("complaints.tasks.external_cases_register_task.apply_async") as queued:
+    with mock.patch("integration.tasks.external_cases_register_task.apply_async") as queued:
         with django_capture_on_commit_callbacks(execute=True):
             _create(hotline, reference="A")
         with django_capture_on_commit_callbacks(execute=True):
@@ -98,14 +99,14 @@ def test_after_commit_the_worker_is_asked_once_per_period(hotline, monkeypatch, 
 def test_a_broker_outage_delays_registration_and_loses_nothing(hotline, monkeypatch,
                                                                 django_capture_on_commit_callbacks):
     monkeypatch.setattr(integration, "_last_kick", float("-inf"))
-    with mock.patch("complaints.tasks.external_cases_register_task.apply_async",
+    with mock.patch("integration.tasks.external_cases_register_task.apply_async",
                     side_effect=ConnectionError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             response = hotline.client.post(CASES, work_order(), format="json")
     assert response.status_code == 201  # the create itself never depends on the broker
     entries = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "complaints.tasks.external_cases_register_task" in entries
-    from complaints.tasks import external_cases_register_task
+    from integration.tasks import external_cases_register_task
 
     assert external_cases_register_task() == 1  # what the beat entry runs
     assert Case.objects.get(number=response.json()["number"]).state == Case.State.REGISTERED

@@ -4,9 +4,10 @@ from unittest import mock
 
 from django.conf import settings
 
-from complaints.models import Case, CaseEvent, ExternalCaseRef
-from complaints.services import integration
-from complaints.services.integration import external_cases_register
+from complaints.models import Case, CaseEvent
+from integration import services as integration
+from integration.models import ExternalCaseRef
+from integration.services import external_cases_register
 from tests.api.conftest import system_create, user_client
 from tests.api.payloads import work_order
 from tests.complaints import journeys
@@ -46,7 +47,7 @@ def test_supplying_asks_the_worker_after_commit(hotline, monkeypatch, django_cap
     case = _filed(hotline, demand="")
     external_cases_register()
     monkeypatch.setattr(integration, "_last_kick", float("-inf"))
-    with mock.patch("complaints.tasks.external_cases_register_task.apply_async") as queued:
+    with mock.patch("integration.tasks.external_cases_register_task.apply_async") as queued:
         with django_capture_on_commit_callbacks(execute=True):
             assert _patch(hotline.client, case, {"incident_place": "白沙街道"}).status_code == 200
         queued.assert_not_called()  # still incomplete: nothing for the worker

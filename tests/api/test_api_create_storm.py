@@ -1,7 +1,8 @@
 """A retry storm: the same work order sent 20 times at once yields one case (PostgreSQL)."""
 import pytest
 
-from complaints.models import Case, CaseEvent, ExternalCaseRef
+from complaints.models import Case, CaseEvent
+from integration.models import ExternalCaseRef
 from tests.api.conftest import key_client
 from tests.api.payloads import work_order
 from tests.concurrency import run_together

@@ -3,7 +3,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from complaints import services
-from complaints.models import Case, Open311Service
+from complaints.models import Case
+from integration.models import Open311Service
 from tests.api.conftest import user_client
 from tests.factories import CategoryFactory
 
@@ -114,7 +115,7 @@ def test_without_a_key_each_request_is_a_new_case(org, hotline, service):
 
 
 def test_a_filed_request_without_all_five_elements_waits_for_the_clerk(org, hotline, service):
-    from complaints.services.integration import external_cases_register
+    from integration.services import external_cases_register
 
     response = _file(hotline, key="311-0002")
     notice = response.json()[0]["service_notice"]

@@ -3,7 +3,7 @@ order moments after the API received it, prompted by the create itself rather th
 import pytest
 
 from complaints.models import Case, CaseEvent
-from complaints.services import integration
+from integration import services as integration
 from tests.api.payloads import work_order
 from tests.celery_support import wait_for
 

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import Case, WebhookDelivery
-from complaints.services.integration import external_cases_register
-from complaints.services.webhooks import MAX_ATTEMPTS, webhook_deliver, webhooks_retry_due
-from complaints.tasks import webhooks_retry_task
+from complaints.models import Case
+from integration.models import WebhookDelivery
+from integration.services import external_cases_register
+from integration.tasks import webhooks_retry_task
+from integration.webhooks import MAX_ATTEMPTS, webhook_deliver, webhooks_retry_due
 from tests.api.conftest import system_create
 from tests.api.payloads import work_order
 from tests.complaints import journeys
@@ -130,7 +131,7 @@ def test_the_sweep_sends_only_due_deliveries(org, filed, webhook_receiver):
 
 
 def test_a_broker_outage_loses_nothing(org, filed, webhook_receiver, django_capture_on_commit_callbacks):
-    with mock.patch("complaints.tasks.webhook_deliver_task.delay", side_effect=ConnectionError("broker down")):
+    with mock.patch("integration.tasks.webhook_deliver_task.delay", side_effect=ConnectionError("broker down")):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             case = _reply(org, filed)
     assert callbacks  # the send was attempted after commit and failed quietly
@@ -142,7 +143,7 @@ def test_a_broker_outage_loses_nothing(org, filed, webhook_receiver, django_capt
 
 
 def test_after_commit_the_delivery_is_queued(org, filed, django_capture_on_commit_callbacks):
-    with mock.patch("complaints.tasks.webhook_deliver_task.delay") as delay:
+    with mock.patch("integration.tasks.webhook_deliver_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             _reply(org, filed)
     delay.assert_called_once_with(WebhookDelivery.objects.get().pk)
@@ -151,6 +152,20 @@ def test_after_commit_the_delivery_is_queued(org, filed, django_capture_on_commi
 def test_the_beat_schedule_retries_webhooks():
     entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "complaints.tasks.webhooks_retry_task" in entries
+
+
+def test_every_beat_entry_and_queued_message_names_a_registered_task():
+    """The integration tasks moved out of complaints.tasks under the names they had there: the beat
+    schedule and messages already queued before an upgrade still find them."""
+    from config.celery import app
+    from integration.tasks import external_cases_register_task, webhook_deliver_task
+
+    app.loader.import_default_modules()
+    assert {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()} <= set(app.tasks)
+    assert [app.tasks[name] for name in ("complaints.tasks.webhook_deliver_task",
+                                        "complaints.tasks.webhooks_retry_task",
+                                        "complaints.tasks.external_cases_register_task")] == \
+        [webhook_deliver_task, webhooks_retry_task, external_cases_register_task]
 
 
 def test_a_system_lists_and_replays_its_deliveries(org, hotline, filed, webhook_receiver):

@@ -6,8 +6,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from complaints import services
-from complaints.services.redlines import red_line_open
 from supervision.models import RedLineItem
+from supervision.redlines import red_line_open
 from supervision.views import PAGE_SIZE
 from tests.browser.cities import two_district_city
 from tests.browser.test_case_journey import login

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from complaints.services.redlines import red_line_open
 from supervision.models import RedLineItem
+from supervision.redlines import red_line_open
 from supervision.services import red_line_close
 from tests.browser.cities import two_district_city
 from tests.browser.test_case_journey import login

@@ -3,7 +3,7 @@ import pytest
 
 from complaints import services
 from complaints.models import Case, CaseEvent
-from complaints.services import routing as routing_services
+from complaints.services import dispatch_queue
 from tests.complaints import journeys
 from tests.routing.conftest import rule
 
@@ -65,7 +65,7 @@ def test_center_may_override_the_proposal(world):
 def test_a_case_without_proposal_cannot_be_accepted(world):
     case = journeys.to_registered(world.org, respondent_area=None)
     with pytest.raises(Exception, match="无匹配规则"):
-        routing_services.case_dispatch_proposed(case=case, by=world.org.supervisor)
+        dispatch_queue.case_dispatch_proposed(case=case, by=world.org.supervisor)
     assert case.state == Case.State.REGISTERED
 
 

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from complaints import services
-from complaints.services.redlines import red_line_open
 from supervision.models import Escalation, RedLineItem
+from supervision.redlines import red_line_open
 from supervision.services import red_line_close
 from supervision.sweep import deadlines_sweep
 from supervision.workdays import local_date

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints import services
-from complaints.services.redlines import red_line_open
 from supervision.models import RedLineItem
+from supervision.redlines import red_line_open
 from supervision.services import red_line_close
 from supervision.views import PAGE_SIZE
 from supervision.workdays import local_date

@@ -3,10 +3,11 @@ import django_filters
 from django.utils import timezone
 from rest_framework.pagination import CursorPagination
 
-from ..inputs import TypedFilterMomentField
-from ..models import Case
-from ..models.choices import CaseKind, Channel
-from ..selectors import case_overdue
+from complaints.inputs import TypedFilterMomentField
+from complaints.models import Case
+from complaints.models.choices import CaseKind, Channel
+from complaints.selectors import case_overdue
+
 from .auth import request_system
 
 

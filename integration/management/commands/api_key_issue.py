@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.models import ExternalSystem
-from complaints.services.integration import api_key_issue
+from integration.models import ExternalSystem
+from integration.services import api_key_issue
 
 
 class Command(BaseCommand):

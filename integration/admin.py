@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiKey, ExternalSystem, Open311Service, WebhookDelivery
-from .services.integration import api_key_issue, api_key_revoke
+from .services import api_key_issue, api_key_revoke
 
 
 class ApiKeyInline(admin.TabularInline):

@@ -1,5 +1,8 @@
 """External systems that talk to us over the REST API: who they are, their keys, the references
-they file cases under, and the webhook calls we owe them (an outbox)."""
+they file cases under, and the webhook calls we owe them (an outbox).
+
+These models began in `complaints`; their tables keep the names they had there (complaints/migrations
+0021, integration/migrations/0001), so the move changed no data."""
 import hashlib
 import secrets
 
@@ -9,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CaseKind
+from core.choices import CaseKind
 
 
 class ExternalSystem(models.Model):
@@ -46,6 +49,7 @@ class ExternalSystem(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
+        db_table = "complaints_externalsystem"
         verbose_name = _("外部系统")
         verbose_name_plural = _("外部系统")
 
@@ -78,6 +82,7 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
+        db_table = "complaints_apikey"
         verbose_name = _("接口密钥")
         verbose_name_plural = _("接口密钥")
 
@@ -102,6 +107,7 @@ class ExternalCaseRef(models.Model):
     registration_pending = models.BooleanField(_("待自动登记"), default=False)
 
     class Meta:
+        db_table = "complaints_externalcaseref"
         verbose_name = _("外部工单编号")
         verbose_name_plural = _("外部工单编号")
         constraints = [
@@ -138,6 +144,7 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
 
     class Meta:
+        db_table = "complaints_webhookdelivery"
         verbose_name = _("回调记录")
         verbose_name_plural = _("回调记录")
         ordering = ["-id"]
@@ -163,6 +170,7 @@ class Open311Service(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
+        db_table = "complaints_open311service"
         verbose_name = _("Open311服务")
         verbose_name_plural = _("Open311服务")
         ordering = ["service_code"]

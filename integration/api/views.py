@@ -13,14 +13,16 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints import selectors
+from complaints.actions import ACTIONS_BY_NAME
+from complaints.models import Case, CaseClock, CaseEvent
+from complaints.services.intake import case_update_details
 from core.errors import STALE_MESSAGE
 
-from .. import selectors
-from ..actions import ACTIONS_BY_NAME
-from ..models import Case, CaseClock, CaseEvent, ExternalSystem, WebhookDelivery
-from ..services.intake import case_update_details
-from ..services.integration import ReferenceConflict, case_receive_external, case_supplement_external
-from ..services.webhooks import webhook_replay
+from ..models import ExternalSystem, WebhookDelivery
+from ..selectors import case_filed_by
+from ..services import ReferenceConflict, case_receive_external, case_supplement_external
+from ..webhooks import webhook_replay
 from . import serializers as s
 from .auth import HasScope, MaySupplement, request_key, request_system
 from .filters import CaseFilter, CasePagination, DeliveryPagination
@@ -127,7 +129,7 @@ def require_own_work_order(request, case: Case) -> None:
     system = request_system(request)
     if system is None or system.has_scope(ExternalSystem.Scope.CASES_ACT):
         return
-    if not selectors.case_filed_by(case=case, system=system):
+    if not case_filed_by(case=case, system=system):
         raise PermissionDenied(_("该接口密钥只能补充本系统提交的工单。"))
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from complaints.demo import demo_data_load
-from complaints.demo_integration import demo_integration_load
+from integration.demo import demo_integration_load
 
 
 class Command(BaseCommand):

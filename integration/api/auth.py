@@ -14,8 +14,7 @@ from rest_framework import authentication, exceptions, permissions
 
 from core.cache import TimedCopy
 
-from ..models import ApiKey, ExternalSystem
-from ..models.integration import api_key_hash
+from ..models import ApiKey, ExternalSystem, api_key_hash
 
 KEYWORD = "Api-Key"
 
@@ -121,7 +120,7 @@ class MaySupplement(permissions.BasePermission):
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "complaints.api.auth.ApiKeyAuthentication"
+    target_class = "integration.api.auth.ApiKeyAuthentication"
     name = "apiKey"
 
     def get_security_definition(self, auto_schema):
@@ -130,5 +129,5 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
 
 class Open311KeyScheme(ApiKeyScheme):
-    target_class = "complaints.api.auth.Open311KeyAuthentication"
+    target_class = "integration.api.auth.Open311KeyAuthentication"
     name = "open311ApiKey"

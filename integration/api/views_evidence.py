@@ -10,9 +10,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..files import attachment_response
+from complaints.files import attachment_response
+from complaints.services.intake import case_attachment_add
+
 from ..models import ExternalSystem
-from ..services.intake import case_attachment_add
 from . import serializers as s
 from .auth import HasScope, MaySupplement
 from .views import ERROR, _case_for, require_own_work_order

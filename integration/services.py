@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from complaints.access import require_receive
+from complaints.models import Case
+from complaints.rowwrite import rows_insert
+from complaints.services.intake import case_build, case_register, case_update_details
 from core.errors import ApplicationError
 
-from ..access import require_receive
-from ..models import ApiKey, Case, ExternalCaseRef, ExternalSystem
-from ..models.integration import api_key_hash
-from ..rowwrite import rows_insert
-from .intake import case_build, case_register, case_update_details
+from .models import ApiKey, ExternalCaseRef, ExternalSystem, api_key_hash
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def _registration_kick() -> None:
     if now - _last_kick < delay:
         return
     _last_kick = now
-    from ..tasks import external_cases_register_task
+    from .tasks import external_cases_register_task  # the tasks module imports this one
 
     try:
         external_cases_register_task.apply_async(countdown=delay)
@@ -172,7 +172,10 @@ def _register_one(ref: ExternalCaseRef) -> None:
     if case.state != Case.State.RECEIVED or not case.elements_complete():
         return
     try:
-        case_register(case=case, by=ref.system.acting_user)  # its own savepoint: a failure undoes only it
+        # Its own savepoint (case_register takes none): a failure undoes only this case, and the
+        # batch's transaction goes on with the others.
+        with transaction.atomic():
+            case_register(case=case, by=ref.system.acting_user)
     except (ApplicationError, ConcurrentTransition, PermissionDenied):
         logger.info("case %s left for the clerk to register", case.number, exc_info=True)
     except (OperationalError, InterfaceError):

@@ -4,8 +4,7 @@ from django.db import transaction
 
 from routing.models import Category, Unit, User
 
-from .models import ApiKey, ExternalSystem, Open311Service
-from .models.integration import api_key_hash
+from .models import ApiKey, ExternalSystem, Open311Service, api_key_hash
 
 DEMO_KEY_PREFIX, DEMO_KEY_SECRET = "demo1234", "demo-12315-api-key"
 

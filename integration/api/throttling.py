@@ -4,7 +4,8 @@ import time
 
 from rest_framework.throttling import BaseThrottle
 
-from ..ratelimit import counter_incr
+from complaints.ratelimit import counter_incr
+
 from .auth import request_system
 
 WINDOW_SECONDS = 60

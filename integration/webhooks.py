@@ -1,6 +1,7 @@
-"""Webhooks to the system a case came from (an outbox). `webhook_enqueue` is called from
-case_event_record, inside the transaction of the change, so the delivery row exists if and only if
-the change committed; sending happens afterwards and is retried until it succeeds or gives up."""
+"""Webhooks to the system a case came from (an outbox). `webhook_enqueue` is a history listener
+(registered in IntegrationConfig.ready()): case_event_record calls it inside the transaction of the
+change, so the delivery row exists if and only if the change committed; sending happens afterwards
+and is retried until it succeeds or gives up."""
 import hashlib
 import hmac
 import json
@@ -13,8 +14,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..identity import identity_history_data
-from ..models import CaseEvent, ExternalCaseRef, WebhookDelivery
+from complaints.identity import identity_history_data
+from complaints.models import CaseEvent
+
+from .models import ExternalCaseRef, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ def webhook_enqueue(*, event: CaseEvent) -> WebhookDelivery | None:
 
 
 def _send_later(delivery_id: int) -> None:
-    from ..tasks import webhook_deliver_task
+    from .tasks import webhook_deliver_task  # the tasks module imports this one
 
     try:
         webhook_deliver_task.delay(delivery_id)

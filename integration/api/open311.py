@@ -14,12 +14,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints import selectors
+from complaints.inputs import typed_moment_parse
+from complaints.models import Case
 from core.errors import ApplicationError
 
-from .. import selectors
-from ..inputs import typed_moment_parse
-from ..models import Case, ExternalSystem, Open311Service
-from ..services.integration import ReferenceConflict, case_receive_external
+from ..models import ExternalSystem, Open311Service
+from ..services import ReferenceConflict, case_receive_external
 from .auth import HasScope, Open311KeyAuthentication, request_system
 
 MAX_RESULTS = 200

@@ -8,12 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from routing.models import Area, Category, Unit
-
-from ..identity import identity_history_data, identity_output
-from ..inputs import TypedMomentSerializerField
-from ..models import Attachment, Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
-from ..models.choices import (
+from complaints.identity import identity_history_data, identity_output
+from complaints.inputs import TypedMomentSerializerField
+from complaints.models import Attachment, Case, CaseClock, CaseEvent, DeclineReason
+from complaints.models.choices import (
     CaseKind,
     Channel,
     ComplainantType,
@@ -22,6 +20,9 @@ from ..models.choices import (
     HandlingLimitUnit,
     Satisfaction,
 )
+from routing.models import Area, Category, Unit
+
+from ..models import WebhookDelivery
 
 
 def _code_field(queryset, **kwargs):

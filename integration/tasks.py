@@ -1,0 +1,23 @@
+"""Celery tasks: thin wrappers over the webhook and external-intake services.
+
+They keep the names they were registered under in `complaints.tasks`: the beat schedule names two,
+and messages already queued (a delivery, a delayed registration) name them too."""
+from celery import shared_task
+
+from .services import external_cases_register
+from .webhooks import webhook_deliver, webhooks_retry_due
+
+
+@shared_task(name="complaints.tasks.webhook_deliver_task", ignore_result=True)
+def webhook_deliver_task(delivery_id: int) -> None:
+    webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="complaints.tasks.webhooks_retry_task", ignore_result=True)
+def webhooks_retry_task() -> int:
+    return webhooks_retry_due()
+
+
+@shared_task(name="complaints.tasks.external_cases_register_task", ignore_result=True)
+def external_cases_register_task() -> int:
+    return external_cases_register()

@@ -1,0 +1,27 @@
+"""Putting a case on the red-line ledger (三条红线) for what its history records: a repeat complaint
+(the link registration writes) and a dissatisfied follow-up. `red_lines_from_history` is a history
+listener (registered in SupervisionConfig.ready()): case_event_record calls it in the transaction
+of the change, so the item opens exactly when the change commits, and complaints need not know the
+ledger. Overdue items are opened by the deadline sweep, set-based."""
+from complaints.models import Case, CaseEvent
+from complaints.models.choices import Satisfaction
+
+from .records import RedLineItem
+from .workdays import local_date
+
+
+def red_line_open(*, case: Case, reason: str, at) -> None:
+    """Open an item unless one for the same case and reason is still open. The partial unique
+    constraint decides (so two registrations at once cannot open two), in the insert itself
+    (ON CONFLICT DO NOTHING) rather than with a savepoint to roll back to."""
+    RedLineItem.objects.bulk_create(
+        [RedLineItem(case=case, reason=reason, opened_at=at, month=local_date(at).replace(day=1))],
+        ignore_conflicts=True,
+    )
+
+
+def red_lines_from_history(*, event: CaseEvent) -> None:
+    if event.action == CaseEvent.Action.LINK and event.data.get("repeat_of"):
+        red_line_open(case=event.case, reason=RedLineItem.Reason.REPEAT, at=event.at)
+    elif event.action == CaseEvent.Action.FOLLOW_UP and event.data.get("satisfaction") == Satisfaction.DISSATISFIED:
+        red_line_open(case=event.case, reason=RedLineItem.Reason.DISSATISFIED, at=event.at)
