@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaints.actions import ACTIONS
-from complaints.models import Open311Service
+from integration.models import Open311Service
 from tests.complaints import journeys
 
 SKIPPED_PREFIXES = ("admin/", "api/v1/", "i18n/", "accounts/logout/")
