@@ -12,11 +12,7 @@ from complaints.identity import identity_history_data, identity_output
 from complaints.inputs import TypedMomentSerializerField
 from complaints.models import Attachment, Case, CaseClock, CaseEvent, DeclineReason
 from complaints.models.choices import (
-    CaseKind,
-    Channel,
-    ComplainantType,
     ContactMeans,
-    Grade,
     HandlingLimitUnit,
     Satisfaction,
 )
@@ -37,6 +33,20 @@ def _text(**kwargs):
     return serializers.CharField(**kwargs)
 
 
+_FIELD_BUILDER = serializers.ModelSerializer()
+
+
+def _case_field(name: str, **overrides) -> serializers.Field:
+    """The API field for a Case field, built from the model (its length, choices, label, blank),
+    so the API accepts what the column holds and nothing is copied by hand. Optional unless
+    `required` says otherwise: a work order may leave out what the form would ask for later."""
+    field_class, kwargs = _FIELD_BUILDER.build_standard_field(name, Case._meta.get_field(name))
+    kwargs.update({"required": False, **overrides})
+    if kwargs["required"]:
+        kwargs.pop("allow_blank", None)
+    return field_class(**kwargs)
+
+
 class CaseCreateInput(serializers.Serializer):
     """A work order as an external system sends it.
 
@@ -49,26 +59,27 @@ class CaseCreateInput(serializers.Serializer):
         return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
     reference = serializers.CharField(max_length=64, help_text=_("调用方系统自己的工单编号,用于幂等。"))
-    kind = serializers.ChoiceField(choices=CaseKind.choices)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    grade = serializers.ChoiceField(choices=Grade.choices, required=False)
-    enterprise_related = serializers.BooleanField(required=False)
-    sensitive = serializers.BooleanField(required=False)
-    anonymous = serializers.BooleanField(required=False)
-    complainant_type = serializers.ChoiceField(choices=ComplainantType.choices, required=False)
-    complainant_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    complainant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    complainant_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    complainant_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    respondent_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    respondent_credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
-    respondent_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    respondent_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    kind = _case_field("kind", required=True)
+    channel = _case_field("channel")
+    grade = _case_field("grade")
+    enterprise_related = _case_field("enterprise_related")
+    sensitive = _case_field("sensitive")
+    anonymous = _case_field("anonymous")
+    complainant_type = _case_field("complainant_type")
+    complainant_name = _case_field("complainant_name")
+    complainant_phone = _case_field("complainant_phone")
+    complainant_address = _case_field("complainant_address")
+    complainant_id_number = _case_field("complainant_id_number")
+    respondent_name = _case_field("respondent_name")
+    respondent_credit_code = _case_field("respondent_credit_code")
+    respondent_address = _case_field("respondent_address")
+    respondent_phone = _case_field("respondent_phone")
     respondent_area = _code_field(Area.objects.all(), required=False, allow_null=True)
-    incident_time = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    incident_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    facts = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    demand = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    incident_time = _case_field("incident_time")
+    incident_place = _case_field("incident_place")
+    # The model's text columns are unbounded; a work order's account of the facts is not.
+    facts = _case_field("facts", max_length=20000)
+    demand = _case_field("demand", max_length=20000)
     category = _code_field(Category.objects.all(), required=False, allow_null=True)
 
 
