@@ -52,8 +52,7 @@ def rows_insert(objs: list[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
-def rows_insert_like(template: models.Model, *, varying: tuple[str, ...], rows: list[tuple],
-                     batch_size: int = 1000) -> int:
+def rows_insert_like(template: models.Model, *, varying: tuple[str, ...], rows: list[tuple]) -> int:
     """Insert one row per tuple of `rows`: a copy of `template` (an unsaved instance made by the
     usual builder) with the fields named in `varying` (attnames) set from the tuple. For thousands
     of rows that differ in a few columns, such as the deadline sweep's history and notices: the
@@ -81,6 +80,7 @@ def rows_insert_like(template: models.Model, *, varying: tuple[str, ...], rows: 
         slots = [[f.attname for f in fields].index(name) for name in varying]
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         template_row = [fixed[f.attname] for f in fields]
+        batch_size = connection.ops.bulk_batch_size(fields, rows)  # SQLite's limit on parameters
         for start in range(0, len(rows), batch_size):
             batch = rows[start:start + batch_size]
             params = []
