@@ -142,7 +142,7 @@ def _announce(*, now: datetime) -> int:
     mails = []
     with override(settings.LANGUAGE_CODE):  # stored text is in the site's language, whatever the worker's
         texts = {level: _notice_texts(level) for level in told}
-        clock_labels = {clock: str(_clock_label(clock)) for *_, clock in steps}
+        clock_labels = {clock: str(_clock_label(clock)) for clock in {step[-1] for step in steps}}
         for level, case_id, unit_id, number, state, respondent, clock in steps:
             events.setdefault((level, clock, state), []).append((case_id,))
             recipients = told[level].get(unit_id)
