@@ -1,4 +1,7 @@
-"""Read queries for the supervision pages. Unit isolation comes from complaints.selectors."""
+"""Read queries for the supervision pages, and who is told of supervision. Unit isolation comes
+from complaints.selectors."""
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -6,9 +9,20 @@ from django.utils import timezone
 
 from complaints.models import CaseClock, CaseEvent
 from complaints.selectors import case_list, case_visibility_filter
+from routing.models import Unit, User
 from supervision.models import CaseCluster, Escalation, RedLineItem
 
 STAGE_REPLY_CLOCKS = ["handling", "redo"]
+
+# Not an escalation level but told like the last one: a year in reach has no holiday schedule
+# (supervision.tasks.calendar_coverage_check). The supervisors are told too: they keep the calendar.
+SCHEDULE_MISSING = "schedule_missing"
+
+# What concerns the center as a whole reaches these roles there, whichever unit it is about.
+_CENTER_ROLES = {
+    Escalation.Level.DIRECTOR: [User.Role.DIRECTOR],
+    SCHEDULE_MISSING: [User.Role.DIRECTOR, User.Role.SUPERVISOR],
+}
 
 
 def _visible(qs: QuerySet, visible_to) -> QuerySet:
@@ -122,3 +136,38 @@ def case_supervision(*, case) -> dict:
         "owes_stage_reply": owes,
         "paused": [c for c in case.clocks.all() if c.stopped_at is None and c.paused_at is not None],
     }
+
+
+@dataclass(frozen=True)
+class Told:
+    """The units (everyone in them) and the users (by name) told of one thing."""
+    units: list[Unit] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+
+
+def supervision_recipients(*, level: int | str, unit_ids: Iterable[int | None] = (None,)) -> dict[int | None, Told]:
+    """Who is told of a supervision step at `level` about the cases of each responsible unit, keyed
+    by the unit's id, in one or two queries whatever the number of units:
+
+    - level 1, the supervision order (督办单): the unit and its active unit leaders;
+    - level 2: the unit's parent;
+    - level 3: the center's active directors;
+    - SCHEDULE_MISSING, the calendar warning: the center's active directors and supervisors.
+
+    The sweep, its e-mails and the calendar warning all ask here, so the rule exists once."""
+    unit_ids = set(unit_ids)
+    if level in _CENTER_ROLES:
+        users = list(User.objects.filter(is_active=True, unit__kind=Unit.Kind.CENTER,
+                                         role__in=_CENTER_ROLES[level]).order_by("pk"))
+        return {unit_id: Told(users=users) for unit_id in unit_ids}
+    unit_ids.discard(None)  # a case no unit holds has nobody to tell below the center
+    if level == Escalation.Level.PARENT:
+        units = Unit.objects.filter(pk__in=unit_ids, parent__isnull=False).select_related("parent")
+        return {unit.pk: Told(units=[unit.parent]) for unit in units}
+    if level != Escalation.Level.ORDER:
+        raise ValueError(f"no recipients for {level!r}")
+    leaders: dict[int, list[User]] = {}
+    for user in User.objects.filter(is_active=True, role=User.Role.UNIT_LEADER, unit__in=unit_ids).order_by("pk"):
+        leaders.setdefault(user.unit_id, []).append(user)
+    units = Unit.objects.filter(pk__in=unit_ids)
+    return {unit.pk: Told(units=[unit], users=leaders.get(unit.pk, [])) for unit in units}

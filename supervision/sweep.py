@@ -5,24 +5,31 @@ Deadlines live on the clock rows (`due_at`, and `warn_at` computed when the cloc
 so a sweep that did not run for a while (broker down, worker stopped) catches up on everything at
 its next run. Each escalation step is inserted with ON CONFLICT DO NOTHING against the unique
 constraint (case, clock, level): two sweeps at once cannot issue a step twice.
+
+The steps not yet announced are then read back and told of like any service tells of its changes:
+history rows from `case_event_build` with a note in the reader's language, notices to whoever
+`supervision_recipients` names, mailed after commit. Thousands of such rows differ only in the case,
+the recipient and the text, so each kind is built once and written as one statement of copies.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.mail import send_mass_mail
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
 
 from complaints.models import Case, CaseClock, CaseEvent, Notification
-from routing.models import Unit, User
+from complaints.notes import Note
+from complaints.rowwrite import rows_insert_like
+from complaints.services.history import case_event_build
+from complaints.services.notifications import notification_build, notifications_mail
 from supervision.models import Escalation, RedLineItem, SupervisionSettings
+from supervision.selectors import supervision_recipients
 from supervision.workdays import local_date
-
-logger = logging.getLogger(__name__)
 
 # An arbitrary constant naming the sweep's advisory lock (PostgreSQL): sweeps queue instead of
 # deadlocking on the same rows. The unique constraint, not this lock, is what keeps steps single.
@@ -30,12 +37,8 @@ SWEEP_LOCK_KEY = 12315_0004
 
 CLOCK = CaseClock._meta.db_table
 CASE = Case._meta.db_table
-EVENT = CaseEvent._meta.db_table
-NOTIFICATION = Notification._meta.db_table
 ESCALATION = Escalation._meta.db_table
 REDLINE = RedLineItem._meta.db_table
-UNIT = Unit._meta.db_table
-USER = User._meta.db_table
 
 RUNNING = "cc.stopped_at IS NULL AND cc.paused_at IS NULL"
 
@@ -50,15 +53,6 @@ class SweepResult:
     def __str__(self) -> str:
         levels = ", ".join(f"L{level}={n}" for level, n in sorted(self.escalated.items()))
         return f"yellow={self.yellow} {levels} notifications={self.notifications} red_lines={self.red_lines}"
-
-
-def _literal(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
-def _clock_label_sql(column: str) -> str:
-    whens = " ".join(f"WHEN {_literal(value)} THEN {_literal(label)}" for value, label in CaseClock.Clock.choices)
-    return f"(CASE {column} {whens} ELSE {column} END)"
 
 
 def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
@@ -85,10 +79,7 @@ def deadlines_sweep(*, now: datetime | None = None) -> SweepResult:
         )
         result.yellow = cursor.rowcount
         result.red_lines = _red_lines_open(cursor, now=now)
-        result.notifications = _notify(cursor, now=adapt(now))
-        _history_record(cursor, now=adapt(now))
-        cursor.execute(f"UPDATE {ESCALATION} SET notified_at = %s WHERE notified_at IS NULL", [adapt(now)])
-        transaction.on_commit(lambda: _mail(now))
+        result.notifications = _announce(now=now)
     return result
 
 
@@ -130,76 +121,77 @@ def _red_lines_open(cursor, *, now: datetime) -> int:
     return cursor.rowcount
 
 
-def _notify(cursor, *, now) -> int:
-    """The supervision order (督办单) to the unit and its leaders; later steps to the parent unit and
-    to the center's directors. Only escalations not yet notified are read (a partial index)."""
-    label = _clock_label_sql("cc.clock")
-    order_title = f"{_literal(_('督办单:工单 '))} || c.number || ' ' || {label} || {_literal(_('时限已超期'))}"
-    escalation_title = (f"{_literal(_('升级督办:工单 '))} || c.number || ' ' || {label}"
-                        f" || {_literal(_('时限超期未办结'))}")
-    body = (f"{_literal(_('被投诉人:'))} || c.respondent_name || {_literal(_(';请立即办理并报告情况。'))}")
-    base = (f" FROM {ESCALATION} e JOIN {CASE} c ON c.id = e.case_id JOIN {CLOCK} cc ON cc.id = e.clock_id")
-    columns = (f"INSERT INTO {NOTIFICATION} "
-               "(kind, recipient_unit_id, recipient_user_id, case_id, title, body, created_at)")
-    # NULL recipients are cast so PostgreSQL does not take them for text.
-    statements = [
-        # level 1: the responsible unit ...
-        f"{columns} SELECT 'supervision_order', e.unit_id, CAST(NULL AS INTEGER), e.case_id, {order_title}, {body}, %s"
-        f"{base} WHERE e.notified_at IS NULL AND e.level = 1 AND e.unit_id IS NOT NULL",
-        # ... and its leaders by name
-        f"{columns} SELECT 'supervision_order', CAST(NULL AS INTEGER), u.id, e.case_id, {order_title}, {body}, %s"
-        f"{base} JOIN {USER} u ON u.unit_id = e.unit_id AND u.role = 'unit_leader' AND u.is_active"
-        f" WHERE e.notified_at IS NULL AND e.level = 1",
-        # level 2: the unit's parent
-        f"{columns} SELECT 'escalation', pu.parent_id, CAST(NULL AS INTEGER), e.case_id, {escalation_title}, {body}, %s"
-        f"{base} JOIN {UNIT} pu ON pu.id = e.unit_id"
-        f" WHERE e.notified_at IS NULL AND e.level = 2 AND pu.parent_id IS NOT NULL",
-        # level 3: the center's directors
-        f"{columns} SELECT 'escalation', CAST(NULL AS INTEGER), u.id, e.case_id, {escalation_title}, {body}, %s"
-        f"{base} JOIN {USER} u ON u.role = 'director' AND u.is_active"
-        f" JOIN {UNIT} cu ON cu.id = u.unit_id AND cu.kind = 'center'"
-        f" WHERE e.notified_at IS NULL AND e.level = 3",
-    ]
-    total = 0
-    for statement in statements:
-        cursor.execute(statement, [now])
-        total += cursor.rowcount
-    return total
+def _announce(*, now: datetime) -> int:
+    """Tell of every step not yet announced: a history row per step and the notifications to whoever
+    `supervision_recipients` names at its level, made by the services' own builders (so history
+    reads in each reader's language). The steps are read through a partial index on
+    `notified_at IS NULL`: the cost follows this sweep's steps, not the open cases."""
+    steps = list(
+        Escalation.objects.filter(notified_at__isnull=True).order_by("pk")
+        .values_list("level", "case_id", "unit_id", "case__number", "case__state", "case__respondent_name",
+                     "clock__clock")
+    )
+    if not steps:
+        return 0
+    told = {level: supervision_recipients(level=level, unit_ids={step[2] for step in steps if step[0] == level})
+            for level in {step[0] for step in steps}}
+    # Thousands of steps share a handful of (level, clock, state): one row is built per kind of
+    # row, the rest are copies that differ in the case, the recipient and the text.
+    events: dict[tuple, list[tuple]] = {}
+    notices: dict[int, list[tuple]] = {}
+    mails = []
+    with override(settings.LANGUAGE_CODE):  # stored text is in the site's language, whatever the worker's
+        texts = {level: _notice_texts(level) for level in told}
+        clock_labels = {clock: str(_clock_label(clock)) for clock in {step[-1] for step in steps}}
+        for level, case_id, unit_id, number, state, respondent, clock in steps:
+            events.setdefault((level, clock, state), []).append((case_id,))
+            recipients = told[level].get(unit_id)
+            if recipients is None:
+                continue
+            title_format, body_format = texts[level]
+            title = title_format % {"number": number, "clock": clock_labels[clock]}
+            body = body_format % {"respondent": respondent}
+            rows = notices.setdefault(level, [])
+            rows += [(case_id, unit.pk, None, title, body) for unit in recipients.units]
+            rows += [(case_id, None, user.pk, title, body) for user in recipients.users]
+        for (level, clock, state), rows in events.items():
+            rows_insert_like(_history_row(level=level, clock=clock, state=state, at=now), varying=("case_id",),
+                             rows=rows)
+        for level, rows in notices.items():
+            rows_insert_like(notification_build(kind=_notice_kind(level), title="", at=now),
+                             varying=("case_id", "recipient_unit_id", "recipient_user_id", "title", "body"),
+                             rows=rows)
+            mails += [(title, body, unit_id, user_id) for _, unit_id, user_id, title, body in rows]
+    notifications_mail(told=mails)  # sent after commit
+    Escalation.objects.filter(notified_at__isnull=True).update(notified_at=now)
+    return sum(len(rows) for rows in notices.values())
 
 
-def _history_record(cursor, *, now) -> None:
-    """Each step also goes into the case's history, in the same transaction."""
-    empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
-    levels = " ".join(f"WHEN {int(v)} THEN {_literal(label)}" for v, label in Escalation.Level.choices)
-    cursor.execute(
-        f"INSERT INTO {EVENT} (case_id, at, action, source_state, target_state, note, internal, data)"
-        f" SELECT e.case_id, %s, 'supervise', c.state, c.state,"
-        f" (CASE e.level {levels} END) || ':' || {_clock_label_sql('cc.clock')}, TRUE, {empty_json}"
-        f" FROM {ESCALATION} e JOIN {CASE} c ON c.id = e.case_id JOIN {CLOCK} cc ON cc.id = e.clock_id"
-        f" WHERE e.notified_at IS NULL",
-        [now],
+def _history_row(*, level: int, clock: str, state: str, at: datetime) -> CaseEvent:
+    """The history row of a step, as the services build theirs; internal, kept from the public look-up."""
+    return case_event_build(
+        case=Case(state=state), actor=None, action=CaseEvent.Action.SUPERVISE, source=state,
+        note=Note(gettext_noop("%(level)s:%(clock)s"), level=Escalation.Level(level).label, clock=_clock_label(clock)),
+        internal=True, at=at,
     )
 
 
-def _mail(now: datetime) -> None:
-    """E-mail the notifications this sweep wrote, after commit; the in-app inbox is the record."""
+def _clock_label(value: str):
     try:
-        rows = Notification.objects.filter(
-            created_at=now, kind__in=[Notification.Kind.SUPERVISION_ORDER, Notification.Kind.ESCALATION]
-        ).values_list("title", "body", "recipient_user__email", "recipient_unit_id")
-        unit_ids = {unit_id for *_, unit_id in rows if unit_id}
-        unit_mails: dict[int, list[str]] = {}
-        for unit_id, email in User.objects.filter(unit_id__in=unit_ids, is_active=True).exclude(email="") \
-                .values_list("unit_id", "email"):
-            unit_mails.setdefault(unit_id, []).append(email)
-        # A leader is reached both by name and as a member of the unit: one mail per title and person.
-        by_title: dict[tuple[str, str], set[str]] = {}
-        for title, body, user_email, unit_id in rows:
-            recipients = [user_email] if user_email else unit_mails.get(unit_id, [])
-            by_title.setdefault((title, body), set()).update(recipients)
-        messages = [(f"【12315】{title}", body or title, None, sorted(addresses))
-                    for (title, body), addresses in by_title.items() if addresses]
-        if messages:
-            send_mass_mail(messages, fail_silently=False)
-    except Exception:
-        logger.exception("supervision e-mails failed")
+        return CaseClock.Clock(value).label
+    except ValueError:  # a clock retired from the policy table still names itself
+        return value
+
+
+def _notice_kind(level: int) -> str:
+    return Notification.Kind.SUPERVISION_ORDER if level == Escalation.Level.ORDER else Notification.Kind.ESCALATION
+
+
+def _notice_texts(level: int) -> tuple[str, str]:
+    """The title and body of the notice of a step, in the active language, to fill with each case's
+    values: the supervision order (督办单) at level 1, an escalation after it."""
+    if level == Escalation.Level.ORDER:
+        title = _("督办单:工单 %(number)s %(clock)s时限已超期")
+    else:
+        title = _("升级督办:工单 %(number)s %(clock)s时限超期未办结")
+    return title, _("被投诉人:%(respondent)s;请立即办理并报告情况。")

@@ -3,7 +3,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils.translation import gettext
 
@@ -14,17 +13,16 @@ logger = logging.getLogger(__name__)
 
 @shared_task
 def calendar_coverage_check() -> str | None:
-    """Warn the center's supervisors and director when a year in reach has no holiday schedule."""
+    """Warn the center's supervisors and directors when a year in reach has no holiday schedule."""
+    from supervision.selectors import SCHEDULE_MISSING, supervision_recipients
+
     message = calendar_coverage_warning(ahead_days=settings.CALENDAR_WARNING_DAYS)
     if message is None:
         return None
     logger.warning(message)
-    recipients = list(
-        get_user_model()
-        .objects.filter(is_active=True, unit__kind="center", role__in=["supervisor", "director"])
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    # The same rule that tells the center's directors of a case escalated to them.
+    told = supervision_recipients(level=SCHEDULE_MISSING)[None]
+    recipients = [user.email for user in told.users if user.email]
     if recipients:
         send_mail(gettext("【12315】节假日安排尚未录入"), message, None, recipients)
     return message

@@ -186,3 +186,32 @@ def test_a_clock_shorter_than_the_warning_lead_turns_yellow_halfway(org):
     # The default lead (1 working day) is longer than the 4 hours: yellow after 2 hours, not at once.
     assert clock.warn_at - clock.started_at == clock.due_at - clock.warn_at
     assert (clock.due_at - clock.started_at).total_seconds() == 4 * 3600
+
+
+def _case_page(client, case, language: str) -> str:
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    return client.get(f"/cases/{case.number}/").content.decode()
+
+
+def test_the_sweeps_history_reads_in_the_readers_language(client, org):
+    case = to_handling(org)
+    deadlines_sweep(now=handling_clock(case).due_at + timedelta(minutes=1))
+    client.force_login(org.supervisor)
+
+    assert "督办单(承办单位及负责人):办理" in _case_page(client, case, "zh-hans")
+    english = _case_page(client, case, "en")
+    assert "Supervision order (handling unit and its leader): Handling" in english
+    assert "督办单(承办单位及负责人)" not in english
+    # what the API, webhooks and exports read stays in the site's language
+    assert CaseEvent.objects.get(case=case, action=CaseEvent.Action.SUPERVISE).note == "督办单(承办单位及负责人):办理"
+
+
+def test_the_sweep_writes_in_the_sites_language_whatever_the_workers(org):
+    from django.utils import translation
+
+    case = to_handling(org)
+    with translation.override("en"):
+        deadlines_sweep(now=handling_clock(case).due_at + timedelta(minutes=1))
+    order = Notification.objects.filter(case=case, kind=Notification.Kind.SUPERVISION_ORDER).first()
+    assert order.title == f"督办单:工单 {case.number} 办理时限已超期"
+    assert order.body == f"被投诉人:{case.respondent_name};请立即办理并报告情况。"
