@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
 from complaints.models import Case, CaseClock, CaseEvent, Notification
-from complaints.notes import Note
 from complaints.rowwrite import rows_insert_like
 from complaints.services.history import case_event_build
 from complaints.services.notifications import notification_build, notifications_mail
+from core.notes import Note
 from supervision.models import Escalation, RedLineItem, SupervisionSettings
 from supervision.selectors import supervision_recipients
 from supervision.workdays import local_date
