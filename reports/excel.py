@@ -1,5 +1,6 @@
 """Excel exports of report pages (openpyxl): one workbook, one sheet per table, a bold header row,
 columns wide enough for Chinese text, and the filename given to the browser in UTF-8."""
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -12,6 +13,9 @@ from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMN_WIDTH = 60
+# Excel refuses these in a sheet's name, and names longer than 31 characters.
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+SHEET_TITLE_MAX = 31
 
 
 @dataclass
@@ -27,11 +31,16 @@ def _width(value) -> int:
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
 
 
+def sheet_title(title) -> str:
+    """A sheet name Excel accepts: a level label such as "街道/乡镇" goes into titles."""
+    return SHEET_TITLE_FORBIDDEN.sub("・", str(title))[:SHEET_TITLE_MAX] or "-"
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
-        table = book.create_sheet(title=str(sheet.title)[:31])  # Excel's limit on sheet names
+        table = book.create_sheet(title=sheet_title(sheet.title))
         table.append([str(header) for header in sheet.headers])
         for cell in table[1]:
             cell.font = Font(bold=True)
