@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rest_framework.authtoken",
     "core",
+    "deadlines",
     "routing",
     "supervision",
     "complaints",
@@ -179,7 +180,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("SWEEP_INTERVAL_SECONDS", "180")),
     },
     "clocks-reschedule-waiting": {
-        "task": "supervision.tasks.clocks_reschedule_task",
+        "task": "deadlines.tasks.clocks_reschedule_task",
         "schedule": crontab(minute=5),
     },
     # Sends webhook deliveries that are due: retries with backoff and any whose queue message was lost.
@@ -203,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
 # one message per web process per period however many cases arrive (complaints/services/integration.py).
 EXTERNAL_REGISTRATION_DELAY_SECONDS = float(os.environ.get("EXTERNAL_REGISTRATION_DELAY_SECONDS", "1"))
 
-# How long a process trusts its copy of the rule tables read on every intake (supervision/cache.py).
+# How long a process trusts its copy of the rule tables read on every intake (core/cache.py).
 RULES_CACHE_SECONDS = float(os.environ.get("RULES_CACHE_SECONDS", "5"))
 
 REST_FRAMEWORK = {

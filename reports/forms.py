@@ -3,8 +3,8 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.workdays import local_today
 from routing.models import Category, Unit
-from supervision.workdays import local_today
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

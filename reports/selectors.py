@@ -10,13 +10,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
-from complaints.models import Case, CaseClock
+from complaints.models import Case
 from complaints.models.choices import Satisfaction
 from complaints.selectors import case_due_soon, case_overdue, case_visibility_filter
 from complaints.selectors_inbox import DeadlineWindow
-from routing.models import Area, Category, Unit
-from supervision.models import RedLineItem
-from supervision.workdays import (
+from deadlines.models import CaseClock
+from deadlines.workdays import (
     SHANGHAI,
     CalendarYearMissing,
     WorkingCalendar,
@@ -24,6 +23,8 @@ from supervision.workdays import (
     load_calendar,
     local_date,
 )
+from routing.models import Area, Category, Unit
+from supervision.models import RedLineItem
 
 CLOSED_STATES = (Case.State.ARCHIVED, Case.State.DECLINED, Case.State.TRANSFERRED)
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints import access
 from complaints.selectors_inbox import deadline_window
-from supervision.workdays import load_calendar
+from deadlines.workdays import load_calendar
 
 from . import selectors, selectors_returns
 from .forms import DashboardFilterForm

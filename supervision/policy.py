@@ -1,5 +1,6 @@
-"""Supervision rules the center changes in the admin: warning lead time, escalation periods,
-repeat and cluster windows, hotspot thresholds, and the list of professional claimants (职业索赔人)."""
+"""Supervision rules the center changes in the admin: escalation periods, repeat and cluster
+windows, hotspot thresholds, and the list of professional claimants (职业索赔人). The warning lead
+is scheduled with each clock, so it is the deadlines app's (deadlines.DeadlineSettings)."""
 from datetime import timedelta
 
 from django.core.validators import MinValueValidator
@@ -12,16 +13,6 @@ from core.cache import TimedCopy
 class SupervisionSettings(models.Model):
     """One row (pk=1) of thresholds; read with `SupervisionSettings.current()`."""
 
-    class LeadUnit(models.TextChoices):
-        WORKING_DAYS = "working_days", _("工作日")
-        HOURS = "hours", _("小时")
-
-    warning_lead_amount = models.PositiveIntegerField(
-        _("预警提前量"), default=1, help_text=_("距截止还剩多少时变黄(预警)")
-    )
-    warning_lead_unit = models.CharField(
-        _("预警提前量单位"), max_length=20, choices=LeadUnit.choices, default=LeadUnit.WORKING_DAYS
-    )
     parent_after_hours = models.PositiveIntegerField(
         _("升级至上级单位(超期后小时)"), default=24, validators=[MinValueValidator(1)]
     )
@@ -64,7 +55,7 @@ class SupervisionSettings(models.Model):
 
     @classmethod
     def cached(cls) -> "SupervisionSettings":
-        """The settings as read at most a few seconds ago (supervision/cache.py), for hot paths
+        """The settings as read at most a few seconds ago (core/cache.py), for hot paths
         such as intake. Read only: edit the row got from `current()`."""
         return _settings.get()
 

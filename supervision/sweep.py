@@ -17,10 +17,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Case, CaseClock, CaseEvent, Notification
+from complaints.models import Case, CaseEvent, Notification
+from deadlines.models import CaseClock
+from deadlines.workdays import local_date
 from routing.models import Unit, User
 from supervision.models import Escalation, RedLineItem, SupervisionSettings
-from supervision.workdays import local_date
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 user's unit and role apply), or a user by session, basic auth or token. Scopes narrow what a key may do.
 
 Keys are read on every call of a system pushing hundreds of work orders a second, so each process
-keeps a copy of the key table for RULES_CACHE_SECONDS (supervision/cache.py): revoking a key or
+keeps a copy of the key table for RULES_CACHE_SECONDS (core/cache.py): revoking a key or
 deactivating a system takes effect at once in the process that saved it and within those seconds
 in the others. A key issued after the copy was taken is looked up directly."""
 import copy

@@ -8,10 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from deadlines.models import CaseClock
 from routing.models import Area, Category, Unit
 
 from ..identity import identity_history_data, identity_output
-from ..models import Attachment, Case, CaseClock, CaseEvent, DeclineReason, WebhookDelivery
+from ..models import Attachment, Case, CaseEvent, DeclineReason, WebhookDelivery
 from ..models.choices import CaseKind, Channel, ComplainantType, ContactMeans, Grade, Satisfaction
 
 
@@ -78,10 +79,12 @@ class CaseCreatedOutput(serializers.Serializer):
 
 class ClockOutput(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
+    # The colour the case page shows (deadlines.selectors.clock_colour): none, yellow or red.
+    colour = serializers.ChoiceField(choices=CaseClock.Warning.choices, read_only=True)
 
     class Meta:
         model = CaseClock
-        fields = ["clock", "started_at", "due_date", "due_at", "stopped_at", "status", "extended_days",
+        fields = ["clock", "started_at", "due_date", "due_at", "stopped_at", "status", "colour", "extended_days",
                   "pending_reason"]
 
 

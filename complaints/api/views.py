@@ -14,10 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import STALE_MESSAGE
+from deadlines.models import CaseClock
 
 from .. import selectors
 from ..actions import ACTIONS_BY_NAME
-from ..models import Case, CaseClock, CaseEvent, ExternalSystem, WebhookDelivery
+from ..models import Case, CaseEvent, ExternalSystem, WebhookDelivery
 from ..services.intake import case_update_details
 from ..services.integration import ReferenceConflict, case_receive_external, case_supplement_external
 from ..services.webhooks import webhook_replay

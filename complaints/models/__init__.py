@@ -1,6 +1,5 @@
 from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
-from .clock import CaseClock
 from .events import Attachment, CaseEvent
 from .integration import ApiKey, ExternalCaseRef, ExternalSystem, Open311Service, WebhookDelivery
 from .notices import Notification
@@ -19,7 +18,6 @@ __all__ = [
     "CaseAssignment",
     "CaseRouting",
     "CrossRegionNotice",
-    "CaseClock",
     "CaseEvent",
     "CaseNumberSequence",
     "DeclineReason",

@@ -1,7 +1,7 @@
 """Putting a case on the red-line ledger (三条红线) from the complaints side: repeat and
 dissatisfied cases. Overdue items are opened by the deadline sweep, set-based."""
+from deadlines.workdays import local_date
 from supervision.models import RedLineItem
-from supervision.workdays import local_date
 
 from ..models import Case
 
