@@ -51,7 +51,15 @@ class SupervisionSettings(models.Model):
 
     @classmethod
     def current(cls) -> "SupervisionSettings":
+        """The row to edit, created with the defaults the first time."""
         return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def read(cls) -> "SupervisionSettings":
+        """The row, or the defaults unsaved while the center has never saved one. A read never
+        inserts: an insert in the caller's transaction (a registration) would make every other
+        process wait on its row until that transaction ends."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @classmethod
     def cached(cls) -> "SupervisionSettings":
@@ -92,4 +100,4 @@ class ProfessionalClaimant(models.Model):
         return self.name or self.phone or self.id_number
 
 
-_settings = TimedCopy(SupervisionSettings.current)
+_settings = TimedCopy(SupervisionSettings.read)

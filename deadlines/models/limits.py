@@ -108,7 +108,15 @@ class DeadlineSettings(models.Model):
 
     @classmethod
     def current(cls) -> "DeadlineSettings":
+        """The row to edit, created with the defaults the first time."""
         return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def read(cls) -> "DeadlineSettings":
+        """The row, or the defaults unsaved while the center has never saved one. A read never
+        inserts: an insert in the caller's transaction (a registration) would make every other
+        process wait on its row until that transaction ends."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @classmethod
     def cached(cls) -> "DeadlineSettings":
@@ -117,4 +125,4 @@ class DeadlineSettings(models.Model):
         return _settings.get()
 
 
-_settings = TimedCopy(DeadlineSettings.current)
+_settings = TimedCopy(DeadlineSettings.read)

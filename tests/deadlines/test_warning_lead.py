@@ -50,3 +50,10 @@ def test_a_clock_shorter_than_the_warning_lead_turns_yellow_halfway(org):
     # The default lead (1 working day) is longer than the 4 hours: yellow after 2 hours, not at once.
     assert clock.warn_at - clock.started_at == clock.due_at - clock.warn_at
     assert (clock.due_at - clock.started_at).total_seconds() == 4 * 3600
+
+
+def test_reading_the_lead_inserts_no_row(db):
+    # A registration reads it inside its transaction: an insert there would hold other workers.
+    DeadlineSettings.objects.all().delete()
+    assert DeadlineSettings.cached().warning_lead_amount == 1
+    assert not DeadlineSettings.objects.exists()
