@@ -40,7 +40,8 @@ def main() -> None:
 def populate(size: int):
     from django.utils import timezone
 
-    from complaints.models import Case, CaseClock
+    from complaints.models import Case
+    from deadlines.models import CaseClock
     from routing.models import Unit, User
 
     center = Unit.objects.create(code="C", name="市12315指挥中心", kind="center")

@@ -37,7 +37,7 @@ def main() -> None:
     _load(connection, size=args.size, units=args.units, now=now)
     print(f"loaded {args.size} open cases in {time.perf_counter() - started:.1f} s", flush=True)
 
-    from complaints.models import CaseClock
+    from deadlines.models import CaseClock
     from supervision.sweep import deadlines_sweep
 
     started = time.perf_counter()
@@ -58,7 +58,8 @@ def main() -> None:
 def _load(connection, *, size: int, units: int, now) -> None:
     from django.db import transaction
 
-    from complaints.models import Case, CaseClock, CaseEvent, Notification
+    from complaints.models import Case, CaseEvent, Notification
+    from deadlines.models import CaseClock
     from routing.models import Unit, User
     from supervision.models import Escalation, RedLineItem
 

@@ -2,7 +2,9 @@
 through the services, history is append-only)."""
 from django.contrib import admin
 
-from .models import Case, CaseClock, CaseEvent, DeclineReason
+from deadlines.models import CaseClock
+
+from .models import Case, CaseEvent, DeclineReason
 
 
 @admin.register(DeclineReason)

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from supervision.workdays import SHANGHAI, local_today
+from deadlines.workdays import SHANGHAI, local_today
 
 EARLIEST_DATE = date(2000, 1, 1)
 EARLIEST_MOMENT = datetime.combine(EARLIEST_DATE, time.min, tzinfo=SHANGHAI)

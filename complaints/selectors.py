@@ -2,8 +2,11 @@
 see is simply not in their querysets, so views answer 404 for it."""
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from deadlines.models import CaseClock
+from deadlines.selectors import COUNTING, RED, YELLOW, clocks_coloured
+
 from .identity import identity_phone_match
-from .models import Case, CaseAssignment, CaseClock, CaseEvent
+from .models import Case, CaseAssignment, CaseEvent
 
 
 def case_visibility_filter(user) -> Q | None:
@@ -24,16 +27,17 @@ def counting_clocks_of_case():
     """The running clocks of the outer case that count towards a deadline: not stopped, not paused
     (检验检测鉴定 time does not count) and with a known due date. Due soon, overdue and the nearest
     deadline are all judged on these, on every page and in the API."""
-    return CaseClock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True,
-                                    due_at__isnull=False)
+    return CaseClock.objects.filter(COUNTING, case=OuterRef("pk"))
 
 
 def case_overdue(*, now) -> Exists:
-    return Exists(counting_clocks_of_case().filter(due_at__lte=now))
+    """A clock of the case shows red (deadlines.selectors)."""
+    return Exists(CaseClock.objects.filter(clocks_coloured(RED, now=now), case=OuterRef("pk")))
 
 
 def case_due_soon(*, now) -> Exists:
-    return Exists(counting_clocks_of_case().filter(due_at__gt=now, warn_at__lte=now))
+    """A clock of the case shows yellow (deadlines.selectors)."""
+    return Exists(CaseClock.objects.filter(clocks_coloured(YELLOW, now=now), case=OuterRef("pk")))
 
 
 def case_list(*, visible_to, state: str | None = None, search: str = "") -> QuerySet[Case]:

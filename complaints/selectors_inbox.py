@@ -1,8 +1,8 @@
 """Read queries behind the handling unit's task inbox (待办).
 
-Deadline colours come from the running CaseClock rows: yellow once the clock's `warn_at` has passed
-(the lead time the center sets in supervision's rules), red once it is past due. They are read
-from the stored times, not from the sweep's `warning` field, so the inbox never lags the sweep.
+Deadline colours are the deadline layer's one rule (deadlines.selectors: yellow once a running
+clock's `warn_at` has passed, red once it is past due), in Python for the rows and as a filter for
+the tabs, so the inbox shows what the case page shows and never lags the sweep.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from deadlines.models import CaseClock
+from deadlines.selectors import NONE, clock_colour
+from deadlines.workdays import CalendarYearMissing, WorkingCalendar, local_date
 from routing.models import User
-from supervision.workdays import CalendarYearMissing, WorkingCalendar, local_date
 
-from .models import Case, CaseAssignment, CaseClock
+from .models import Case, CaseAssignment
 from .selectors import case_due_soon, case_overdue, case_search_filter, counting_clocks_of_case
 
 # Tab name → filter on the unit's open cases. Co-handling (协办) joins when routing adds it.
@@ -41,7 +43,7 @@ def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
         "sign": Q(state=Case.State.DISPATCHED),
         "contact": Q(state=Case.State.HANDLING, contacted_at__isnull=True),
         "handling": Q(state=Case.State.HANDLING),
-        # Yellow from the clock's warn_at: the lead time the center sets in supervision's rules.
+        # Yellow and red as deadlines.selectors colours a clock.
         "due_soon": Q(case_due_soon(now=window.now)),
         "overdue": Q(case_overdue(now=window.now)),
         "redo": Q(state=Case.State.HANDLING, redo_count__gt=0),
@@ -107,7 +109,7 @@ def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[
 @dataclass
 class InboxDeadline:
     clock: CaseClock | None
-    colour: str  # "", "yellow" or "red"
+    colour: str  # "none", "yellow" or "red" (deadlines.selectors.clock_colour)
     working_days_left: int | None  # negative when overdue; None when unknown
 
     @property
@@ -129,17 +131,8 @@ def inbox_deadline(*, case: Case, window: DeadlineWindow, calendar: WorkingCalen
     clocks = [c for c in running if c.due_at is not None]
     if not clocks:
         # A clock waiting for next year's holiday schedule still shows, as "due date pending".
-        return InboxDeadline(clock=running[0] if running else None, colour="", working_days_left=None)
+        return InboxDeadline(clock=running[0] if running else None, colour=NONE, working_days_left=None)
     clock = min(clocks, key=lambda c: c.due_at)
-    colour = clock_colour(clock=clock, window=window)
+    colour = clock_colour(clock, now=window.now)
     left = working_days_left(calendar, local_date(window.now), clock.due_date) if clock.due_date else None
     return InboxDeadline(clock=clock, colour=colour, working_days_left=left)
-
-
-def clock_colour(*, clock: CaseClock, window: DeadlineWindow) -> str:
-    """ "red", "yellow" or "" for a running clock; finished clocks have no warning colour."""
-    if clock.stopped_at is not None or clock.due_at is None or clock.paused_at is not None:
-        return ""
-    if clock.due_at <= window.now:
-        return "red"
-    return "yellow" if clock.warn_at is not None and clock.warn_at <= window.now else ""

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.workdays import load_calendar
+from deadlines.workdays import load_calendar
 
 from . import access
 from . import selectors_inbox as inbox_selectors

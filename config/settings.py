@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rest_framework.authtoken",
     "core",
+    "deadlines",
     "routing",
     "supervision",
     "complaints",
@@ -181,7 +182,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("SWEEP_INTERVAL_SECONDS", "180")),
     },
     "clocks-reschedule-waiting": {
-        "task": "supervision.tasks.clocks_reschedule_task",
+        "task": "deadlines.tasks.clocks_reschedule_task",
         "schedule": crontab(minute=5),
     },
     # Sends webhook deliveries that are due: retries with backoff and any whose queue message was lost.

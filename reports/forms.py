@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complaints.inputs import TypedDateField
+from deadlines.workdays import local_today
 from routing.models import Category, Unit
-from supervision.workdays import local_today
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

@@ -17,10 +17,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from complaints.inputs import typed_date_ok, typed_id
-from complaints.models import Case, CaseClock
+from complaints.models import Case
 from complaints.models.choices import Satisfaction
 from complaints.selectors import case_due_soon, case_overdue
-from supervision.workdays import SHANGHAI, end_of_day, local_date
+from deadlines.models import CaseClock
+from deadlines.workdays import SHANGHAI, end_of_day, local_date
 
 from .breakdowns import breakdown_filter
 

@@ -10,18 +10,19 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
-from complaints.models import Case, CaseClock
+from complaints.models import Case
 from complaints.selectors import case_visibility_filter
 from complaints.selectors_inbox import DeadlineWindow
-from routing.models import Area, Category, Unit
-from supervision.models import RedLineItem
-from supervision.workdays import (
+from deadlines.models import CaseClock
+from deadlines.workdays import (
     SHANGHAI,
     CalendarYearMissing,
     WorkingCalendar,
     end_of_day,
     load_calendar,
 )
+from routing.models import Area, Category, Unit
+from supervision.models import RedLineItem
 
 from .metrics import KPI_CASE_METRICS, KPI_CLOCK_METRICS, METRICS, TODAY_METRICS, MetricContext, metric_counts
 

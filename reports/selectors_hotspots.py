@@ -18,8 +18,8 @@ from django.db.models import Count, F, FloatField, IntegerField, Q, QuerySet, Va
 from django.db.models.functions import Cast, NullIf, Trim, TruncDate
 
 from complaints.models import Case
+from deadlines.workdays import SHANGHAI
 from supervision.models import SupervisionSettings
-from supervision.workdays import SHANGHAI
 
 from .breakdowns import breakdown_filter
 from .selectors import Period

@@ -16,11 +16,11 @@ from django.db.models import Count, F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
+from deadlines.workdays import CalendarYearMissing, WorkingCalendar, load_calendar, local_date
 from routing.models import Unit
 from supervision.models import RedLineItem
 from supervision.selectors import stage_reply_owed
-from supervision.workdays import CalendarYearMissing, WorkingCalendar, load_calendar, local_date
 
 from .metrics import UNIT_CLOCKS
 from .periods import week_name

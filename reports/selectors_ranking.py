@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from deadlines.workdays import WorkingCalendar
 from routing.models import Unit
-from supervision.workdays import WorkingCalendar
 
 from .periods import month_name, previous_month
 from .scopes import scope_cases

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from deadlines.workdays import load_calendar, local_date
 from routing.models import Unit
-from supervision.workdays import load_calendar, local_date
 
 from .periods import month_of, previous_month, previous_week, week_of
 from .scopes import scopes_published

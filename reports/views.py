@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from complaints import access
 from complaints.inputs import typed_id
 from complaints.selectors_inbox import deadline_window
-from supervision.workdays import load_calendar
+from deadlines.workdays import load_calendar
 
 from . import selectors, selectors_returns
 from .breakdowns import BREAKDOWN_METRICS, breakdown_label

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from complaints import access
-from supervision.workdays import local_today
+from deadlines.workdays import local_today
 
 from . import selectors, selectors_hotspots, selectors_volume
 from .breakdowns import breakdown_label

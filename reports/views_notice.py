@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from complaints import access
 from complaints.inputs import typed_id
-from complaints.models import CaseClock
-from supervision.workdays import local_date
+from deadlines.models import CaseClock
+from deadlines.workdays import local_date
 
 from .excel import Sheet, xlsx_response
 from .periods import week_name, week_of, week_parse

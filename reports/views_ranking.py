@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from complaints import access
 from complaints.inputs import typed_id
 from complaints.selectors_inbox import deadline_window
-from supervision.workdays import local_date
+from deadlines.workdays import local_date
 
 from .excel import Sheet, xlsx_response
 from .metrics import METRICS

@@ -1,7 +1,7 @@
 """Template context: a banner when the official holiday schedule is missing for a year in reach."""
 from django.conf import settings
 
-from supervision.workdays import calendar_coverage_warning
+from deadlines.workdays import calendar_coverage_warning
 
 
 def calendar_warning(request) -> dict:

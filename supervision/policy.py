@@ -1,5 +1,6 @@
-"""Supervision rules the center changes in the admin: warning lead time, escalation periods,
-repeat and cluster windows, hotspot thresholds, and the list of professional claimants (职业索赔人)."""
+"""Supervision rules the center changes in the admin: escalation periods, repeat and cluster
+windows, hotspot thresholds, and the list of professional claimants (职业索赔人). The warning lead
+is scheduled with each clock, so it is the deadlines app's (deadlines.DeadlineSettings)."""
 from datetime import timedelta
 
 from django.core.validators import MinValueValidator
@@ -12,16 +13,6 @@ from core.cache import TimedCopy
 class SupervisionSettings(models.Model):
     """One row (pk=1) of thresholds; read with `SupervisionSettings.current()`."""
 
-    class LeadUnit(models.TextChoices):
-        WORKING_DAYS = "working_days", _("工作日")
-        HOURS = "hours", _("小时")
-
-    warning_lead_amount = models.PositiveIntegerField(
-        _("预警提前量"), default=1, help_text=_("距截止还剩多少时变黄(预警)")
-    )
-    warning_lead_unit = models.CharField(
-        _("预警提前量单位"), max_length=20, choices=LeadUnit.choices, default=LeadUnit.WORKING_DAYS
-    )
     parent_after_hours = models.PositiveIntegerField(
         _("升级至上级单位(超期后小时)"), default=24, validators=[MinValueValidator(1)]
     )
@@ -60,7 +51,15 @@ class SupervisionSettings(models.Model):
 
     @classmethod
     def current(cls) -> "SupervisionSettings":
+        """The row to edit, created with the defaults the first time."""
         return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def read(cls) -> "SupervisionSettings":
+        """The row, or the defaults unsaved while the center has never saved one. A read never
+        inserts: an insert in the caller's transaction (a registration) would make every other
+        process wait on its row until that transaction ends."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @classmethod
     def cached(cls) -> "SupervisionSettings":
@@ -101,4 +100,4 @@ class ProfessionalClaimant(models.Model):
         return self.name or self.phone or self.id_number
 
 
-_settings = TimedCopy(SupervisionSettings.current)
+_settings = TimedCopy(SupervisionSettings.read)

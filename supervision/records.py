@@ -17,7 +17,7 @@ class Escalation(models.Model):
         DIRECTOR = 3, _("升级督办(中心主任)")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="escalations")
-    clock = models.ForeignKey("complaints.CaseClock", on_delete=models.CASCADE, related_name="escalations")
+    clock = models.ForeignKey("deadlines.CaseClock", on_delete=models.CASCADE, related_name="escalations")
     level = models.PositiveSmallIntegerField(_("督办级别"), choices=Level.choices)
     unit = models.ForeignKey(
         "routing.Unit", verbose_name=_("责任单位"), null=True, on_delete=models.PROTECT, related_name="+"

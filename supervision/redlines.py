@@ -5,9 +5,9 @@ of the change, so the item opens exactly when the change commits, and complaints
 ledger. Overdue items are opened by the deadline sweep, set-based."""
 from complaints.models import Case, CaseEvent
 from complaints.models.choices import Satisfaction
+from deadlines.workdays import local_date
 
 from .records import RedLineItem
-from .workdays import local_date
 
 
 def red_line_open(*, case: Case, reason: str, at) -> None:

@@ -7,8 +7,10 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from complaints.models import CaseClock, CaseEvent
+from complaints.models import CaseEvent
 from complaints.selectors import case_list, case_visibility_filter
+from deadlines.models import CaseClock
+from deadlines.selectors import RED, YELLOW, clocks_coloured
 from routing.models import Unit, User
 from supervision.models import CaseCluster, Escalation, RedLineItem
 
@@ -87,16 +89,16 @@ def stage_reply_owed(*, visible_to, now=None, unit=None, search: str = "") -> Qu
     return clocks.select_related("case", "case__handling_unit").order_by("original_due_at", "pk")
 
 
-def overdue_summary(*, visible_to) -> dict:
-    """Running clocks in colour; plain overdue counted apart from overdue after an approved extension."""
-    clocks = _visible(CaseClock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True,
-                                               warning__in=[CaseClock.Warning.RED, CaseClock.Warning.YELLOW]),
-                      visible_to)
-    red = Q(warning=CaseClock.Warning.RED)
+def overdue_summary(*, visible_to, now=None) -> dict:
+    """Running clocks in colour, as the case page colours them (deadlines.selectors), not as the
+    sweep last recorded them; plain overdue counted apart from overdue after an approved extension."""
+    now = now or timezone.now()
+    red, yellow = clocks_coloured(RED, now=now), clocks_coloured(YELLOW, now=now)
+    clocks = _visible(CaseClock.objects.filter(red | yellow), visible_to)
     return clocks.aggregate(
         overdue=Count("pk", filter=red & Q(extended_days=0)),
         overdue_with_extension=Count("pk", filter=red & Q(extended_days__gt=0)),
-        yellow=Count("pk", filter=Q(warning=CaseClock.Warning.YELLOW)),
+        yellow=Count("pk", filter=yellow),
     )
 
 

@@ -22,14 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from complaints.models import Case, CaseClock, CaseEvent, Notification
+from complaints.models import Case, CaseEvent, Notification
 from complaints.rowwrite import rows_insert_like
 from complaints.services.history import case_event_build
 from complaints.services.notifications import notification_build, notifications_mail
 from core.notes import Note
+from deadlines.models import CaseClock
+from deadlines.workdays import local_date
 from supervision.models import Escalation, RedLineItem, SupervisionSettings
 from supervision.selectors import supervision_recipients
-from supervision.workdays import local_date
 
 # An arbitrary constant naming the sweep's advisory lock (PostgreSQL): sweeps queue instead of
 # deadlocking on the same rows. The unique constraint, not this lock, is what keeps steps single.

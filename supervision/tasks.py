@@ -1,4 +1,5 @@
-"""Periodic tasks of the supervision app: thin wrappers around functions in workdays/deadlines."""
+"""Periodic tasks of the supervision app: thin wrappers around the calendar check and the sweep.
+The recounts of running clocks are the deadlines app's (deadlines/tasks.py)."""
 import logging
 
 from celery import shared_task
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext
 
-from supervision.workdays import calendar_coverage_warning
+from deadlines.workdays import calendar_coverage_warning
 
 logger = logging.getLogger(__name__)
 
@@ -29,17 +30,6 @@ def calendar_coverage_check() -> str | None:
 
 
 @shared_task
-def clocks_reschedule_task(affected_from: str | None = None) -> int:
-    """Recount running deadlines after a calendar change; hourly, it also picks up clocks that were
-    waiting for a year's schedule (so a change made while the broker was down is not lost)."""
-    from datetime import date
-
-    from complaints.services.clocks import clocks_reschedule
-
-    return clocks_reschedule(affected_from=date.fromisoformat(affected_from) if affected_from else None)
-
-
-@shared_task
 def deadlines_sweep_task(now: str | None = None) -> str:
     """Colour and escalate deadlines (see supervision/sweep.py); safe to run often and concurrently.
     `now` (ISO) lets an operator replay a sweep as of a given moment."""
@@ -50,11 +40,3 @@ def deadlines_sweep_task(now: str | None = None) -> str:
     result = deadlines_sweep(now=datetime.fromisoformat(now) if now else None)
     logger.info("deadline sweep: %s", result)
     return str(result)
-
-
-@shared_task
-def clocks_rewarn_task() -> int:
-    """Recompute warning times after the center changed the lead time (see SupervisionSettingsAdmin)."""
-    from complaints.services.clocks import clocks_rewarn
-
-    return clocks_rewarn()

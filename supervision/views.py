@@ -19,11 +19,11 @@ from complaints.inputs import typed_date_ok, typed_id
 from complaints.models import Case
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from core.errors import ApplicationError
+from deadlines.workdays import local_date
 from supervision import selectors
 from supervision.forms import ActionForm, CloseForm, RedLineFilterForm, StageReplyFilterForm
 from supervision.models import CaseCluster
 from supervision.services import cluster_action_start, red_line_close
-from supervision.workdays import local_date
 
 PAGE_SIZE = 25
 

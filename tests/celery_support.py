@@ -1,5 +1,4 @@
 """Real Celery worker and beat processes for tests against Redis and the test PostgreSQL database."""
-import importlib
 import os
 import signal
 import subprocess
@@ -9,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.factories import time_limits_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SWEEP_INTERVAL = 1.0
@@ -76,6 +77,4 @@ def wait_for(predicate, *, timeout: float) -> bool:
 def time_limits(db):
     """The policy rows come from a data migration, which an earlier transactional test may have
     flushed away."""
-    from django.apps import apps
-
-    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(apps, None)
+    time_limits_seed()

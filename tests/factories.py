@@ -1,11 +1,26 @@
 """Factories for the organisation and for cases in any state. Cases are moved through the real
 services, so a case 'in handling' has the history and clocks a real one would have."""
+import importlib
+
 import factory
 from django.contrib.auth.models import Group
 
 from complaints import services
 from complaints.models import Case
+from deadlines.models import TimeLimit
 from routing.models import Area, Category, Unit, User
+
+
+def time_limits_seed() -> None:
+    """Put back the policy rows that supervision's seeding migration wrote (a transactional test
+    starts from an empty database). That migration names the model as it was then, in supervision;
+    today the rows are written through deadlines.TimeLimit, the same table."""
+    seeding = importlib.import_module("supervision.migrations.0002_seed_time_limits")
+    for clock, kind, amount, unit, effective_from, basis in seeding.rows():
+        TimeLimit.objects.get_or_create(
+            clock=clock, case_kind=kind, grade="", effective_from=effective_from, is_active=True,
+            defaults={"amount": amount, "unit": unit, "basis": basis},
+        )
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

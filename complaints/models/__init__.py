@@ -1,6 +1,5 @@
 from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
-from .clock import CaseClock
 from .events import Attachment, CaseEvent
 from .notices import Notification
 from .rating import PublicRating
@@ -13,7 +12,6 @@ __all__ = [
     "CaseAssignment",
     "CaseRouting",
     "CrossRegionNotice",
-    "CaseClock",
     "CaseEvent",
     "CaseNumberSequence",
     "DeclineReason",

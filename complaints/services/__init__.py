@@ -1,5 +1,6 @@
 """Every change to a case goes through one of these functions, each in one transaction with its
-history row and clock changes."""
+history row and clock changes (the clock rows are written by the deadline layer, deadlines.services,
+which these call with the case they hold)."""
 from .assignment import case_reassign
 from .dispatch import (
     case_answer,

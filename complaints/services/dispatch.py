@@ -4,11 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from deadlines.services import clock_start, clocks_stop
 
 from ..access import require_dispatch_to
 from ..models import Case, CaseEvent, Notification
 from ..models.choices import Grade
-from .clocks import clock_start, clocks_stop
 from .guards import require_transition
 from .history import case_event_record
 from .notifications import notification_send

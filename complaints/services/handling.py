@@ -7,11 +7,12 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError
 from core.notes import Note
+from deadlines.models import CaseClock
+from deadlines.services import clock_extend, clocks_stop
 
 from ..inputs import typed_moment_check
-from ..models import Case, CaseClock, CaseEvent, ExtensionRequest
+from ..models import Case, CaseEvent, ExtensionRequest
 from ..models.choices import ContactMeans
-from .clocks import clock_extend, clocks_stop
 from .guards import require_transition
 from .history import case_event_record
 from .routing import reply_filings_send

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError, TransitionRefused
 from core.notes import Note
-from supervision.workdays import local_date
+from deadlines.services import clocks_build, clocks_start
+from deadlines.workdays import local_date
 
 from ..access import require_add_evidence, require_edit_details, require_receive
 from ..identity import IDENTITY_CHOICE_FIELDS, identity_change_data, may_see_identity
@@ -18,7 +19,6 @@ from ..models import Attachment, Case, CaseEvent
 from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind, Channel
 from ..rowwrite import primary_key_draw, rows_insert
-from .clocks import clocks_build, clocks_start
 from .guards import require_transition
 from .history import case_event_build, case_event_record
 from .repeats import case_claimant_is_professional, case_repeats_check

@@ -1,16 +1,20 @@
 """Pausing a case's clocks while testing, inspection or appraisal runs (检验检测鉴定), with the
-center's approval; the time does not count and the clocks resume with what they had left."""
+center's approval; the time does not count and the clocks resume with what they had left.
+
+This is the case's side (who may, the reason, the history entry); which clocks stop and how the
+time they lost is given back is the deadline layer's (deadlines.services.clocks_pause/resume)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from deadlines.models import CaseClock
+from deadlines.services import clocks_pause, clocks_resume
 
 from ..access import require_pause_clocks
 from ..inputs import typed_text_check
-from ..models import Case, CaseClock, CaseEvent
-from .clocks import clocks_pause, clocks_resume
+from ..models import Case, CaseEvent
 from .history import case_event_record
 
 

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError
 from core.notes import Note
+from deadlines.services import clock_start
 
 from ..models import Case, CaseEvent, Notification
 from ..models.choices import Satisfaction
-from .clocks import clock_start
 from .guards import require_transition
 from .history import case_event_record
 from .notifications import notification_send

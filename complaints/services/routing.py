@@ -12,13 +12,13 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError
 from core.notes import Note
+from deadlines.services import clock_start, clocks_stop
 from routing.models import Unit
 from routing.selectors import route_propose
 
 from ..access import dispatch_scope_unit, require_add_findings, require_assign_cohandlers, require_notify_cross_region
 from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
 from ..models.choices import Grade
-from .clocks import clock_start, clocks_stop
 from .history import case_event_record
 from .notifications import notification_send
 

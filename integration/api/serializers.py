@@ -10,12 +10,13 @@ from rest_framework import serializers
 
 from complaints.identity import identity_history_data, identity_output
 from complaints.inputs import TypedMomentSerializerField
-from complaints.models import Attachment, Case, CaseClock, CaseEvent, DeclineReason
+from complaints.models import Attachment, Case, CaseEvent, DeclineReason
 from complaints.models.choices import (
     ContactMeans,
     HandlingLimitUnit,
     Satisfaction,
 )
+from deadlines.models import CaseClock
 from routing.models import Area, Category, Unit
 
 from ..models import WebhookDelivery
@@ -99,10 +100,12 @@ class CaseCreatedOutput(serializers.Serializer):
 
 class ClockOutput(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
+    # The colour the case page shows (deadlines.selectors.clock_colour): none, yellow or red.
+    colour = serializers.ChoiceField(choices=CaseClock.Warning.choices, read_only=True)
 
     class Meta:
         model = CaseClock
-        fields = ["clock", "started_at", "due_date", "due_at", "stopped_at", "status", "extended_days",
+        fields = ["clock", "started_at", "due_date", "due_at", "stopped_at", "status", "colour", "extended_days",
                   "pending_reason"]
 
 

@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from complaints import selectors
 from complaints.actions import ACTIONS_BY_NAME
-from complaints.models import Case, CaseClock, CaseEvent
+from complaints.models import Case, CaseEvent
 from complaints.services.intake import case_update_details
 from core.errors import STALE_MESSAGE
+from deadlines.models import CaseClock
 
 from ..models import ExternalSystem, WebhookDelivery
 from ..selectors import case_filed_by

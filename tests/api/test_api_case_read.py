@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
 from tests.api.conftest import system_create, user_client
 from tests.api.payloads import work_order
 from tests.complaints import journeys

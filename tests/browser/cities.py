@@ -7,11 +7,11 @@ from django.apps import apps as global_apps
 
 from complaints import services
 from routing.models import Unit, User
-from tests.factories import UnitFactory, UserFactory, case_fields
+from tests.factories import UnitFactory, UserFactory, case_fields, time_limits_seed
 
 
 def two_district_city() -> SimpleNamespace:
-    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(global_apps, None)
+    time_limits_seed()
     importlib.import_module("complaints.migrations.0002_seed_roles_and_decline_reasons").seed(global_apps, None)
     center = UnitFactory(code="C", name="江门市12315指挥中心", kind=Unit.Kind.CENTER)
     district = UnitFactory(code="D01", name="蓬江区12315受理中心", kind=Unit.Kind.DISTRICT_CENTER, parent=center)

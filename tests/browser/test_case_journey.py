@@ -10,7 +10,7 @@ from django.apps import apps as global_apps
 from playwright.sync_api import Page, expect
 
 from routing.models import Category, Unit, User
-from tests.factories import CategoryFactory, UnitFactory, UserFactory
+from tests.factories import CategoryFactory, UnitFactory, UserFactory, time_limits_seed
 
 PASSWORD = "pw-12315"
 
@@ -18,7 +18,7 @@ PASSWORD = "pw-12315"
 @pytest.fixture
 def world(transactional_db):
     # Transactional tests start from an empty database: put back the seeded policy and reasons.
-    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(global_apps, None)
+    time_limits_seed()
     importlib.import_module("complaints.migrations.0002_seed_roles_and_decline_reasons").seed(
         global_apps, None
     )

@@ -1,24 +1,23 @@
 """In a browser: the center opens the weekly overdue notice (每周通报) and the monthly unit ranking
 (月度排名) from the supervision menu, sees the published figures with their charts, follows a count
 to its cases, and downloads the Excel export of each page."""
-import importlib
 from datetime import date, datetime
 
 import pytest
-from django.apps import apps as global_apps
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from deadlines.workdays import SHANGHAI
 from reports.services_snapshots import report_snapshots_publish_due
-from supervision.workdays import SHANGHAI
 from tests.browser.test_case_journey import login
+from tests.factories import time_limits_seed
 from tests.reports.test_monthly_ranking import august_case
 from tests.reports.test_weekly_notice import handling, set_clock
 
 
 @pytest.fixture
 def published(live_server, org):
-    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(global_apps, None)
+    time_limits_seed()
     phones = iter(f"1370000{i:04d}" for i in range(100))
     # Week 45: four overdue cases at the station (one after an extension), two at the other, one far
     # (and the far station's August case below, still open and overdue).

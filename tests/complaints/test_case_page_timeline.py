@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
 from tests.complaints import journeys
 from tests.factories import case_fields
 

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.models import Case, CaseClock
+from complaints.models import Case
+from deadlines.models import CaseClock
 from tests.complaints import journeys
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +185,7 @@ def test_a_clock_waiting_for_the_holiday_schedule_shows_as_pending(client, org):
     )
     response = inbox(client, org.handler)
     row = response.context["rows"][0]
-    assert row.deadline.clock is not None and row.deadline.colour == ""
+    assert row.deadline.clock is not None and row.deadline.colour == "none"
     assert "截止日待定" in response.content.decode()
 
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
 from tests.complaints import journeys
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import Case, CaseClock
+from complaints.models import Case
+from deadlines.models import CaseClock
+from deadlines.workdays import local_date
 from reports import selectors
 from reports.metrics import KPI_CASE_METRICS, KPI_CLOCK_METRICS, METRICS, TODAY_METRICS
-from supervision.workdays import local_date
 from tests.complaints import journeys
 from tests.reports.test_dashboard import drill, make_overdue
 

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from complaints import services
-from complaints.models import Case, CaseClock
+from complaints.models import Case
+from deadlines.models import CaseClock
+from deadlines.workdays import SHANGHAI, end_of_day
 from reports.models import RankingWeights, ReportSnapshot
 from reports.periods import month_parse
 from reports.selectors_ranking import monthly_ranking
-from supervision.workdays import SHANGHAI, end_of_day
 from tests.complaints import journeys
 from tests.factories import UserFactory
 

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
+from deadlines.workdays import SHANGHAI, end_of_day
 from reports.models import ReportSnapshot
 from reports.periods import week_parse
 from reports.services_snapshots import WEEKS_BACK, report_snapshot_publish, report_snapshots_publish_due
 from reports.tasks import report_snapshots_publish_task
-from supervision.workdays import SHANGHAI, end_of_day
 from tests.complaints import journeys
 from tests.concurrency import run_together
 

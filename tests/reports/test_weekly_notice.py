@@ -11,11 +11,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints import services
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
+from deadlines.workdays import SHANGHAI, end_of_day
 from reports.periods import week_parse
 from reports.selectors_notice import notice_summary, weekly_notice
 from supervision.models import RedLineItem
-from supervision.workdays import SHANGHAI, end_of_day
 from tests.complaints import journeys
 
 pytestmark = pytest.mark.django_db

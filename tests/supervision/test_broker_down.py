@@ -6,8 +6,9 @@ import pytest
 from kombu.exceptions import OperationalError
 
 from complaints import services
-from complaints.models import Case, CaseClock, Notification
+from complaints.models import Case, Notification
 from config.celery import app
+from deadlines.models import CaseClock
 from supervision.models import Escalation
 from supervision.tasks import deadlines_sweep_task
 from tests.complaints.journeys import to_handling, to_registered

@@ -6,11 +6,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.test import RequestFactory, override_settings
 
+from deadlines.models import HolidaySchedule
+from deadlines.workdays import WorkingCalendar, calendar_coverage_warning, local_today
 from routing.models import Unit, User
 from supervision.context_processors import calendar_warning
-from supervision.models import HolidaySchedule
 from supervision.tasks import calendar_coverage_check
-from supervision.workdays import WorkingCalendar, calendar_coverage_warning, local_today
 
 pytestmark = pytest.mark.django_db
 

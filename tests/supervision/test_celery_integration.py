@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from complaints.models import CaseClock, Notification
+from complaints.models import Notification
+from deadlines.models import CaseClock
 from supervision.models import Escalation
 from tests.celery_support import wait_for
 from tests.complaints.journeys import to_handling

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import CaseClock, CaseEvent
+from complaints.models import CaseEvent
+from deadlines.models import CaseClock
 from supervision.selectors import overdue_summary, stage_reply_owed
 from supervision.sweep import deadlines_sweep
 from tests.complaints.journeys import to_handling
@@ -68,7 +69,7 @@ def test_overdue_with_an_approved_extension_is_counted_apart(org):
     with_extension = extended(org)
     late = max(c.clocks.get(clock="handling").due_at for c in (plain, with_extension)) + timedelta(hours=1)
     deadlines_sweep(now=late)
-    summary = overdue_summary(visible_to=org.supervisor)
+    summary = overdue_summary(visible_to=org.supervisor, now=late)
     handling_red = CaseClock.objects.filter(clock="handling", warning="red")
     assert handling_red.count() == 2
     assert summary["overdue_with_extension"] == 1

@@ -4,8 +4,8 @@ import pytest
 from complaints import services
 from complaints.models import Case, CaseEvent
 from core.errors import ApplicationError
+from deadlines.workdays import load_calendar, local_date
 from supervision.models import RedLineItem
-from supervision.workdays import load_calendar, local_date
 from tests.complaints.journeys import to_approved, to_replied
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
+from deadlines.workdays import local_date
 from supervision.models import CaseCluster, RedLineItem, SupervisionSettings
 from supervision.sweep import deadlines_sweep
-from supervision.workdays import local_date
 from tests.complaints.journeys import to_handling
 from tests.factories import case_received
 
@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def overdue_case(org):
+    """A case whose handling clock ran out a minute ago, swept since: red now, on every panel."""
     case = to_handling(org)
-    deadlines_sweep(now=case.clocks.get(clock="handling").due_at + timedelta(minutes=1))
+    now = timezone.now()
+    CaseClock.objects.filter(case=case, clock="handling").update(due_at=now - timedelta(minutes=1),
+                                                                  warn_at=now - timedelta(days=1))
+    deadlines_sweep(now=now)
     return case
 
 

@@ -1,17 +1,17 @@
-"""Pausing clocks for testing or appraisal (检验检测鉴定) with the center's approval."""
+"""Pausing a case's clocks for testing or appraisal (检验检测鉴定) with the center's approval: who may,
+the history, and the sweep leaving a paused clock alone. The clock arithmetic is in
+tests/deadlines/test_clock_pause.py."""
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
-from complaints.models import CaseClock, CaseEvent
-from complaints.services.clocks import clocks_pause, clocks_resume
+from complaints.models import CaseEvent
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from core.errors import ApplicationError
+from deadlines.models import CaseClock
 from supervision.models import Escalation
 from supervision.sweep import deadlines_sweep
-from supervision.workdays import load_calendar, local_date
 from tests.complaints.journeys import to_handling
 
 pytestmark = pytest.mark.django_db
@@ -46,47 +46,9 @@ def test_a_paused_clock_is_never_overdue(org):
     assert CaseEvent.objects.filter(case=case, action=CaseEvent.Action.PAUSE).exists()
 
 
-def test_resume_keeps_the_working_days_that_were_left(org):
-    case = to_handling(org)
-    clock = running(case)
-    calendar = load_calendar()
-    paused_at = clock.started_at + timedelta(days=1)
-    clocks_pause(case=case, at=paused_at, reason="鉴定")
-    resumed_at = paused_at + timedelta(days=14)
-    clocks_resume(case=case, at=resumed_at)
-    clock.refresh_from_db()
-
-    original_due = calendar.add_working_days(local_date(clock.started_at), clock.limit_amount)
-    assert clock.due_date > original_due
-    assert _working_days(calendar, local_date(resumed_at), clock.due_date) == \
-        _working_days(calendar, local_date(paused_at), original_due)
-    assert clock.paused_at is None and clock.paused_working_days > 0
-
-
 def test_resume_through_the_service_records_the_new_deadline(org):
     case = to_handling(org)
     case_clocks_pause(case=case, by=org.supervisor, reason="检验")
     case_clocks_resume(case=case, by=org.supervisor)
     event = CaseEvent.objects.get(case=case, action=CaseEvent.Action.RESUME)
     assert event.data["handling"] == running(case).due_date.isoformat()
-
-
-def test_an_hour_limit_moves_by_the_exact_pause(org):
-    case = to_handling(org)
-    clock = running(case)
-    CaseClock.objects.filter(pk=clock.pk).update(limit_unit="hours", limit_amount=48,
-                                                 due_at=clock.started_at + timedelta(hours=48))
-    now = timezone.now()
-    clocks_pause(case=case, at=now, reason="检测")
-    clocks_resume(case=case, at=now + timedelta(hours=5))
-    clock.refresh_from_db()
-    assert clock.due_at == clock.started_at + timedelta(hours=48)
-    assert clock.started_at - timedelta(hours=5) <= now
-
-
-def _working_days(calendar, first, last) -> int:
-    count, day = 0, first
-    while day < last:
-        day += timedelta(days=1)
-        count += calendar.is_workday(day)
-    return count

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from complaints import services
+from deadlines.workdays import local_date
 from supervision.models import Escalation, RedLineItem
 from supervision.redlines import red_line_open
 from supervision.services import red_line_close
 from supervision.sweep import deadlines_sweep
-from supervision.workdays import local_date
 from tests.complaints.journeys import to_registered
 
 pytestmark = pytest.mark.django_db

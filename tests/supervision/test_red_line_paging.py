@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints import services
+from deadlines.workdays import local_date
 from supervision.models import RedLineItem
 from supervision.redlines import red_line_open
 from supervision.services import red_line_close
 from supervision.views import PAGE_SIZE
-from supervision.workdays import local_date
 from tests.complaints.journeys import to_registered
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
-from supervision.deadlines import time_limit_for
-from supervision.models import Clock, LimitUnit, SupervisionSettings, TimeLimit
-from supervision.workdays import load_calendar
+from deadlines.models import Clock, DeadlineSettings, LimitUnit, TimeLimit
+from deadlines.policy import time_limit_for
+from deadlines.workdays import load_calendar
+from supervision.models import SupervisionSettings
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +29,11 @@ def limit(kind="complaint"):
 
 
 def test_rules_are_read_once_per_period(copies_kept, django_assert_num_queries):
-    SupervisionSettings.cached(), limit(), load_calendar()
+    SupervisionSettings.cached(), DeadlineSettings.cached(), limit(), load_calendar()
     with django_assert_num_queries(0):
         assert limit().amount == 45
         load_calendar()
-        SupervisionSettings.cached()
+        SupervisionSettings.cached(), DeadlineSettings.cached()
 
 
 def test_a_new_rule_saved_in_this_process_applies_at_once(copies_kept):
@@ -48,6 +49,11 @@ def test_changed_settings_apply_at_once(copies_kept):
     policy.repeat_window_days = 90
     policy.save()
     assert SupervisionSettings.cached().repeat_window_days == 90
+    DeadlineSettings.cached()
+    lead = DeadlineSettings.current()
+    lead.warning_lead_amount = 2
+    lead.save()
+    assert DeadlineSettings.cached().warning_lead_amount == 2
 
 
 def test_most_specific_then_newest_rule_wins_in_memory_as_in_sql(copies_kept):

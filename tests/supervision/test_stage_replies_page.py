@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import CaseClock
+from deadlines.models import CaseClock
 from supervision.views import PAGE_SIZE
 from tests.complaints.journeys import to_registered
 

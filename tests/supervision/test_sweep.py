@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 
 from complaints import services
-from complaints.models import CaseClock, CaseEvent, Notification
+from complaints.models import CaseEvent, Notification
+from deadlines.models import CaseClock
 from routing.models import User
-from supervision.models import Escalation, RedLineItem, SupervisionSettings
+from supervision.models import Escalation, RedLineItem
 from supervision.sweep import deadlines_sweep
 from tests.complaints.journeys import to_handling
 from tests.factories import UserFactory
@@ -35,12 +36,6 @@ def test_a_clock_turns_yellow_within_the_lead_time_and_not_before(org):
     clock.refresh_from_db()
     assert clock.warning == CaseClock.Warning.YELLOW
     assert not Escalation.objects.filter(clock=clock).exists()
-
-
-def test_lead_time_in_hours_is_read_from_the_admin_settings(org):
-    SupervisionSettings.objects.update_or_create(pk=1, defaults={"warning_lead_amount": 5, "warning_lead_unit": "hours"})
-    clock = handling_clock(to_handling(org))
-    assert clock.due_at - clock.warn_at == timedelta(hours=5)
 
 
 def test_overdue_clock_issues_a_supervision_order_to_unit_and_leader_once(org):
@@ -148,44 +143,6 @@ def test_supervision_orders_are_mailed_after_commit_where_an_address_is_set(org,
     # the leader is reached by name and as a member of the unit, but mailed once
     assert [m.to for m in mailed] == [["leader@example.cn"]]
     assert "督办单" in mailed[0].subject
-
-
-def test_changing_the_lead_time_recomputes_running_clocks(org):
-    from complaints.services.clocks import clocks_rewarn
-
-    clock = handling_clock(to_handling(org))
-    SupervisionSettings.objects.update_or_create(pk=1, defaults={"warning_lead_amount": 3, "warning_lead_unit": "hours"})
-    clocks_rewarn()
-    clock.refresh_from_db()
-    assert clock.due_at - clock.warn_at == timedelta(hours=3)
-
-
-def test_the_admin_queues_the_recount_when_the_lead_time_changes(admin_client, org, django_capture_on_commit_callbacks):
-    from unittest import mock
-
-    SupervisionSettings.current()
-    with mock.patch("supervision.tasks.clocks_rewarn_task.delay") as delay, \
-            django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post("/admin/supervision/supervisionsettings/1/change/", {
-            "warning_lead_amount": 4, "warning_lead_unit": "hours", "parent_after_hours": 24,
-            "director_after_hours": 72, "repeat_window_days": 30, "cluster_window_days": 7,
-            "cluster_min_complainants": 5, "hotspot_min_count": 5, "hotspot_min_growth_percent": 50,
-            "hotspot_limit": 10,
-        })
-    assert response.status_code == 302
-    delay.assert_called_once()
-
-
-def test_a_clock_shorter_than_the_warning_lead_turns_yellow_halfway(org):
-    from complaints import services
-    from tests.complaints.journeys import to_registered
-
-    case = to_registered(org, grade="urgent")
-    services.case_dispatch(case=case, unit=org.station, by=org.supervisor, handling_limit=(4, "hours"))
-    clock = case.clocks.get(clock="handling")
-    # The default lead (1 working day) is longer than the 4 hours: yellow after 2 hours, not at once.
-    assert clock.warn_at - clock.started_at == clock.due_at - clock.warn_at
-    assert (clock.due_at - clock.started_at).total_seconds() == 4 * 3600
 
 
 def _case_page(client, case, language: str) -> str:

@@ -1,5 +1,4 @@
 """Two sweeps at the same moment on PostgreSQL: each escalation step still happens once."""
-import importlib
 from datetime import timedelta
 
 import pytest
@@ -10,15 +9,14 @@ from supervision.models import Escalation
 from supervision.sweep import deadlines_sweep
 from tests.complaints.journeys import to_handling
 from tests.concurrency import run_together
+from tests.factories import time_limits_seed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def time_limits(db):
-    from django.apps import apps
-
-    importlib.import_module("supervision.migrations.0002_seed_time_limits").seed(apps, None)
+    time_limits_seed()
 
 
 def test_parallel_sweeps_issue_each_step_once(org, time_limits):

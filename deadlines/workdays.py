@@ -172,7 +172,7 @@ def _fingerprint() -> tuple:
     """
     from django.db import connection
 
-    from supervision.models import CalendarDay, HolidaySchedule
+    from deadlines.models import CalendarDay, HolidaySchedule
 
     q = connection.ops.quote_name
     parts = []
@@ -194,7 +194,7 @@ _stamp = TimedCopy(_stamp_load)
 def load_calendar() -> WorkingCalendar:
     """The calendar with the center's rows applied; rebuilt only when those rows changed."""
     global _cache
-    from supervision.models import CalendarDay, HolidaySchedule
+    from deadlines.models import CalendarDay, HolidaySchedule
 
     # Stamp first, rows second: a change landing in between only causes one extra rebuild later.
     # The stamp itself is re-read at most every few seconds (see core/cache.py).
@@ -223,5 +223,5 @@ def calendar_coverage_warning(
     years = gettext("、").join(gettext("%(year)s年") % {"year": y} for y in missing)
     return gettext(
         "%(years)s的国务院办公厅节假日安排尚未录入，涉及该年的工作日时限将无法计算。"
-        "请在管理后台“督办与时限 › 节假日安排”中录入当年的放假与调休上班日期。"
+        "请在管理后台“时限与工作日 › 节假日安排”中录入当年的放假与调休上班日期。"
     ) % {"years": years}

@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
+from deadlines.models import HolidaySchedule
+from deadlines.workdays import load_calendar
 from routing.models import User
-from supervision.models import HolidaySchedule
-from supervision.workdays import load_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -18,18 +18,18 @@ def admin_client(client):
 
 def test_policy_and_calendar_pages_open(admin_client):
     for url in [
-        "/admin/supervision/holidayschedule/",
-        "/admin/supervision/holidayschedule/add/",
-        "/admin/supervision/calendarday/",
-        "/admin/supervision/timelimit/?clock__exact=statutory_accept",
+        "/admin/deadlines/holidayschedule/",
+        "/admin/deadlines/holidayschedule/add/",
+        "/admin/deadlines/calendarday/",
+        "/admin/deadlines/timelimit/?clock__exact=statutory_accept",
     ]:
         assert admin_client.get(url).status_code == 200, url
-    page = admin_client.get("/admin/supervision/timelimit/").content.decode()
+    page = admin_client.get("/admin/deadlines/timelimit/").content.decode()
     assert "第121号" in page and "12315工作规范" in page
 
 
 def test_entering_the_2027_notice_with_its_days_makes_2027_countable(admin_client):
-    response = admin_client.post("/admin/supervision/holidayschedule/add/", {
+    response = admin_client.post("/admin/deadlines/holidayschedule/add/", {
         "year": 2027, "notice": "国办发明电〔2026〕x号", "note": "",
         "days-TOTAL_FORMS": 2, "days-INITIAL_FORMS": 0,
         "days-0-date": "2027-01-01", "days-0-name": "元旦",
@@ -43,7 +43,7 @@ def test_entering_the_2027_notice_with_its_days_makes_2027_countable(admin_clien
 
 def test_a_day_filed_under_the_wrong_years_notice_is_refused(admin_client):
     schedule = HolidaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕x号")
-    response = admin_client.post("/admin/supervision/calendarday/add/", {
+    response = admin_client.post("/admin/deadlines/calendarday/add/", {
         "date": "2026-05-01", "schedule": schedule.pk, "name": "劳动节",
     })
     assert response.status_code == 200  # form shown again with the error

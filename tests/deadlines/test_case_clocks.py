@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints import services
-from complaints.services.clocks import clocks_reschedule
-from supervision.models import CalendarDay, HolidaySchedule, TimeLimit
+from deadlines.models import CalendarDay, HolidaySchedule, TimeLimit
+from deadlines.services import clocks_reschedule
 from tests.complaints import journeys
 from tests.factories import case_fields
 

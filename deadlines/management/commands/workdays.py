@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from supervision.workdays import SOURCE_CENTER, CalendarError, load_calendar
+from deadlines.workdays import SOURCE_CENTER, CalendarError, load_calendar
 
 SOURCE_LABELS = {SOURCE_CENTER: "中心录入 (center-entered)", "library": "chinesecalendar 库 (library)"}
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints import services
-from complaints.services.clocks import clocks_reschedule
-from supervision.models import CalendarDay
+from deadlines.models import CalendarDay
+from deadlines.services import clocks_reschedule
 from tests.complaints import journeys
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +43,9 @@ def test_recount_keeps_approved_extensions(org):
 
 
 def test_saving_a_day_in_the_admin_queues_the_recount_after_commit(admin_client, django_capture_on_commit_callbacks):
-    with mock.patch("supervision.tasks.clocks_reschedule_task.delay") as delay:
+    with mock.patch("deadlines.tasks.clocks_reschedule_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
-            response = admin_client.post("/admin/supervision/calendarday/add/", {
+            response = admin_client.post("/admin/deadlines/calendarday/add/", {
                 "date": "2026-12-01", "is_workday": "", "name": "临时调整", "note": ""})
     assert response.status_code == 302
     delay.assert_called_once_with("2026-12-01")

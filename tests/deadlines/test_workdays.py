@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from supervision.workdays import CalendarYearMissing, WorkingCalendar
+from deadlines.workdays import CalendarYearMissing, WorkingCalendar
 
 D = date
 

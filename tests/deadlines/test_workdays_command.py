@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from supervision.models import CalendarDay, HolidaySchedule
+from deadlines.models import CalendarDay, HolidaySchedule
 
 pytestmark = pytest.mark.django_db
 

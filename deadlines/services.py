@@ -1,19 +1,36 @@
-"""Starting and stopping a case's clocks from the policy table and the official calendar."""
-from datetime import date, timedelta
+"""Writing a case's clock rows: start and stop them from the policy table and the official
+calendar, extend them, pause and resume them, and recount them after the center changed the
+calendar or the warning lead.
+
+The case workflow calls these inside its own transaction, with the case it holds: they need only
+the case's kind, grade and receipt time (`ClockedCase`), so this layer knows nothing of the case
+model above it. Who may pause, and the history entry, are the caller's (complaints.services.pauses).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.deadlines import deadline_compute, time_limit_for
-from supervision.models import SupervisionSettings
-from supervision.workdays import CalendarYearMissing, end_of_day, load_calendar, local_date
-
-from ..models import Case, CaseClock
+from .models import CaseClock, DeadlineSettings
+from .policy import deadline_compute, time_limit_for, warn_at_compute
+from .workdays import CalendarYearMissing, end_of_day, load_calendar, local_date
 
 
-def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at) -> list[CaseClock]:
+class ClockedCase(Protocol):
+    """What scheduling reads of a case (complaints.Case has it)."""
+
+    pk: int
+    kind: str
+    grade: str
+    received_at: datetime
+
+
+def clocks_start(*, case: ClockedCase, clocks: list[str], stop: list[str] = (), at) -> list[CaseClock]:
     """Stop the clocks in `stop` and start `clocks` (policy limits) in one UPDATE and one INSERT:
     what registration does, with the round trips of one clock rather than of each."""
     started = clocks_build(case=case, clocks=clocks, at=at)
@@ -21,7 +38,7 @@ def clocks_start(*, case: Case, clocks: list[str], stop: list[str] = (), at) -> 
     return CaseClock.objects.bulk_create(started)
 
 
-def clocks_build(*, case: Case, clocks: list[str], at) -> list[CaseClock]:
+def clocks_build(*, case: ClockedCase, clocks: list[str], at) -> list[CaseClock]:
     """The clocks of `clocks` that the policy sets a limit for, scheduled but not written."""
     started = []
     for clock in clocks:
@@ -36,7 +53,8 @@ def clocks_build(*, case: Case, clocks: list[str], at) -> list[CaseClock]:
     return started
 
 
-def clock_start(*, case: Case, clock: str, at, amount: int | None = None, unit: str | None = None) -> CaseClock | None:
+def clock_start(*, case: ClockedCase, clock: str, at, amount: int | None = None,
+                unit: str | None = None) -> CaseClock | None:
     """Start `clock` for the case, or return None when the policy sets no limit for its kind.
 
     A case is held to the rules in force when it was received. When the count reaches a year whose
@@ -58,7 +76,7 @@ def clock_start(*, case: Case, clock: str, at, amount: int | None = None, unit: 
     return running
 
 
-def _schedule(clock: CaseClock, calendar=None, policy=None) -> None:
+def _schedule(clock: CaseClock, calendar=None, policy: DeadlineSettings | None = None) -> None:
     """Compute the clock's due date from its start, its limit, its approved extensions and pauses."""
     calendar = calendar or load_calendar()
     try:
@@ -80,32 +98,7 @@ def _schedule(clock: CaseClock, calendar=None, policy=None) -> None:
         clock.due_date, clock.due_at, clock.warn_at, clock.pending_reason = due_date, due_at, warn_at, ""
 
 
-def warn_at_compute(*, due_at, calendar, policy: SupervisionSettings | None = None, started_at=None):
-    """When the clock turns yellow: the configured lead before its deadline, stored on the clock so
-    the sweep compares a column with now instead of counting working days per case. A clock shorter
-    than the lead (an urgent case's 4 hours against a 1-working-day lead) would be yellow from its
-    start, which warns of nothing: it turns yellow halfway instead."""
-    warn_at = _warn_at_by_lead(due_at=due_at, calendar=calendar, policy=policy or SupervisionSettings.cached())
-    if started_at is not None and warn_at <= started_at < due_at:
-        return started_at + (due_at - started_at) / 2
-    return warn_at
-
-
-def _warn_at_by_lead(*, due_at, calendar, policy: SupervisionSettings):
-    if policy.warning_lead_unit == SupervisionSettings.LeadUnit.HOURS:
-        return due_at - timedelta(hours=policy.warning_lead_amount)
-    # Yellow from the moment only `lead` working days remain: the end of the lead-th working day
-    # before the due date.
-    # due_at is 24:00 of the last day, i.e. 00:00 of the next: step back into the last day first.
-    day, left = local_date(due_at - timedelta(microseconds=1)), policy.warning_lead_amount
-    while left:
-        day -= timedelta(days=1)
-        if calendar.is_workday(day):
-            left -= 1
-    return min(end_of_day(day), due_at)
-
-
-def clocks_stop(*, case: Case, clocks: list[str], at) -> int:
+def clocks_stop(*, case: ClockedCase, clocks: list[str], at) -> int:
     return CaseClock.objects.filter(case=case, clock__in=clocks, stopped_at__isnull=True).update(stopped_at=at)
 
 
@@ -127,10 +120,12 @@ def _rewarn(clock: CaseClock, *, at=None) -> None:
         clock.warning = CaseClock.Warning.NONE
 
 
+# The clocks testing, inspection or appraisal stops (检验检测鉴定); the others keep running.
 PAUSABLE_CLOCKS = ["handling", "redo", "statutory_mediation", "statutory_report_decision"]
 
 
-def clocks_pause(*, case: Case, at, reason: str) -> list[CaseClock]:
+@transaction.atomic  # the rows are locked until the caller's transaction (or this one) ends
+def clocks_pause(*, case: ClockedCase, at, reason: str) -> list[CaseClock]:
     """Stop the count of the case's pausable clocks (检验检测鉴定 time does not count)."""
     clocks = list(CaseClock.objects.select_for_update().filter(
         case=case, clock__in=PAUSABLE_CLOCKS, stopped_at__isnull=True, paused_at__isnull=True))
@@ -140,7 +135,8 @@ def clocks_pause(*, case: Case, at, reason: str) -> list[CaseClock]:
     return clocks
 
 
-def clocks_resume(*, case: Case, at) -> list[CaseClock]:
+@transaction.atomic
+def clocks_resume(*, case: ClockedCase, at) -> list[CaseClock]:
     """Resume paused clocks with the time they had left: the working days (or, for hour limits, the
     hours) that passed while paused are added to the deadline."""
     calendar = load_calendar()
@@ -175,7 +171,7 @@ def clocks_reschedule(*, affected_from: date | None = None, batch_size: int = 20
     running = CaseClock.objects.filter(stopped_at__isnull=True).filter(
         waiting | Q(due_date__gte=affected_from) if affected_from else waiting
     ).exclude(limit_unit="hours")
-    calendar, policy = load_calendar(), SupervisionSettings.current()
+    calendar, policy = load_calendar(), DeadlineSettings.current()
     changed = 0
     ids = list(running.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
@@ -196,7 +192,7 @@ def clocks_reschedule(*, affected_from: date | None = None, batch_size: int = 20
 def clocks_rewarn(*, batch_size: int = 5000) -> int:
     """Recompute `warn_at` of every running clock after the center changed the warning lead time;
     a clock whose warning moved later loses a yellow it no longer deserves."""
-    calendar, policy = load_calendar(), SupervisionSettings.current()
+    calendar, policy = load_calendar(), DeadlineSettings.current()
     ids = list(CaseClock.objects.filter(stopped_at__isnull=True, due_at__isnull=False).values_list("pk", flat=True))
     now, changed = timezone.now(), 0
     for start in range(0, len(ids), batch_size):

@@ -1,4 +1,5 @@
-"""Deadlines from the time-limit policy and the working-day calendar.
+"""Deadlines from the time-limit policy and the working-day calendar, and the warning time from
+the lead the center sets.
 
 A case is held to the rule in force on the day it was received (`received_on`); the counting
 starts from `start_at` (dispatch, registration, return ...), in Beijing time.
@@ -11,8 +12,9 @@ from datetime import date, datetime, timedelta
 from django.utils.translation import gettext
 
 from core.cache import TimedCopy
-from supervision.models import LimitUnit, TimeLimit
-from supervision.workdays import WorkingCalendar, end_of_day, load_calendar, local_date
+
+from .models import DeadlineSettings, LimitUnit, TimeLimit
+from .workdays import WorkingCalendar, end_of_day, load_calendar, local_date
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,30 @@ def deadline_compute(
     else:
         raise ValueError(f"unknown time-limit unit {unit!r}")
     return Deadline(due_date, end_of_day(due_date), amount, str(unit), basis)
+
+
+def warn_at_compute(*, due_at: datetime, calendar: WorkingCalendar, policy: DeadlineSettings | None = None,
+                    started_at: datetime | None = None) -> datetime:
+    """When the clock turns yellow: the configured lead before its deadline, stored on the clock so
+    the sweep compares a column with now instead of counting working days per case. A clock shorter
+    than the lead (an urgent case's 4 hours against a 1-working-day lead) would be yellow from its
+    start, which warns of nothing: it turns yellow halfway instead. Raises CalendarYearMissing when
+    the lead reaches back into a year without a schedule."""
+    warn_at = _warn_at_by_lead(due_at=due_at, calendar=calendar, policy=policy or DeadlineSettings.cached())
+    if started_at is not None and warn_at <= started_at < due_at:
+        return started_at + (due_at - started_at) / 2
+    return warn_at
+
+
+def _warn_at_by_lead(*, due_at: datetime, calendar: WorkingCalendar, policy: DeadlineSettings) -> datetime:
+    if policy.warning_lead_unit == DeadlineSettings.LeadUnit.HOURS:
+        return due_at - timedelta(hours=policy.warning_lead_amount)
+    # Yellow from the moment only `lead` working days remain: the end of the lead-th working day
+    # before the due date.
+    # due_at is 24:00 of the last day, i.e. 00:00 of the next: step back into the last day first.
+    day, left = local_date(due_at - timedelta(microseconds=1)), policy.warning_lead_amount
+    while left:
+        day -= timedelta(days=1)
+        if calendar.is_workday(day):
+            left -= 1
+    return min(end_of_day(day), due_at)

@@ -6,9 +6,9 @@ import factory
 import pytest
 from django.test import override_settings
 
-from supervision.deadlines import deadline_compute, time_limit_for
-from supervision.models import CalendarDay, Clock, HolidaySchedule, LimitUnit, TimeLimit
-from supervision.workdays import CalendarYearMissing, WorkingCalendar
+from deadlines.models import CalendarDay, Clock, HolidaySchedule, LimitUnit, TimeLimit
+from deadlines.policy import deadline_compute, time_limit_for
+from deadlines.workdays import CalendarYearMissing, WorkingCalendar
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")

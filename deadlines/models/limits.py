@@ -1,0 +1,128 @@
+"""The time-limit policy (how long each clock runs for a kind and grade of case) and the warning
+lead (how long before its deadline a clock turns yellow), both edited by the center in the admin."""
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.cache import TimedCopy
+from core.choices import CaseKind, Grade
+
+
+class Clock(models.TextChoices):
+    DISPATCH = "dispatch", _("分流")
+    REDISPATCH = "redispatch", _("二级分流")
+    CONTACT = "contact", _("首次联系")
+    HANDLING = "handling", _("办理")
+    REDO = "redo", _("重办")
+    CROSS_REGION_NOTICE = "cross_region_notice", _("同城通办告知")
+    STATUTORY_ACCEPT = "statutory_accept", _("受理决定(法定)")
+    STATUTORY_MEDIATION = "statutory_mediation", _("调解(法定)")
+    STATUTORY_REPORT_DECISION = "statutory_report_decision", _("举报核查决定(法定)")
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("工作日")
+    DAYS = "days", _("自然日")
+    HOURS = "hours", _("小时")
+    SAME_WORKING_DAY = "same_working_day", _("当日")
+
+
+class TimeLimit(models.Model):
+    """One row of the time-limit policy: how long a clock runs for a kind/grade of case.
+
+    Blank kind or grade means "any". The row applying to a case is chosen by
+    `policy.time_limit_for`: rules in force on the receipt date, most specific first, then newest.
+    Rows are never edited when a rule changes: a new row with a later `effective_from` is added,
+    so older cases keep the rule they were received under.
+    """
+
+    Clock = Clock
+    LimitUnit = LimitUnit
+
+    clock = models.CharField(_("时限类型"), max_length=32, choices=Clock.choices)
+    case_kind = models.CharField(
+        _("工单类型"), max_length=20, choices=CaseKind.choices, blank=True, help_text=_("留空表示所有类型")
+    )
+    grade = models.CharField(
+        _("等级"), max_length=10, choices=Grade.choices, blank=True, help_text=_("留空表示所有等级")
+    )
+    amount = models.PositiveIntegerField(_("时限"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("单位"), max_length=20, choices=LimitUnit.choices)
+    effective_from = models.DateField(_("生效日期"), help_text=_("按工单接收日期适用此日期起生效的规定"))
+    basis = models.CharField(_("依据"), max_length=200, help_text=_("如：市场监管总局令第20号"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        # The table (and its constraint's name) kept what they were in supervision.
+        db_table = "supervision_timelimit"
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+        ordering = ["clock", "case_kind", "grade", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clock", "case_kind", "grade", "effective_from"],
+                condition=Q(is_active=True),
+                name="supervision_timelimit_one_active_rule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = " ".join(
+            str(label) for label in (self.get_case_kind_display(), self.get_grade_display()) if label
+        ) or str(_("全部"))
+        return f"{self.get_clock_display()} / {scope}: {self.amount} {self.get_unit_display()}"
+
+    def clean(self) -> None:
+        # "Same working day" has no length; 1 keeps the table readable ("1 当日").
+        if self.unit == LimitUnit.SAME_WORKING_DAY and self.amount not in (None, 1):
+            raise ValidationError({"amount": _("“当日”时限的数值应为1。")})
+
+
+class DeadlineSettings(models.Model):
+    """One row (pk=1): how long before its deadline a clock turns yellow. Read with `current()`,
+    or `cached()` on hot paths such as intake.
+
+    The lead is part of scheduling a clock (its `warn_at` is computed with the deadline), so it
+    lives here beside the policy rather than with supervision's escalation periods."""
+
+    class LeadUnit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("工作日")
+        HOURS = "hours", _("小时")
+
+    warning_lead_amount = models.PositiveIntegerField(
+        _("预警提前量"), default=1, help_text=_("距截止还剩多少时变黄(预警)")
+    )
+    warning_lead_unit = models.CharField(
+        _("预警提前量单位"), max_length=20, choices=LeadUnit.choices, default=LeadUnit.WORKING_DAYS
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("预警规则")
+        verbose_name_plural = _("预警规则")
+
+    def __str__(self) -> str:
+        return str(_("预警规则"))
+
+    @classmethod
+    def current(cls) -> "DeadlineSettings":
+        """The row to edit, created with the defaults the first time."""
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def read(cls) -> "DeadlineSettings":
+        """The row, or the defaults unsaved while the center has never saved one. A read never
+        inserts: an insert in the caller's transaction (a registration) would make every other
+        process wait on its row until that transaction ends."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def cached(cls) -> "DeadlineSettings":
+        """The settings as read at most a few seconds ago (core/cache.py). Read only: edit the row
+        got from `current()`."""
+        return _settings.get()
+
+
+_settings = TimedCopy(DeadlineSettings.read)
