@@ -16,13 +16,12 @@ from django.views.decorators.http import require_POST
 from complaints import access
 from complaints import selectors as case_selectors
 from complaints.inputs import typed_date_ok, typed_id
-from complaints.models import Case
+from complaints.models import Case, CaseCluster
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from core.errors import ApplicationError
 from deadlines.workdays import local_date
 from supervision import selectors
 from supervision.forms import ActionForm, CloseForm, RedLineFilterForm, StageReplyFilterForm
-from supervision.models import CaseCluster
 from supervision.services import cluster_action_start, red_line_close
 
 PAGE_SIZE = 25
