@@ -144,6 +144,17 @@ def clusters(request):
     })
 
 
+def case_supervision_panel(*, request, case, now) -> dict:
+    """The case page's supervision section (supervision/_case_supervision.html, added to the page in
+    apps.py): colours, pauses, escalations, ledger items. The running clocks are coloured by the
+    deadline layer's filter at `now`, the moment the deadline panel uses."""
+    has_running = any(clock.is_running for clock in case.clocks.all())
+    # Pausing is for clocks that still run: nothing to pause on a closed case.
+    can_pause = has_running and access.may_pause_clocks(case, request.user)
+    return {"case": case, "can_pause": can_pause, "has_running": has_running, "now": now,
+            **selectors.case_supervision(case=case)}
+
+
 @login_required
 @require_POST
 def case_pause(request, number: str):
