@@ -1,10 +1,30 @@
-"""Admin: reference data is editable; cases and their history are read-only here (state changes go
-through the services, history is append-only)."""
+"""Admin: reference data and registration's rules (登记规则, the professional claimants) are
+editable; cases and their history are read-only here (state changes go through the services,
+history is append-only)."""
 from django.contrib import admin
 
 from deadlines.models import CaseClock
 
-from .models import Case, CaseEvent, DeclineReason
+from .models import Case, CaseEvent, DeclineReason, IntakeSettings, ProfessionalClaimant
+
+
+@admin.register(IntakeSettings)
+class IntakeSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "repeat_window_days", "cluster_window_days", "cluster_min_complainants"]
+
+    def has_add_permission(self, request):
+        # One row of rules: edit it rather than add another.
+        return not IntakeSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProfessionalClaimant)
+class ProfessionalClaimantAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "id_number", "is_active", "added_at", "note"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "phone", "id_number"]
 
 
 @admin.register(DeclineReason)

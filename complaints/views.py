@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from core.errors import STALE_MESSAGE, ApplicationError, TransitionRefused
 
 from . import access, routing_selectors, selectors, services
 from .actions import ACTIONS_BY_NAME, actions_available
+from .case_panels import case_panels_render
 from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
 from .identity import may_see_identity
@@ -129,6 +131,9 @@ def _render_detail(request, case, *, status=200, failed=None):
         "can_edit": access.may_edit_details(case, request.user) and case.details_editable(),
         **routing_selectors.case_routing_view(case=case, user=request.user),
     }
+    # One moment for every clock on the page: the deadline panel and the panels added from above.
+    context["judged_at"] = judged_at = timezone.now()
+    context["case_panels"] = case_panels_render(request=request, case=case, now=judged_at)
     return render(request, "complaints/case_detail.html", context, status=status)
 
 

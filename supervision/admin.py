@@ -1,15 +1,16 @@
-"""Admin for supervision's rules and records: escalation periods and windows, the professional
-claimants list, escalation steps (read only), the red-line ledger and clusters. The calendar, the
-time limits and the warning lead are in deadlines/admin.py."""
+"""Admin for supervision's rules and records: escalation periods and hotspot thresholds, escalation
+steps (read only), the red-line ledger and clusters. The calendar, the time limits and the warning
+lead are in deadlines/admin.py; the repeat and cluster windows and the professional claimants in
+complaints/admin.py (登记规则, 职业索赔人名单)."""
 from django.contrib import admin
 
-from supervision.models import CaseCluster, Escalation, ProfessionalClaimant, RedLineItem, SupervisionSettings
+from complaints.models import CaseCluster
+from supervision.models import Escalation, RedLineItem, SupervisionSettings
 
 
 @admin.register(SupervisionSettings)
 class SupervisionSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "parent_after_hours", "director_after_hours", "repeat_window_days",
-                    "cluster_window_days", "cluster_min_complainants", "hotspot_min_count",
+    list_display = ["__str__", "parent_after_hours", "director_after_hours", "hotspot_min_count",
                     "hotspot_min_growth_percent"]
 
     def has_add_permission(self, request):
@@ -18,13 +19,6 @@ class SupervisionSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ProfessionalClaimant)
-class ProfessionalClaimantAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "id_number", "is_active", "added_at", "note"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "phone", "id_number"]
 
 
 @admin.register(Escalation)

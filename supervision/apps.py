@@ -8,11 +8,13 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督办")
 
     def ready(self):
+        from complaints.case_panels import case_panel_add
         from complaints.services.history import history_listener_add
         from core.cache import clear_all
 
         from .models import SupervisionSettings
         from .redlines import red_lines_from_history
+        from .views import case_supervision_panel
 
         # An edit in this process applies to this process at once; others follow within seconds.
         # (The calendar and time-limit tables are connected by deadlines' own config.)
@@ -21,3 +23,6 @@ class SupervisionConfig(AppConfig):
 
         # Repeat and dissatisfied cases go on the red-line ledger as their history is written.
         history_listener_add(red_lines_from_history)
+
+        # The case page (complaints) shows supervision's section without importing supervision.
+        case_panel_add("supervision/_case_supervision.html", case_supervision_panel)

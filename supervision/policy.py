@@ -1,6 +1,7 @@
-"""Supervision rules the center changes in the admin: escalation periods, repeat and cluster
-windows, hotspot thresholds, and the list of professional claimants (职业索赔人). The warning lead
-is scheduled with each clock, so it is the deadlines app's (deadlines.DeadlineSettings)."""
+"""Supervision rules the center changes in the admin: escalation periods and hotspot thresholds.
+The warning lead is scheduled with each clock, so it is the deadlines app's
+(deadlines.DeadlineSettings); the repeat and cluster windows and the professional claimants are
+registration's (complaints.IntakeSettings, complaints.ProfessionalClaimant)."""
 from datetime import timedelta
 
 from django.core.validators import MinValueValidator
@@ -18,14 +19,6 @@ class SupervisionSettings(models.Model):
     )
     director_after_hours = models.PositiveIntegerField(
         _("升级至中心主任(超期后小时)"), default=72, validators=[MinValueValidator(1)]
-    )
-    repeat_window_days = models.PositiveIntegerField(
-        _("重复投诉认定期(天)"), default=30,
-        help_text=_("同一投诉人就同一被投诉人、同一事项在此期限内再次投诉即为重复投诉")
-    )
-    cluster_window_days = models.PositiveIntegerField(_("集中投诉认定期(天)"), default=7)
-    cluster_min_complainants = models.PositiveIntegerField(
-        _("集中投诉最少投诉人数"), default=5, validators=[MinValueValidator(2)]
     )
     # Hotspot analysis (热点分析): an item is "rising" when it has at least this many cases in the
     # period and grew by at least this much against the previous period of the same length.
@@ -74,30 +67,6 @@ class SupervisionSettings(models.Model):
     @property
     def director_after(self) -> timedelta:
         return timedelta(hours=self.director_after_hours)
-
-
-class ProfessionalClaimant(models.Model):
-    """A person the center lists as a professional claimant; their filings are flagged at intake."""
-
-    name = models.CharField(_("姓名"), max_length=100, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
-    id_number = models.CharField(_("证件号码"), max_length=30, blank=True, db_index=True)
-    note = models.CharField(_("备注"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("启用"), default=True)
-    added_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("职业索赔人")
-        verbose_name_plural = _("职业索赔人名单")
-        ordering = ["-added_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(phone="") | ~models.Q(id_number=""), name="claimant_phone_or_id"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name or self.phone or self.id_number
 
 
 _settings = TimedCopy(SupervisionSettings.read)

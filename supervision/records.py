@@ -1,6 +1,7 @@
-"""What supervision records about cases: escalation steps (督办), the red-line ledger (挂牌销号) and
-clusters of complaints about one respondent (专项行动). Cases are referred to by name only, so this
-leaf module imports nothing from the apps above it."""
+"""What supervision records about cases: escalation steps (督办) and the red-line ledger (挂牌销号).
+Cases are referred to by name only, so this leaf module imports nothing from the apps above it.
+Clusters of complaints (集中投诉) are formed at registration, so they are complaints' table
+(complaints.CaseCluster); supervision turns them into batch actions."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -82,36 +83,3 @@ class RedLineItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_reason_display()}"
-
-
-class CaseCluster(models.Model):
-    """Many complainants about one respondent in a short time (集中投诉); the center may turn it
-    into one batch action (专项行动) handled by one unit."""
-
-    class State(models.TextChoices):
-        OPEN = "open", _("待处置")
-        ACTION = "action", _("专项行动中")
-        CLOSED = "closed", _("已结束")
-
-    respondent_name = models.CharField(_("被投诉人"), max_length=200, db_index=True)
-    created_at = models.DateTimeField(_("发现时间"))
-    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
-    cases = models.ManyToManyField("complaints.Case", verbose_name=_("工单"), related_name="clusters")
-    action_title = models.CharField(_("专项行动名称"), max_length=200, blank=True)
-    action_unit = models.ForeignKey(
-        "routing.Unit", verbose_name=_("牵头单位"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action_started_at = models.DateTimeField(_("启动时间"), null=True, blank=True)
-    action_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("启动人"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("集中投诉")
-        verbose_name_plural = _("集中投诉")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.respondent_name} ({self.get_state_display()})"

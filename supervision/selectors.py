@@ -7,12 +7,12 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from complaints.models import CaseEvent
+from complaints.models import CaseCluster, CaseEvent
 from complaints.selectors import case_list, case_visibility_filter
 from deadlines.models import CaseClock
 from deadlines.selectors import RED, YELLOW, clocks_coloured
 from routing.models import Unit, User
-from supervision.models import CaseCluster, Escalation, RedLineItem
+from supervision.models import Escalation, RedLineItem
 
 STAGE_REPLY_CLOCKS = ["handling", "redo"]
 

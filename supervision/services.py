@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from complaints.access import require_act_for_center, require_close_red_line, require_dispatch_to
-from complaints.models import Case, CaseEvent, Notification
+from complaints.models import Case, CaseCluster, CaseEvent, Notification
 from complaints.services import case_dispatch, case_event_record, notification_send
 from core.errors import ApplicationError
 from core.notes import Note
-from supervision.models import CaseCluster, RedLineItem
+from supervision.models import RedLineItem
 
 
 @transaction.atomic

@@ -16,13 +16,12 @@ from django.views.decorators.http import require_POST
 from complaints import access
 from complaints import selectors as case_selectors
 from complaints.inputs import typed_date_ok, typed_id
-from complaints.models import Case
+from complaints.models import Case, CaseCluster
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from core.errors import ApplicationError
 from deadlines.workdays import local_date
 from supervision import selectors
 from supervision.forms import ActionForm, CloseForm, RedLineFilterForm, StageReplyFilterForm
-from supervision.models import CaseCluster
 from supervision.services import cluster_action_start, red_line_close
 
 PAGE_SIZE = 25
@@ -143,6 +142,17 @@ def clusters(request):
     return render(request, "supervision/clusters.html", {
         "clusters": selectors.cluster_list().prefetch_related("cases"), "form": ActionForm(),
     })
+
+
+def case_supervision_panel(*, request, case, now) -> dict:
+    """The case page's supervision section (supervision/_case_supervision.html, added to the page in
+    apps.py): colours, pauses, escalations, ledger items. The running clocks are coloured by the
+    deadline layer's filter at `now`, the moment the deadline panel uses."""
+    has_running = any(clock.is_running for clock in case.clocks.all())
+    # Pausing is for clocks that still run: nothing to pause on a closed case.
+    can_pause = has_running and access.may_pause_clocks(case, request.user)
+    return {"case": case, "can_pause": can_pause, "has_running": has_running, "now": now,
+            **selectors.case_supervision(case=case)}
 
 
 @login_required

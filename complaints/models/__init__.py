@@ -4,18 +4,22 @@ from .events import Attachment, CaseEvent
 from .notices import Notification
 from .rating import PublicRating
 from .reference import DeclineReason
+from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
 from .requests import ExtensionRequest
 
 __all__ = [
     "Attachment",
     "Case",
     "CaseAssignment",
+    "CaseCluster",
     "CaseRouting",
     "CrossRegionNotice",
     "CaseEvent",
     "CaseNumberSequence",
     "DeclineReason",
     "ExtensionRequest",
+    "IntakeSettings",
     "Notification",
+    "ProfessionalClaimant",
     "PublicRating",
 ]

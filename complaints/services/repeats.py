@@ -1,18 +1,16 @@
 """Checks run when a case is received and registered: professional claimants (职业索赔人), repeat
 complaints (重复投诉) and clusters of complaints about one respondent (集中投诉 → 专项行动).
-The windows and thresholds are the center's, in the admin (supervision.SupervisionSettings). A repeat
-goes on supervision's red-line ledger from the link recorded here (supervision/redlines.py)."""
+The windows and thresholds are the center's, in the admin (登记规则, complaints.IntakeSettings). A
+repeat goes on supervision's red-line ledger from the link recorded here (supervision/redlines.py)."""
 from datetime import timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from core.notes import Note
-from supervision.policy import ProfessionalClaimant, SupervisionSettings
-from supervision.records import CaseCluster
 
 from ..identity import identity_repeat_match
-from ..models import Case, CaseEvent
+from ..models import Case, CaseCluster, CaseEvent, IntakeSettings, ProfessionalClaimant
 from .history import case_event_record
 
 
@@ -39,7 +37,7 @@ def case_repeats_check(*, case: Case, by, at) -> None:
     """Link a registered case to an earlier one by the same complainant about the same respondent
     and matter, and gather many complainants about one respondent into a cluster. Saves the case
     (registration relies on this to write the registered row)."""
-    policy = SupervisionSettings.cached()
+    policy = IntakeSettings.cached()
     case.professional_claimant = case_claimant_is_professional(case)
     earlier = _earlier_same_matter(case, since=at - timedelta(days=policy.repeat_window_days))
     if earlier is not None:

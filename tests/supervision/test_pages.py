@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from complaints.models import CaseCluster, IntakeSettings
 from deadlines.models import CaseClock
 from deadlines.workdays import local_date
-from supervision.models import CaseCluster, RedLineItem, SupervisionSettings
+from supervision.models import RedLineItem
 from supervision.sweep import deadlines_sweep
 from tests.complaints.journeys import to_handling
 from tests.factories import case_received
@@ -100,7 +101,7 @@ def test_other_units_get_404_on_pause(client, org):
 
 
 def test_the_center_starts_a_batch_action_from_the_clusters_page(client, org):
-    SupervisionSettings.objects.update_or_create(pk=1, defaults={"cluster_min_complainants": 2})
+    IntakeSettings.objects.update_or_create(pk=1, defaults={"cluster_min_complainants": 2})
     for n in range(2):
         case_received(by=org.clerk, complainant_phone=f"1350000000{n}", respondent_name="某培训机构")
     cluster = CaseCluster.objects.get()

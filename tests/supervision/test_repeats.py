@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import Case, CaseEvent
-from supervision.models import CaseCluster, ProfessionalClaimant, RedLineItem, SupervisionSettings
+from complaints.models import Case, CaseCluster, CaseEvent, IntakeSettings, ProfessionalClaimant
+from supervision.models import RedLineItem
 from supervision.services import cluster_action_start
 from tests.factories import CategoryFactory, case_received
 
@@ -33,7 +33,7 @@ def test_another_matter_or_respondent_is_not_a_repeat(org):
 
 
 def test_outside_the_configured_window_is_not_a_repeat(org):
-    SupervisionSettings.objects.update_or_create(pk=1, defaults={"repeat_window_days": 10})
+    IntakeSettings.objects.update_or_create(pk=1, defaults={"repeat_window_days": 10})
     old = case_received(by=org.clerk)
     Case.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=11))
     assert not Case.objects.get(pk=case_received(by=org.clerk).pk).is_repeat
@@ -47,7 +47,7 @@ def test_a_complaint_filed_also_as_a_report_is_not_its_own_repeat(org):
 
 
 def test_many_complainants_about_one_respondent_form_a_cluster_for_a_batch_action(org):
-    SupervisionSettings.objects.update_or_create(pk=1, defaults={"cluster_min_complainants": 3})
+    IntakeSettings.objects.update_or_create(pk=1, defaults={"cluster_min_complainants": 3})
     cases = [case_received(by=org.clerk, complainant_phone=f"1390000000{n}", respondent_name="某健身房")
              for n in range(3)]
     cluster = CaseCluster.objects.get(respondent_name="某健身房")

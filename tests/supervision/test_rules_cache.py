@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from complaints.models import IntakeSettings
 from deadlines.models import Clock, DeadlineSettings, LimitUnit, TimeLimit
 from deadlines.policy import time_limit_for
 from deadlines.workdays import load_calendar
@@ -29,11 +30,11 @@ def limit(kind="complaint"):
 
 
 def test_rules_are_read_once_per_period(copies_kept, django_assert_num_queries):
-    SupervisionSettings.cached(), DeadlineSettings.cached(), limit(), load_calendar()
+    SupervisionSettings.cached(), IntakeSettings.cached(), DeadlineSettings.cached(), limit(), load_calendar()
     with django_assert_num_queries(0):
         assert limit().amount == 45
         load_calendar()
-        SupervisionSettings.cached(), DeadlineSettings.cached()
+        SupervisionSettings.cached(), IntakeSettings.cached(), DeadlineSettings.cached()
 
 
 def test_a_new_rule_saved_in_this_process_applies_at_once(copies_kept):
@@ -46,9 +47,14 @@ def test_a_new_rule_saved_in_this_process_applies_at_once(copies_kept):
 def test_changed_settings_apply_at_once(copies_kept):
     SupervisionSettings.cached()
     policy = SupervisionSettings.current()
-    policy.repeat_window_days = 90
+    policy.parent_after_hours = 36
     policy.save()
-    assert SupervisionSettings.cached().repeat_window_days == 90
+    assert SupervisionSettings.cached().parent_after_hours == 36
+    IntakeSettings.cached()
+    intake = IntakeSettings.current()
+    intake.repeat_window_days = 90
+    intake.save()
+    assert IntakeSettings.cached().repeat_window_days == 90
     DeadlineSettings.cached()
     lead = DeadlineSettings.current()
     lead.warning_lead_amount = 2

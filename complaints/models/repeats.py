@@ -1,0 +1,117 @@
+"""The rules registration applies to each case: the center's list of professional claimants
+(职业索赔人), the repeat and cluster windows (登记规则) and the clusters of complaints about one
+respondent (集中投诉) that registration forms and joins (complaints/services/repeats.py).
+
+They were supervision's; they moved here because registration reads them, and supervision (the
+clusters page, the batch action 专项行动) sits above complaints. The two tables kept their names
+(supervision_professionalclaimant, supervision_casecluster) when they moved (migration 0023)."""
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.cache import TimedCopy
+
+
+class IntakeSettings(models.Model):
+    """One row (pk=1): the windows and threshold registration judges repeats and clusters by. Read
+    with `current()`, or `cached()` on hot paths such as intake."""
+
+    repeat_window_days = models.PositiveIntegerField(
+        _("重复投诉认定期(天)"), default=30,
+        help_text=_("同一投诉人就同一被投诉人、同一事项在此期限内再次投诉即为重复投诉")
+    )
+    cluster_window_days = models.PositiveIntegerField(_("集中投诉认定期(天)"), default=7)
+    cluster_min_complainants = models.PositiveIntegerField(
+        _("集中投诉最少投诉人数"), default=5, validators=[MinValueValidator(2)]
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("登记规则")
+        verbose_name_plural = _("登记规则")
+
+    def __str__(self) -> str:
+        return str(_("登记规则"))
+
+    @classmethod
+    def current(cls) -> "IntakeSettings":
+        """The row to edit, created with the defaults the first time."""
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def read(cls) -> "IntakeSettings":
+        """The row, or the defaults unsaved while the center has never saved one. A read never
+        inserts: an insert in the caller's transaction (a registration) would make every other
+        process wait on its row until that transaction ends."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def cached(cls) -> "IntakeSettings":
+        """The settings as read at most a few seconds ago (core/cache.py). Read only: edit the row
+        got from `current()`."""
+        return _settings.get()
+
+
+class ProfessionalClaimant(models.Model):
+    """A person the center lists as a professional claimant; their filings are flagged at intake."""
+
+    name = models.CharField(_("姓名"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    id_number = models.CharField(_("证件号码"), max_length=30, blank=True, db_index=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    added_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
+
+    class Meta:
+        db_table = "supervision_professionalclaimant"
+        verbose_name = _("职业索赔人")
+        verbose_name_plural = _("职业索赔人名单")
+        ordering = ["-added_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(phone="") | ~models.Q(id_number=""), name="claimant_phone_or_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.phone or self.id_number
+
+
+class CaseCluster(models.Model):
+    """Many complainants about one respondent in a short time (集中投诉), formed and joined at
+    registration; the center may turn it into one batch action (专项行动) handled by one unit
+    (supervision.services.cluster_action_start)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待处置")
+        ACTION = "action", _("专项行动中")
+        CLOSED = "closed", _("已结束")
+
+    respondent_name = models.CharField(_("被投诉人"), max_length=200, db_index=True)
+    created_at = models.DateTimeField(_("发现时间"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
+    # The membership table follows db_table: it is still supervision_casecluster_cases.
+    cases = models.ManyToManyField("complaints.Case", verbose_name=_("工单"), related_name="clusters")
+    action_title = models.CharField(_("专项行动名称"), max_length=200, blank=True)
+    action_unit = models.ForeignKey(
+        "routing.Unit", verbose_name=_("牵头单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action_started_at = models.DateTimeField(_("启动时间"), null=True, blank=True)
+    action_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("启动人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "supervision_casecluster"
+        verbose_name = _("集中投诉")
+        verbose_name_plural = _("集中投诉")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.respondent_name} ({self.get_state_display()})"
+
+
+_settings = TimedCopy(IntakeSettings.read)
