@@ -8,10 +8,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.cache import TimedCopy
+from core.models import SingleRowSettings
 
 
-class SupervisionSettings(models.Model):
+class SupervisionSettings(SingleRowSettings):
     """One row (pk=1) of thresholds; read with `SupervisionSettings.current()`."""
 
     parent_after_hours = models.PositiveIntegerField(
@@ -39,27 +39,6 @@ class SupervisionSettings(models.Model):
         verbose_name = _("督办规则")
         verbose_name_plural = _("督办规则")
 
-    def __str__(self) -> str:
-        return str(_("督办规则"))
-
-    @classmethod
-    def current(cls) -> "SupervisionSettings":
-        """The row to edit, created with the defaults the first time."""
-        return cls.objects.get_or_create(pk=1)[0]
-
-    @classmethod
-    def read(cls) -> "SupervisionSettings":
-        """The row, or the defaults unsaved while the center has never saved one. A read never
-        inserts: an insert in the caller's transaction (a registration) would make every other
-        process wait on its row until that transaction ends."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    @classmethod
-    def cached(cls) -> "SupervisionSettings":
-        """The settings as read at most a few seconds ago (core/cache.py), for hot paths
-        such as intake. Read only: edit the row got from `current()`."""
-        return _settings.get()
-
     @property
     def parent_after(self) -> timedelta:
         return timedelta(hours=self.parent_after_hours)
@@ -69,4 +48,3 @@ class SupervisionSettings(models.Model):
         return timedelta(hours=self.director_after_hours)
 
 
-_settings = TimedCopy(SupervisionSettings.read)

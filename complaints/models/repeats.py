@@ -10,10 +10,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.cache import TimedCopy
+from core.models import SingleRowSettings
 
 
-class IntakeSettings(models.Model):
+class IntakeSettings(SingleRowSettings):
     """One row (pk=1): the windows and threshold registration judges repeats and clusters by. Read
     with `current()`, or `cached()` on hot paths such as intake."""
 
@@ -30,27 +30,6 @@ class IntakeSettings(models.Model):
     class Meta:
         verbose_name = _("登记规则")
         verbose_name_plural = _("登记规则")
-
-    def __str__(self) -> str:
-        return str(_("登记规则"))
-
-    @classmethod
-    def current(cls) -> "IntakeSettings":
-        """The row to edit, created with the defaults the first time."""
-        return cls.objects.get_or_create(pk=1)[0]
-
-    @classmethod
-    def read(cls) -> "IntakeSettings":
-        """The row, or the defaults unsaved while the center has never saved one. A read never
-        inserts: an insert in the caller's transaction (a registration) would make every other
-        process wait on its row until that transaction ends."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    @classmethod
-    def cached(cls) -> "IntakeSettings":
-        """The settings as read at most a few seconds ago (core/cache.py). Read only: edit the row
-        got from `current()`."""
-        return _settings.get()
 
 
 class ProfessionalClaimant(models.Model):
@@ -114,4 +93,3 @@ class CaseCluster(models.Model):
         return f"{self.respondent_name} ({self.get_state_display()})"
 
 
-_settings = TimedCopy(IntakeSettings.read)

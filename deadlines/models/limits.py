@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.cache import TimedCopy
 from core.choices import CaseKind, Grade
+from core.models import SingleRowSettings
 
 
 class Clock(models.TextChoices):
@@ -80,7 +80,7 @@ class TimeLimit(models.Model):
             raise ValidationError({"amount": _("“当日”时限的数值应为1。")})
 
 
-class DeadlineSettings(models.Model):
+class DeadlineSettings(SingleRowSettings):
     """One row (pk=1): how long before its deadline a clock turns yellow. Read with `current()`,
     or `cached()` on hot paths such as intake.
 
@@ -103,26 +103,3 @@ class DeadlineSettings(models.Model):
         verbose_name = _("预警规则")
         verbose_name_plural = _("预警规则")
 
-    def __str__(self) -> str:
-        return str(_("预警规则"))
-
-    @classmethod
-    def current(cls) -> "DeadlineSettings":
-        """The row to edit, created with the defaults the first time."""
-        return cls.objects.get_or_create(pk=1)[0]
-
-    @classmethod
-    def read(cls) -> "DeadlineSettings":
-        """The row, or the defaults unsaved while the center has never saved one. A read never
-        inserts: an insert in the caller's transaction (a registration) would make every other
-        process wait on its row until that transaction ends."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    @classmethod
-    def cached(cls) -> "DeadlineSettings":
-        """The settings as read at most a few seconds ago (core/cache.py). Read only: edit the row
-        got from `current()`."""
-        return _settings.get()
-
-
-_settings = TimedCopy(DeadlineSettings.read)
