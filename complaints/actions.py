@@ -13,7 +13,7 @@ from routing.models import Unit, User
 from . import services
 from .inputs import TypedMomentField
 from .models import Case, DeclineReason
-from .models.choices import ContactMeans, HandlingLimitUnit, Satisfaction
+from .models.choices import HANDLING_LIMIT_UNITS, ContactMeans, Satisfaction
 from .routing_selectors import dispatch_targets
 
 
@@ -50,7 +50,7 @@ class DispatchForm(forms.Form):
     )
     handling_limit_unit = forms.ChoiceField(
         label=_("时限单位"), required=False,
-        choices=[("", "---"), *HandlingLimitUnit.choices],
+        choices=[("", "---"), *HANDLING_LIMIT_UNITS],
     )
     note = _text(_("分流说明"), required=False, rows=2)
     takes_user = True

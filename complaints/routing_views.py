@@ -14,7 +14,7 @@ from core.errors import STALE_MESSAGE, ApplicationError
 from routing.models import Unit
 
 from . import access, routing_selectors
-from .models.choices import HandlingLimitUnit
+from .models.choices import HANDLING_LIMIT_UNITS
 from .services import dispatch_queue as queue_services
 from .services import routing as routing_services
 from .views import _get_case
@@ -36,7 +36,7 @@ class BatchDispatchForm(forms.Form):
 
 class AcceptProposalForm(forms.Form):
     handling_limit_amount = forms.IntegerField(required=False, min_value=1, max_value=720)
-    handling_limit_unit = forms.ChoiceField(required=False, choices=[("", "---"), *HandlingLimitUnit.choices])
+    handling_limit_unit = forms.ChoiceField(required=False, choices=[("", "---"), *HANDLING_LIMIT_UNITS])
 
 
 class CoHandlersForm(forms.Form):

@@ -1,8 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Case kinds and grades are defined with the time-limit policy (a leaf module) and shared here.
-from core.choices import CaseKind, Grade  # noqa: F401  (re-exported for the case model)
+# Case kinds and grades are shared by every layer (core) and re-exported for the case model.
+from core.choices import CaseKind, Grade  # noqa: F401
+from deadlines.models import LimitUnit
 
 # Kinds that follow the registration system (登记制): all five elements are needed to register.
 KINDS_NEEDING_FIVE_ELEMENTS = {CaseKind.COMPLAINT, CaseKind.REPORT}
@@ -43,9 +44,6 @@ class ContactMeans(models.TextChoices):
     ONLINE = "online", _("网络")
 
 
-class HandlingLimitUnit(models.TextChoices):
-    """The units of a handling limit the center sets on dispatch (urgent and major cases)."""
-
-    HOURS = "hours", _("小时")
-    WORKING_DAYS = "working_days", _("工作日")
-    DAYS = "days", _("自然日")
+# The units of a handling limit the center sets on dispatch (urgent and major cases): the policy's
+# own units, less "the same working day", which only the policy table uses.
+HANDLING_LIMIT_UNITS = [(unit.value, unit.label) for unit in (LimitUnit.HOURS, LimitUnit.WORKING_DAYS, LimitUnit.DAYS)]

@@ -12,8 +12,8 @@ from complaints.identity import identity_history_data, identity_output
 from complaints.inputs import TypedMomentSerializerField
 from complaints.models import Attachment, Case, CaseEvent, DeclineReason
 from complaints.models.choices import (
+    HANDLING_LIMIT_UNITS,
     ContactMeans,
-    HandlingLimitUnit,
     Satisfaction,
 )
 from deadlines.models import CaseClock
@@ -205,7 +205,7 @@ class DispatchInput(ActionInput):
     handling_limit_amount = serializers.IntegerField(required=False, min_value=1, max_value=720,
                                                      allow_null=True, default=None)
     handling_limit_unit = serializers.ChoiceField(
-        choices=HandlingLimitUnit.choices,
+        choices=HANDLING_LIMIT_UNITS,
         required=False, allow_blank=True, default="",
     )
     note = _text(max_length=2000)
