@@ -7,10 +7,12 @@ what needs them (the `register` transition's condition).
 """
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
+from .inputs import typed_text_check
 from .models import Case
 from .models.choices import CaseKind
 
@@ -35,7 +37,10 @@ def case_fields_check(*, fields: dict, current: Case | None = None) -> dict:
     for name, value in fields.items():
         limit = _COLUMN_LIMITS.get(name)
         if limit and isinstance(value, str) and len(value) > limit:
-            refuse(name, _("不能超过 %(n)s 个字符。") % {"n": limit})
+            try:
+                typed_text_check(value, model=Case, field_name=name)
+            except ValidationError as error:
+                refuse(name, error.messages[0])
     phone_messages = {"complainant_phone": _("电话号码格式不正确:请填写11位手机号或带区号的固定电话。"),
                       "respondent_phone": _("电话号码格式不正确。")}
     for name, message in phone_messages.items():
