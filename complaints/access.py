@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
 from routing.models import Unit
 
 ROLE_REFUSED = _("您的角色无权进行此操作。")
@@ -128,8 +129,6 @@ may_close_red_line, require_close_red_line = _pair(
 
 def require_dispatch_to(user, target: Unit) -> None:
     """The center dispatches to any internal unit; a district center only to units below it."""
-    from core.errors import ApplicationError
-
     unit = _unit(user)
     if unit is None or not unit.oversees:
         raise PermissionDenied(DISPATCHERS_ONLY)
@@ -188,11 +187,10 @@ def require_notify_cross_region(notice, user) -> None:
 
 def may_add_findings(case, user) -> bool:
     """Co-handling units (协办单位) add their findings; the lead unit replies."""
-    from .models import CaseAssignment
-
     unit_id = getattr(user, "unit_id", None)
+    # The assignment model through the relation: the case model imports this module.
     return unit_id is not None and case.assignments.filter(
-        unit_id=unit_id, role=CaseAssignment.Role.CO_HANDLER).exists()
+        unit_id=unit_id, role=case.assignments.model.Role.CO_HANDLER).exists()
 
 
 def require_add_findings(case, user) -> None:
