@@ -127,6 +127,17 @@ may_close_red_line, require_close_red_line = _pair(
     None, lambda case, user: is_center(user) or oversees_case(case, user), OVERSIGHT_ONLY)
 
 
+def may_issue_document(*, user, issuing_unit: Unit | None) -> bool:
+    """A case's document (告知书, 分流单, 答复函 ...) goes out in the name of the unit whose decision
+    it records: that unit's staff issue it, and so may the center or the district center above it."""
+    unit = _unit(user)
+    if user.is_superuser or is_center(user):
+        return True
+    if unit is None or issuing_unit is None:
+        return False
+    return unit.pk == issuing_unit.pk or (unit.oversees and issuing_unit.is_within(unit))
+
+
 def require_dispatch_to(user, target: Unit) -> None:
     """The center dispatches to any internal unit; a district center only to units below it."""
     unit = _unit(user)

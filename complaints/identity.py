@@ -54,6 +54,14 @@ def identity_output(*, case, user, values: dict) -> dict:
     return {**values, **{name: "" for name in IDENTITY_FIELDS if name in values}}
 
 
+def identity_outbound(*, case, values: dict) -> dict:
+    """`values` as a document sent outside the center carries them (分流单 to the handling unit,
+    移送函 to another department): an anonymous reporter's identity never goes out."""
+    if not case.anonymous:
+        return values
+    return {**values, **{name: "" for name in IDENTITY_FIELDS if name in values}}
+
+
 def identity_history_data(*, case, user, data: dict) -> dict:
     """A history row's details as `user` may read them: the old and new values of an identity
     field are hidden when the case's identity is hidden from `user` (rows written before values

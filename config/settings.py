@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "supervision",
     "complaints",
     "integration",
+    "documents",
     "reports",
 ]
 

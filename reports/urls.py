@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/returns/", views.returns, name="dashboard-returns"),
     path("dashboard/returns/cases/", views.returns_cases, name="dashboard-returns-cases"),
     path("dashboard/notice/", views_notice.notice_page, name="report-notice"),
+    path("dashboard/notice/document/", views_notice.notice_document, name="report-notice-document"),
     path("dashboard/notice/export/", views_notice.notice_export, name="report-notice-export"),
     path("dashboard/ranking/", views_ranking.ranking_page, name="report-ranking"),
     path("dashboard/ranking/export/", views_ranking.ranking_export, name="report-ranking-export"),

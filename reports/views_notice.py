@@ -3,22 +3,29 @@ so far computed now; the list of published notices; the Excel export of the same
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from complaints import access
 from complaints.inputs import typed_id
+from core.errors import ApplicationError
 from deadlines.models import CaseClock
 from deadlines.workdays import local_date
+from documents.models import IssuedDocument
+from documents.services import document_issue
 
 from .excel import Sheet, xlsx_response
+from .notice_document import WEEKLY_OVERDUE_NOTICE
 from .periods import week_name, week_of, week_parse
 from .scopes import scopes_for
 from .selectors_notice import EXTENDED, LATE, OPEN, notice_summary, weekly_notice
@@ -100,7 +107,27 @@ def notice_page(request):
         "published": [(item, week_name(week_of(item.period_start))) for item in published],
         "current_week": week_name(week_of(local_date(timezone.now()))),
         "charts": charts, "charts_json": json.dumps(charts, ensure_ascii=False),
+        "notice_document": snapshot and IssuedDocument.objects.filter(
+            kind=WEEKLY_OVERDUE_NOTICE, case=None, subject_key=str(snapshot.pk)).first(),
+        "notice_document_url": reverse("report-notice-document") + "?" + urlencode(query),
     })
+
+
+@login_required
+@require_POST
+def notice_document(request):
+    """Issue the published notice as a numbered document (or give back the one issued) and open it."""
+    _scopes, _scope, _period, snapshot, _data = _notice(request)
+    back = reverse("report-notice") + "?" + urlencode({"week": request.GET.get("week", ""), "scope": _scope.pk})
+    if snapshot is None:
+        messages.error(request, _("只有已发布的通报可以签发文书。"))
+        return redirect(back)
+    try:
+        document = document_issue(kind_code=WEEKLY_OVERDUE_NOTICE, subject_key=str(snapshot.pk), by=request.user)
+    except (ApplicationError, PermissionDenied) as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    return redirect("document-download", document_id=document.pk, file_format="pdf")
 
 
 def notice_title(data: dict) -> str:

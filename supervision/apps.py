@@ -12,6 +12,7 @@ class SupervisionConfig(AppConfig):
         from complaints.services.history import history_listener_add
         from core.cache import clear_all
 
+        from . import documents
         from .models import SupervisionSettings
         from .redlines import red_lines_from_history
         from .views import case_supervision_panel
@@ -26,3 +27,6 @@ class SupervisionConfig(AppConfig):
 
         # The case page (complaints) shows supervision's section without importing supervision.
         case_panel_add("supervision/_case_supervision.html", case_supervision_panel)
+
+        # The 督办单 is one of the case's documents (documents app), issued from its panel.
+        documents.register()

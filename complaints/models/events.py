@@ -58,6 +58,7 @@ class CaseEvent(models.Model):
         PAUSE = "pause", _("时限暂停")
         RESUME = "resume", _("时限恢复")
         BATCH_ACTION = "batch_action", _("专项行动")
+        DOCUMENT = "document", _("签发文书")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)
