@@ -74,7 +74,8 @@ def _replaces(year: int, calendar: WorkingCalendar) -> list[str]:
     notes = []
     existing = HolidaySchedule.objects.filter(year=year).first()
     if existing is not None:
-        notes.append(gettext("将替换已录入的%(year)s年安排（%(notice)s）。") % {"year": year, "notice": existing.notice})
+        notes.append(gettext("将替换已录入的%(year)s年安排（%(notice)s）。") % {
+            "year": year, "notice": existing.notice})
     elif calendar.year_known(year):
         notes.append(gettext("%(year)s年已有chinesecalendar库的数据，保存后以本通知为准。") % {"year": year})
     corrections = CalendarDay.objects.filter(date__year=year, schedule__isnull=True).count()
@@ -104,7 +105,8 @@ def notice_import_view(model_admin, request, recount_after_commit):
             schedule = holiday_schedule_import(
                 year=parsed.year, notice=form.cleaned_data["notice"], published_on=form.cleaned_data["published_on"],
                 days=parsed.days, text=form.cleaned_data["text"])
-            messages.success(request, gettext("%(year)s年节假日安排已保存：放假%(holidays)s天，调休上班%(makeup)s天。") % {
+            saved = gettext("%(year)s年节假日安排已保存：放假%(holidays)s天，调休上班%(makeup)s天。")
+            messages.success(request, saved % {
                 "year": parsed.year, "holidays": len(parsed.holidays), "makeup": len(parsed.makeup_days)})
             recount_after_commit(request, date(parsed.year, 1, 1))
             return redirect(reverse("admin:deadlines_holidayschedule_change", args=[schedule.pk]))

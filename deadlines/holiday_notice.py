@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 # "一、" ... "十二、": the notice numbers each holiday; "1." is how some reposts number them.
-_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[、.](?!\d))\s*(?P<name>[^:]{1,20}?)\s*:\s*(?P<body>.*)$")
+_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d{1,2}\s*[、.](?!\d))"
+                   r"\s*(?P<name>[^:]{1,20}?)\s*:\s*(?P<body>.*)$")
 # A date: "2027年1月1日", "1月1日" or, after a month was named, "3日"; its bracket "（周四）" or
 # "（农历除夕、周二）" is kept to check the weekday.
-_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*日\s*(?:\((?P<note>[^)]*)\))?")
+_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*日"
+                   r"\s*(?:\((?P<note>[^)]*)\))?")
 _RANGE_JOIN = re.compile(r"^\s*(?:至|到|-|~|—|–)\s*$")
 _COUNT = re.compile(r"(?:共|放假)\s*(\d{1,2})\s*天")
 _WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
@@ -109,7 +111,8 @@ def holiday_notice_parse(text: str, *, year: int | None = None) -> ParsedNotice:
                                          {"detected": detected, "year": year}))
         return result
     if result.year is None:
-        result.errors.append(NoticeError(0, "", _("无法确定年份：请填写年份，或粘贴含“××××年部分节假日安排”的通知全文。")))
+        result.errors.append(NoticeError(
+            0, "", _("无法确定年份：请填写年份，或粘贴含“××××年部分节假日安排”的通知全文。")))
         return result
 
     for number, name, body, raw in _items(text):
@@ -159,7 +162,8 @@ def _item_days(body: str, *, name: str, year: int, line: int) -> list[NoticeDay]
                 raise _LineError(_("“%(clause)s”没有写明上班日期。"), {"clause": clause})
             for day in dates:
                 if day.weekday() < 5:
-                    raise _LineError(_("%(day)s是周%(actual)s，不是需调休上班的周末。"), {"day": _label(day), "actual": _WEEKDAY_NAMES[day.weekday()]})
+                    raise _LineError(_("%(day)s是周%(actual)s，不是需调休上班的周末。"),
+                                     {"day": _label(day), "actual": _WEEKDAY_NAMES[day.weekday()]})
                 days.append(NoticeDay(day, True, name, line))
         elif "放假" in clause:
             last_range = _holiday_range(clause, dates)
@@ -170,7 +174,9 @@ def _item_days(body: str, *, name: str, year: int, line: int) -> list[NoticeDay]
             if last_range is None:
                 raise _LineError(_("“%(clause)s”前没有放假日期。"), {"clause": clause})
             if int(count.group(1)) != len(last_range):
-                raise _LineError(_("写明共%(count)s天，但%(first)s至%(last)s是%(length)s天。"), {"count": count.group(1), "first": _label(last_range[0]), "last": _label(last_range[-1]), "length": len(last_range)})
+                raise _LineError(_("写明共%(count)s天，但%(first)s至%(last)s是%(length)s天。"),
+                                 {"count": count.group(1), "first": _label(last_range[0]),
+                                  "last": _label(last_range[-1]), "length": len(last_range)})
     if not any(not d.is_workday for d in days):
         raise _LineError(_("“%(name)s”条目中没有找到放假日期。"), {"name": name})
     return days
@@ -182,7 +188,8 @@ def _holiday_range(clause: str, dates: list[date]) -> list[date]:
     if len(dates) == 2 and _RANGE_JOIN.match(_between_dates(clause)):
         first, last = dates
         if last < first:
-            raise _LineError(_("放假结束日%(last)s早于开始日%(first)s。"), {"last": _label(last), "first": _label(first)})
+            raise _LineError(_("放假结束日%(last)s早于开始日%(first)s。"),
+                             {"last": _label(last), "first": _label(first)})
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
     if not dates:
         raise _LineError(_("“%(clause)s”没有写明放假日期。"), {"clause": clause})
@@ -206,12 +213,14 @@ def _dates(clause: str, *, year: int) -> list[date]:
         try:
             day = date(day_year, month, int(match.group("d")))
         except ValueError:
-            raise _LineError(_("%(year)s年%(month)s月%(day)s日不是有效日期。"), {"year": day_year, "month": month, "day": match.group('d')}) from None
+            raise _LineError(_("%(year)s年%(month)s月%(day)s日不是有效日期。"),
+                             {"year": day_year, "month": month, "day": match.group('d')}) from None
         if day.year != year:
             raise _LineError(_("%(day)s不在%(year)s年内。"), {"day": _label(day), "year": year})
         weekday = _WEEKDAY.search(match.group("note") or "")
         if weekday and _WEEKDAYS[weekday.group(1)] != day.weekday():
-            raise _LineError(_("%(day)s是周%(actual)s，文中写的是周%(written)s。"), {"day": _label(day), "actual": _WEEKDAY_NAMES[day.weekday()], "written": weekday.group(1)})
+            raise _LineError(_("%(day)s是周%(actual)s，文中写的是周%(written)s。"),
+                             {"day": _label(day), "actual": _WEEKDAY_NAMES[day.weekday()], "written": weekday.group(1)})
         found.append(day)
     return found
 
@@ -222,7 +231,8 @@ def _check_whole(result: ParsedNotice) -> None:
         other = seen.get(day.date)
         if other is not None:
             template = _("%(day)s既放假又上班。") if other.is_workday != day.is_workday else _("%(day)s重复出现。")
-            result.errors.append(NoticeError(day.line, f"{other.name} / {day.name}", template, {"day": _label(day.date)}))
+            result.errors.append(NoticeError(day.line, f"{other.name} / {day.name}", template,
+                                             {"day": _label(day.date)}))
         seen[day.date] = day
     if not result.days and not result.errors:
         result.errors.append(NoticeError(0, "", _("没有找到“一、元旦：……放假”这样的节假日条目。")))
