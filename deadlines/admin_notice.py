@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .calendar_services import holiday_schedule_import
@@ -95,8 +95,9 @@ def notice_import_view(model_admin, request, recount_after_commit):
     form = NoticeImportForm(request.POST or None)
     context = {**model_admin.admin_site.each_context(request), "opts": model_admin.model._meta,
                "title": gettext("从国务院办公厅通知导入节假日安排"), "form": form,
-               "weekday_names": [gettext("一"), gettext("二"), gettext("三"), gettext("四"), gettext("五"),
-                                 gettext("六"), gettext("日")]}
+               "weekday_names": [pgettext("weekday", "一"), pgettext("weekday", "二"), pgettext("weekday", "三"),
+                                 pgettext("weekday", "四"), pgettext("weekday", "五"), pgettext("weekday", "六"),
+                                 pgettext("weekday", "日")]}
     if request.method == "POST":
         parsed = form.parse()
         # Saved only as previewed: a text or year changed after the preview is shown again first.
