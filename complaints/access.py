@@ -213,3 +213,17 @@ def report_scope_unit(user) -> Unit | None:
     """The district center whose units a report viewer is limited to, or None for the whole city
     (the center) — only meaningful for a user who `may_open_reports`."""
     return None if is_center(user) else _unit(user)
+
+
+def may_switch_platform_jurisdiction(case, user) -> bool:
+    """Before dispatch whoever registers or dispatches the case; after, the unit it was sent to
+    (which hands it back in the same action)."""
+    state = case.state
+    if state in (case.State.RECEIVED, case.State.REGISTERED):
+        return user.has_perm("complaints.receive_case") or may_dispatch(case, user)
+    return state == case.State.DISPATCHED and may_return(case, user)
+
+
+def require_switch_platform_jurisdiction(case, user) -> None:
+    if not may_switch_platform_jurisdiction(case, user):
+        raise PermissionDenied(_("只有登记员、分流单位或承办单位可以改按平台经营者住所地管辖。"))

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
-from routing.models import Area, Category
+from routing.models import Area, Category, Platform
 
 from .identity import IDENTITY_CHOICE_FIELDS
 from .intake_rules import case_fields_check
@@ -39,7 +39,7 @@ class CaseDetailsForm(forms.ModelForm):
             "complainant_type", "complainant_name", "complainant_phone", "complainant_address",
             "complainant_id_number", "anonymous",
             "respondent_name", "respondent_credit_code", "respondent_address", "respondent_area",
-            "respondent_phone",
+            "respondent_phone", "respondent_platform", "respondent_shop", "platform_jurisdiction",
             "incident_time", "incident_place", "facts", "demand", "category",
         ]
         widgets = {
@@ -62,6 +62,8 @@ class CaseDetailsForm(forms.ModelForm):
             self.initial.setdefault("channel", Case.Channel.PHONE)
         self.fields["respondent_area"].queryset = Area.objects.order_by("code")
         self.fields["category"].queryset = Category.objects.select_related("parent").order_by("code")
+        self.fields["respondent_platform"].queryset = Platform.objects.filter(is_active=True)
+        self.fields["platform_jurisdiction"].help_text = _("填写电商平台而未填被投诉人地址时自动适用")
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from routing.models import PlatformJurisdiction
 
 from .inputs import typed_text_check
 from .models import Case
@@ -64,10 +65,26 @@ def case_fields_check(*, fields: dict, current: Case | None = None) -> dict:
             refuse("complainant_name", _("请填写投诉人姓名或名称(举报人可选择匿名)。"))
         if not value("complainant_phone") and "complainant_phone" not in errors:
             refuse("complainant_phone", _("请填写联系电话,以便承办单位联系。"))
+    _platform_check(fields, value, refuse)
     if errors:
         first = next(iter(errors.values()))[0]
         raise ApplicationError(first, errors=errors)
     return fields
+
+
+def _platform_check(fields: dict, value, refuse) -> None:
+    """A platform merchant with no address on record is routed by the platform operator's home
+    (Order 121): said at intake without the clerk having to choose it, and undone once an address
+    is supplied, unless the clerk chose the rule (unreachable) or sends it explicitly."""
+    platform, reason = value("respondent_platform"), value("platform_jurisdiction")
+    has_address = bool((value("respondent_address") or "").strip())
+    if reason and not platform:
+        refuse("respondent_platform", _("按平台经营者住所地管辖须先填写电商平台。"))
+    elif "platform_jurisdiction" not in fields or not fields["platform_jurisdiction"]:
+        if platform and not has_address and not reason:
+            fields["platform_jurisdiction"] = PlatformJurisdiction.NO_ADDRESS
+        elif has_address and reason == PlatformJurisdiction.NO_ADDRESS and "platform_jurisdiction" not in fields:
+            fields["platform_jurisdiction"] = ""
 
 
 # Read from the model once: what each text column holds, and what a new case starts with. The
@@ -75,4 +92,5 @@ def case_fields_check(*, fields: dict, current: Case | None = None) -> dict:
 _COLUMN_LIMITS = {field.name: field.max_length for field in Case._meta.concrete_fields
                   if getattr(field, "max_length", None)}
 _DEFAULTS = {name: Case._meta.get_field(name).get_default()
-             for name in ("kind", "anonymous", "complainant_name", "complainant_phone")}
+             for name in ("kind", "anonymous", "complainant_name", "complainant_phone", "respondent_platform",
+                          "platform_jurisdiction", "respondent_address")}

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Count, QuerySet
 
-from routing.models import Unit
+from routing.models import PlatformJurisdiction, Unit
 
 from . import access
 from .models import Case, CaseAssignment, CaseEvent, CrossRegionNotice
@@ -87,6 +87,10 @@ def case_routing_view(*, case: Case, user) -> dict:
         "can_assign_cohandlers": may_assign,
         "can_add_findings": active and access.may_add_findings(case, user),
         "transfer_event": transfer,
+        "can_switch_platform": case.respondent_platform_id is not None
+        and access.may_switch_platform_jurisdiction(case, user),
+        "platform_reasons": [(value, label) for value, label in PlatformJurisdiction.choices
+                             if value != case.platform_jurisdiction],
         "cohandler_choices": list(
             (Unit.objects.filter(path__startswith=scope.path) if scope is not None
              else Unit.objects.all()).exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)

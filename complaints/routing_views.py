@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition
 
 from core.errors import STALE_MESSAGE, ApplicationError
-from routing.models import Unit
+from routing.models import PlatformJurisdiction, Unit
 
 from . import access, routing_selectors
 from .models.choices import HANDLING_LIMIT_UNITS
 from .services import dispatch_queue as queue_services
+from .services import platform as platform_services
 from .services import routing as routing_services
 from .views import _get_case
 
@@ -42,6 +43,10 @@ class AcceptProposalForm(forms.Form):
 class CoHandlersForm(forms.Form):
     units = forms.ModelMultipleChoiceField(label=gettext_lazy("协办单位"), queryset=_internal_units())
     note = forms.CharField(label=gettext_lazy("说明"), required=False)
+
+
+class PlatformJurisdictionForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("原因"), choices=PlatformJurisdiction.choices)
 
 
 class TextForm(forms.Form):
@@ -135,3 +140,11 @@ def case_findings(request, number):
 def case_cross_region_notify(request, number):
     return _act(request, number, TextForm, lambda case, d: routing_services.case_cross_region_notify(
         case=case, by=request.user, note=d["text"]), _("已记录告知并报中心备案。"))
+
+
+@login_required
+@require_POST
+def case_platform_jurisdiction(request, number):
+    def run(case, data):
+        platform_services.case_platform_jurisdiction_switch(case=case, by=request.user, reason=data["reason"])
+    return _act(request, number, PlatformJurisdictionForm, run, _("已改按平台经营者住所地管辖。"))

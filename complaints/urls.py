@@ -22,6 +22,8 @@ urlpatterns = [
     path("cases/<str:number>/routing/findings/", routing_views.case_findings, name="case-findings"),
     path("cases/<str:number>/routing/cross-region-notice/", routing_views.case_cross_region_notify,
          name="case-cross-region-notify"),
+    path("cases/<str:number>/routing/platform-jurisdiction/", routing_views.case_platform_jurisdiction,
+         name="case-platform-jurisdiction"),
     path("cases/<str:number>/evidence/<int:attachment_id>/", views.case_attachment_download,
          name="case-evidence-download"),
 ]

@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarDay, DeadlineSettings, HolidaySchedule, TimeLimit
@@ -40,6 +41,15 @@ class HolidayScheduleAdmin(admin.ModelAdmin):
     list_display = ["year", "notice", "published_on", "holiday_count", "makeup_count"]
     search_fields = ["notice", "note"]
     inlines = [CalendarDayInline]
+    # The list offers "从通知导入" (deadlines/admin_notice.py) beside the hand-entry "add".
+    change_list_template = "admin/deadlines/holidayschedule/change_list.html"
+
+    def get_urls(self):
+        from .admin_notice import notice_import_view
+
+        view = self.admin_site.admin_view(
+            lambda request: notice_import_view(self, request, _recount_deadlines_after_commit))
+        return [path("import/", view, name="deadlines_holidayschedule_import"), *super().get_urls()]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Area, Category, RoutingRule, Unit, User
+from .models import Area, Category, Platform, RoutingRule, Unit, User
 
 
 @admin.register(Unit)
@@ -44,3 +44,12 @@ class StaffAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (("12315", {"fields": ("unit", "role")}),)
     list_display = ["username", "first_name", "unit", "role", "is_active"]
     list_filter = ["role", "unit__kind", "is_active"]
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "operator_name", "operator_credit_code", "operator_home", "operator_area",
+                    "to_verify", "is_active"]
+    list_filter = ["to_verify", "is_active"]
+    search_fields = ["name", "code", "operator_name", "operator_credit_code"]
+    autocomplete_fields = ["operator_area"]

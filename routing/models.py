@@ -207,3 +207,44 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class Platform(models.Model):
+    """An e-commerce platform (电子商务平台) and its operator (平台经营者), reference data the center
+    keeps. Under Order 121 a complaint about a merchant on the platform who published no address
+    there, or cannot be reached at it, goes to the bureau of the operator's home (住所地); see
+    `routing.selectors.platform_route_propose`.
+
+    `operator_area` is set only when the operator's home lies in this system's area tree; otherwise
+    the case has no unit here and the center transfers it to the bureau of `operator_home`."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True, help_text=_("接口中使用，如：tmall"))
+    name = models.CharField(_("平台名称"), max_length=100, unique=True)
+    operator_name = models.CharField(_("平台经营者"), max_length=200)
+    operator_credit_code = models.CharField(_("平台经营者统一社会信用代码"), max_length=18, blank=True)
+    operator_home = models.CharField(_("平台经营者住所地"), max_length=200, help_text=_("如：浙江省杭州市余杭区"))
+    operator_division_code = models.CharField(_("住所地行政区划代码"), max_length=12, blank=True)
+    operator_area = models.ForeignKey(
+        Area, verbose_name=_("住所地所属本系统区域"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="platforms", help_text=_("住所地在本系统辖区内时选择，案件据此分流"),
+    )
+    source = models.CharField(_("来源"), max_length=200, blank=True,
+                              help_text=_("如：平台公示的经营者信息、国家企业信用信息公示系统"))
+    to_verify = models.BooleanField(_("待核实"), default=False,
+                                    help_text=_("经营者信息未经中心核实（如示例数据、信用代码未填）"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("电子商务平台")
+        verbose_name_plural = _("电子商务平台")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlatformJurisdiction(models.TextChoices):
+    """Why a platform merchant's case goes to the operator's home bureau (Order 121)."""
+
+    NO_ADDRESS = "no_address", _("平台内经营者未在平台公示地址")
+    UNREACHABLE = "unreachable", _("按平台公示地址无法联系平台内经营者")

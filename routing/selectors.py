@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from core.notes import Note
 
-from .models import Area, Category, RoutingRule, Unit
+from .models import Area, Category, Platform, PlatformJurisdiction, RoutingRule, Unit
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,23 @@ def _rule_reason(rule: RoutingRule, where: str, category: Category | None) -> No
         parts.append(Note(gettext_noop("类型“%(kind)s”"), kind=rule.get_case_kind_display()))
     return Note(gettext_noop("%(conditions)s → %(unit)s,规则#%(rule)s"),
                 conditions=parts, unit=rule.unit.name, rule=rule.pk)
+
+
+def platform_route_propose(*, platform: Platform, reason: str, category: Category | None,
+                           kind: str) -> RouteProposal:
+    """Order 121: a merchant on an e-commerce platform who published no address there, or cannot be
+    reached at it, is dealt with by the bureau of the platform operator's home (住所地). Within this
+    system that is the unit the rules give for the operator's area; an operator at home elsewhere
+    leaves the case to the center, which transfers it to that bureau."""
+    why = PlatformJurisdiction(reason).label  # a label: stored by its msgid, read in the reader's language
+    if platform.operator_area_id is not None:
+        home = route_propose(area=platform.operator_area, category=category, kind=kind)
+        if home.unit is not None:
+            return RouteProposal(unit=home.unit, rule=home.rule, area=platform.operator_area, note=Note(
+                gettext_noop("%(why)s → 按平台经营者%(operator)s住所地(%(home)s)管辖 → "
+                             "%(unit)s(市场监管总局令第121号)"),
+                why=why, operator=platform.operator_name, home=platform.operator_home, unit=home.unit.name))
+    return RouteProposal(unit=None, rule=None, area=None, note=Note(
+        gettext_noop("%(why)s → 平台经营者%(operator)s住所地(%(home)s)不在本系统辖区,"
+                     "请移送住所地市场监管部门(市场监管总局令第121号)"),
+        why=why, operator=platform.operator_name, home=platform.operator_home))

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 
+from routing.models import PlatformJurisdiction
+
 from .. import access
 from .choices import (
     KINDS_NEEDING_FIVE_ELEMENTS,
@@ -113,6 +115,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
         "routing.Area", verbose_name=_("被投诉人所在区域"), null=True, blank=True, on_delete=models.PROTECT
     )
     respondent_phone = models.CharField(_("被投诉人电话"), max_length=30, blank=True)
+    # A merchant on an e-commerce platform (平台内经营者): the platform and the shop. When the merchant
+    # published no address or cannot be reached there, `platform_jurisdiction` says so and the case
+    # goes to the platform operator's home bureau (Order 121; routing.selectors.platform_route_propose).
+    respondent_platform = models.ForeignKey(
+        "routing.Platform", verbose_name=_("电商平台"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+        # No index: building one locks a table of millions of cases, and nothing looks cases up by
+        # platform except the rare deletion of a platform (which PROTECT then refuses).
+        db_index=False,
+    )
+    respondent_shop = models.CharField(_("网店名称"), max_length=200, blank=True)
+    platform_jurisdiction = models.CharField(
+        _("按平台经营者住所地管辖"), max_length=20, choices=PlatformJurisdiction.choices, blank=True)
 
     incident_time = models.CharField(_("何时"), max_length=100, blank=True)
     incident_place = models.CharField(_("何地"), max_length=200, blank=True)

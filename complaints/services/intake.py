@@ -32,8 +32,11 @@ EDITABLE_FIELDS = {
     "complainant_type", "complainant_name", "complainant_phone", "complainant_address",
     "complainant_id_number", "anonymous", "respondent_name", "respondent_credit_code",
     "respondent_address", "respondent_area", "respondent_phone", "incident_time", "incident_place",
-    "facts", "demand", "category",
+    "facts", "demand", "category", "respondent_platform", "respondent_shop", "platform_jurisdiction",
 }
+
+# The details that decide the unit with jurisdiction: a change recomputes the routing proposal.
+ROUTING_FIELDS = {"respondent_area", "category", "kind", "respondent_platform", "platform_jurisdiction"}
 
 # The statutory clock that runs from receipt: whether to accept a complaint (受理), or to decide on
 # a report (举报核查处理决定). Its length comes from the policy table like every other clock.
@@ -192,7 +195,7 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
         case_event_record(case=case, actor=by, action=CaseEvent.Action.UPDATE, data=data,
                           note=Note(gettext_noop("修改字段:%(fields)s"),
                                     fields=[Case._meta.get_field(name).verbose_name for name in changed]))
-        if case.state == Case.State.REGISTERED and changed.keys() & {"respondent_area", "category", "kind"}:
+        if case.state == Case.State.REGISTERED and changed.keys() & ROUTING_FIELDS:
             case_routing_refresh(case=case, by=by)
     return case
 

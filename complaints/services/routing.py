@@ -14,7 +14,7 @@ from core.errors import ApplicationError
 from core.notes import Note
 from deadlines.services import clock_start, clocks_stop
 from routing.models import Unit
-from routing.selectors import route_propose
+from routing.selectors import platform_route_propose, route_propose
 
 from ..access import dispatch_scope_unit, require_add_findings, require_assign_cohandlers, require_notify_cross_region
 from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
@@ -36,7 +36,11 @@ def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
     No savepoint inside a caller's transaction (registration, an edit): a failure here undoes the
     caller's change too, so there is nothing to roll back to."""
     at = at or timezone.now()
-    proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind)
+    if case.platform_jurisdiction and case.respondent_platform_id:
+        proposal = platform_route_propose(platform=case.respondent_platform, reason=case.platform_jurisdiction,
+                                          category=case.category, kind=case.kind)
+    else:
+        proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind)
     found = {"proposed_unit": proposal.unit, "rule": proposal.rule,
              "reason": proposal.note.in_default_language()[:300], "reason_i18n": proposal.note.stored(),
              "computed_at": at}

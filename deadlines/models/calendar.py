@@ -18,6 +18,9 @@ class HolidaySchedule(models.Model):
     notice = models.CharField(_("通知文号"), max_length=100, help_text=_("如：国办发明电〔2025〕7号"))
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    # The notice as the center pasted it (deadlines/holiday_notice.py read its days from it): the
+    # source of the year's calendar, kept so anyone can check a day against the text.
+    notice_text = models.TextField(_("通知原文"), blank=True)
     # updated_at feeds the calendar cache's fingerprint (see workdays.load_calendar).
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

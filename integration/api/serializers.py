@@ -17,7 +17,7 @@ from complaints.models.choices import (
     Satisfaction,
 )
 from deadlines.models import CaseClock
-from routing.models import Area, Category, Unit
+from routing.models import Area, Category, Platform, PlatformJurisdiction, Unit
 
 from ..models import WebhookDelivery
 
@@ -76,6 +76,10 @@ class CaseCreateInput(serializers.Serializer):
     respondent_address = _case_field("respondent_address")
     respondent_phone = _case_field("respondent_phone")
     respondent_area = _code_field(Area.objects.all(), required=False, allow_null=True)
+    # A merchant on an e-commerce platform: the platform by its code (淘宝 taobao, 天猫 tmall ...).
+    respondent_platform = _code_field(Platform.objects.filter(is_active=True), required=False, allow_null=True)
+    respondent_shop = _case_field("respondent_shop")
+    platform_jurisdiction = _case_field("platform_jurisdiction")
     incident_time = _case_field("incident_time")
     incident_place = _case_field("incident_place")
     # The model's text columns are unbounded; a work order's account of the facts is not.
@@ -139,6 +143,7 @@ class CaseOutput(serializers.ModelSerializer):
     registering_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     handling_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    respondent_platform = serializers.SlugRelatedField(slug_field="code", read_only=True)
     missing_elements = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -147,7 +152,8 @@ class CaseOutput(serializers.ModelSerializer):
             "number", "query_code", "state", "state_display", "version", "kind", "channel", "external_ref",
             "grade", "category", "registering_unit", "handling_unit", "complainant_type", "complainant_name",
             "complainant_phone", "complainant_address", "complainant_id_number", "anonymous",
-            "respondent_name", "respondent_address", "incident_time", "incident_place", "facts", "demand",
+            "respondent_name", "respondent_address", "respondent_platform", "respondent_shop",
+            "platform_jurisdiction", "incident_time", "incident_place", "facts", "demand",
             "missing_elements", "received_at", "registered_at", "dispatched_at", "accepted_at",
             "contacted_at", "replied_at", "archived_at", "outcome_text", "satisfaction", "resolved",
         ]
@@ -223,6 +229,10 @@ class RedispatchInput(ActionInput):
 
 class ReasonInput(ActionInput):
     reason = serializers.CharField(max_length=2000)
+
+
+class PlatformJurisdictionInput(ActionInput):
+    reason = serializers.ChoiceField(choices=PlatformJurisdiction.choices)
 
 
 class ContactInput(ActionInput):

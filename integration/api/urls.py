@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/<str:number>/evidence/", views_evidence.CaseEvidenceApi.as_view(), name="case-evidence"),
     path("cases/<str:number>/evidence/<int:attachment_id>/", views_evidence.CaseEvidenceFileApi.as_view(),
          name="case-evidence-file"),
+    path("cases/<str:number>/platform-jurisdiction/", views.CasePlatformJurisdictionApi.as_view(),
+         name="case-platform-jurisdiction"),
     *[
         path(f"cases/<str:number>/{name.replace('_', '-')}/", view.as_view(), name=f"case-{name}")
         for name, view in views.ACTION_APIS.items()

@@ -17,6 +17,7 @@ from complaints import selectors
 from complaints.actions import ACTIONS_BY_NAME
 from complaints.models import Case, CaseEvent
 from complaints.services.intake import case_update_details
+from complaints.services.platform import case_platform_jurisdiction_switch
 from core.errors import STALE_MESSAGE
 from deadlines.models import CaseClock
 
@@ -235,6 +236,29 @@ ACTION_APIS = {
     "archive": _action_api("archive", s.NoteInput, "办结归档 archive"),
     "reopen": _action_api("reopen", s.ReasonInput, "二次交办 reopen"),
 }
+
+
+class CasePlatformJurisdictionApi(CaseWriteMixin, APIView):
+    """改按平台经营者住所地管辖 switch a platform merchant's case to the operator's home bureau
+    (Order 121); a dispatched case goes back to the dispatcher in the same call."""
+
+    permission_classes = [*APIView.permission_classes, HasScope]
+    required_scope = ExternalSystem.Scope.CASES_ACT
+
+    @extend_schema(request=s.PlatformJurisdictionInput, parameters=[IF_MATCH],
+                   operation_id="case_platform_jurisdiction",
+                   summary="改按平台经营者住所地管辖 route by the platform operator's home",
+                   responses={200: s.CaseDetailOutput, 400: ERROR, 403: ERROR, 404: ERROR, 409: CONFLICT})
+    def post(self, request, number):
+        self.case = case = _case_for(request, number)
+        data = s.PlatformJurisdictionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _require_version(request, case, data.validated_data.get("version"))
+        case = case_platform_jurisdiction_switch(case=case, by=request.user, reason=data.validated_data["reason"])
+        if not selectors.case_list(visible_to=request.user).filter(pk=case.pk).exists():
+            # Handed back by the unit: answer with what it may still know.
+            return Response({"number": case.number, "state": case.state, "version": case.version})
+        return _detail_response(request, case)
 
 
 def _deliveries_for(request):

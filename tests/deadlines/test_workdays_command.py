@@ -48,3 +48,19 @@ def test_year_unknown_then_entered_by_center():
     text = "\n".join(run("year", "2027"))
     assert "已载入" in text and "center" in text and "放假 1 天" in text
     assert run("add", "2026-12-30", "2")[-1] == "2027-01-04"
+
+
+def test_notice_reads_a_pasted_notice_without_saving(tmp_path):
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "notices" / "notice_2026.txt").read_text(encoding="utf-8")
+    good = tmp_path / "notice-2026.txt"
+    good.write_text(text, encoding="utf-8")
+    lines = run("notice", str(good))
+    assert lines[0] == "2026-01-01 放假 元旦" and "2026-01-04 上班 元旦" in lines
+    assert lines[-1] == "2026年：放假 33 天；调休上班 6 天"
+    assert not HolidaySchedule.objects.exists()
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text.replace("共9天", "共8天"), encoding="utf-8")
+    with pytest.raises(CommandError, match="第7行：写明共8天，但2月15日至2月23日是9天"):
+        run("notice", str(bad))
