@@ -15,5 +15,6 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("api/v1/", include("integration.api.urls")),
     path("open311/v2/", include("integration.api.open311_urls")),
+    path("", include("messaging.urls")),
     path("", include("complaints.urls")),
 ]
