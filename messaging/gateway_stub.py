@@ -1,6 +1,7 @@
 """A small SMS gateway in Alibaba Cloud's SendSms shape, on 127.0.0.1, for the tests and bench/sms.py:
 it checks each request's signature with the AccessKey secret it was given, records what it took,
-and fails on demand (HTTP 500, flow control, or a refused connection). Not used in production."""
+and fails on demand (HTTP 500, flow control, a number refused for good; stopped, it refuses
+connections). Not used in production."""
 import base64
 import hashlib
 import hmac
@@ -37,7 +38,7 @@ class _State:
     key_id: str
     secret: str
     received: list = field(default_factory=list)
-    failures: list = field(default_factory=list)  # "http500" or "throttle", one per coming request
+    failures: list = field(default_factory=list)  # "http500", "throttle" or "refuse", one per request
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -61,6 +62,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             failure = state.failures.pop(0) if state.failures else None
         if failure == "http500":
             return self._answer(500, {"Code": "isp.SYSTEM_ERROR", "Message": "系统错误", "RequestId": request_id})
+        if failure == "refuse":
+            return self._answer(200, {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "非法手机号",
+                                      "RequestId": request_id})
         if failure == "throttle":
             return self._answer(200, {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "触发流控",
                                       "RequestId": request_id})
