@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from .backends import Outgoing, SendResult, backend_get
 from .models import SmsMessage, mask_phone
-from .outbox import message_text
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ def sms_deliver(*, message_id: int) -> SmsMessage | None:
     if message is None:
         return None
     outgoing = Outgoing(phone=message.phone, sign_name=message.sign_name, template_code=message.template_code,
-                        params=message.params, out_id=str(message.pk), text=message_text(message))
+                        params=message.params, out_id=str(message.pk), text=message.text)
     try:
         result = backend_get().send(outgoing)
     except Exception as exc:  # a backend's own bug must not leave the message claimed

@@ -80,6 +80,8 @@ class SmsMessage(models.Model):
     sign_name = models.CharField(_("短信签名"), max_length=20)
     template_code = models.CharField(_("模板编号"), max_length=40)
     params = models.JSONField(_("模板参数"), default=dict)
+    # What the phone shows (without the signature), as rendered when the message was written.
+    text = models.TextField(_("短信内容"), blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True, default=timezone.now)

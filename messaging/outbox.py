@@ -52,10 +52,11 @@ def sms_recipient(case) -> str | None:
 
 
 def _message_build(*, case, event, template: SmsTemplate, phone: str, sms_settings, key: str) -> SmsMessage:
+    params = params_resolve(parameters=template.parameters, case=case, event=event)
     return SmsMessage(
         case=case, event=event, template=template, kind=template.code, key=key, phone=phone,
-        sign_name=sms_settings.sign_name, template_code=template.template_code,
-        params=params_resolve(parameters=template.parameters, case=case, event=event),
+        sign_name=sms_settings.sign_name, template_code=template.template_code, params=params,
+        text=template_render(text=template.text, params=params),
     )
 
 
@@ -119,10 +120,6 @@ def sms_resend(*, message: SmsMessage, by) -> SmsMessage:
     if updated:
         transaction.on_commit(lambda: sms_send_later([message.pk]))
     return message
-
-
-def message_text(message: SmsMessage) -> str:
-    return template_render(text=message.template.text, params=message.params)
 
 
 # While the broker is unreachable, intake should not wait on it for every message: after a failed

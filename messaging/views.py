@@ -19,20 +19,20 @@ from core.errors import ApplicationError
 
 from .delivery import sms_reports_record
 from .models import SmsMessage
-from .outbox import RECEIPT_KIND, message_text, sms_receipt_send, sms_recipient, sms_resend
+from .outbox import RECEIPT_KIND, sms_receipt_send, sms_recipient, sms_resend
 from .selectors import case_sms_messages
 
 
 def case_sms_panel(*, request, case, now) -> dict:
     """What the case page's SMS panel shows (registered with complaints.case_panels)."""
-    rows = [(message, message_text(message)) for message in case_sms_messages(case=case)]
+    rows = case_sms_messages(case=case)
     recipient = sms_recipient(case)
     return {
         "case": case,
         "sms_rows": rows,
         "sms_recipient": SmsMessage(phone=recipient).masked_phone if recipient else "",
         "may_send_receipt": recipient is not None and access.may_receive(request.user),
-        "receipt_sent": any(message.kind == RECEIPT_KIND for message, _text in rows),
+        "receipt_sent": any(message.kind == RECEIPT_KIND for message in rows),
         "may_resend": access.may_act_for_center(request.user),
     }
 

@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                 ('sign_name', models.CharField(max_length=20, verbose_name='短信签名')),
                 ('template_code', models.CharField(max_length=40, verbose_name='模板编号')),
                 ('params', models.JSONField(default=dict, verbose_name='模板参数')),
+                ('text', models.TextField(blank=True, verbose_name='短信内容')),
                 ('status', models.CharField(choices=[('queued', '待发送'), ('sent', '已发送'), ('delivered', '已送达'), ('failed', '发送失败')], default='queued', max_length=12, verbose_name='状态')),
                 ('attempts', models.PositiveIntegerField(default=0, verbose_name='尝试次数')),
                 ('next_attempt_at', models.DateTimeField(blank=True, default=django.utils.timezone.now, null=True, verbose_name='下次尝试时间')),

@@ -5,9 +5,11 @@ import json
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from complaints import services
 from complaints.models import Case
+from deadlines.workdays import local_date
 from messaging.delivery import sms_send_due
 from messaging.models import SmsMessage, SmsTemplate
 from tests.complaints.journeys import to_approved, to_declined, to_handling, to_registered, to_replied
@@ -134,7 +136,7 @@ def test_a_landline_gets_no_sms(org, gateway, eager_tasks, django_capture_on_com
 def test_a_new_kind_is_a_row_and_a_disabled_one_sends_nothing(org, gateway, eager_tasks,
                                                               django_capture_on_commit_callbacks):
     # The center switches the receipt off from today (a new version) and adds a message on dispatch.
-    today = datetime.date.today()
+    today = local_date(timezone.now())
     SmsTemplate.objects.create(code="receipt", name="登记回执", action="register", template_code="SMS_482760001",
                                text="停用", parameters={}, enabled=False, effective_from=today)
     SmsTemplate.objects.create(
