@@ -69,9 +69,9 @@ class SmsMessage(models.Model):
         FAILED = "failed", _("发送失败")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="sms_messages")
-    # The history row that caused it; empty for a receipt the clerk sent by hand.
-    event = models.ForeignKey("complaints.CaseEvent", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
+    # The history row that caused it (empty for a receipt the clerk sent by hand). Its id, not a
+    # foreign key: nothing may hold the append-only history table back from its own guards.
+    event_id = models.BigIntegerField(_("履历编号"), null=True, blank=True)
     template = models.ForeignKey(SmsTemplate, verbose_name=_("短信模板"), on_delete=models.PROTECT)
     kind = models.CharField(_("消息类型"), max_length=40)
     # One message per event, kind and recipient, however often the listener or a worker runs.

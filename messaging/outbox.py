@@ -54,8 +54,8 @@ def sms_recipient(case) -> str | None:
 def _message_build(*, case, event, template: SmsTemplate, phone: str, sms_settings, key: str) -> SmsMessage:
     params = params_resolve(parameters=template.parameters, case=case, event=event)
     return SmsMessage(
-        case=case, event=event, template=template, kind=template.code, key=key, phone=phone,
-        sign_name=sms_settings.sign_name, template_code=template.template_code, params=params,
+        case=case, event_id=event.pk if event is not None else None, template=template, kind=template.code,
+        key=key, phone=phone, sign_name=sms_settings.sign_name, template_code=template.template_code, params=params,
         text=template_render(text=template.text, params=params),
     )
 

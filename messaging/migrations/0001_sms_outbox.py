@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
             name='SmsMessage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('event_id', models.BigIntegerField(blank=True, null=True, verbose_name='履历编号')),
                 ('kind', models.CharField(max_length=40, verbose_name='消息类型')),
                 ('key', models.CharField(max_length=80, unique=True, verbose_name='去重键')),
                 ('phone', models.CharField(max_length=20, verbose_name='手机号码')),
@@ -73,7 +74,6 @@ class Migration(migrations.Migration):
                 ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='送达时间')),
                 ('resent_at', models.DateTimeField(blank=True, null=True, verbose_name='重发时间')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sms_messages', to='complaints.case')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='complaints.caseevent')),
                 ('resent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='重发人')),
                 ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='messaging.smstemplate', verbose_name='短信模板')),
             ],

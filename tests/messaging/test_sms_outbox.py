@@ -153,7 +153,7 @@ def test_one_event_and_recipient_make_one_message(org, gateway):
     case = to_registered(org, **JIANGMEN)
     message = SmsMessage.objects.get(case=case)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SmsMessage.objects.create(case=case, event=message.event, template=message.template, kind=message.kind,
+        SmsMessage.objects.create(case=case, event_id=message.event_id, template=message.template, kind=message.kind,
                                   key=message.key, phone=message.phone, sign_name="x", template_code="x")
 
 
