@@ -37,7 +37,7 @@ class CaseDetailsForm(forms.ModelForm):
         fields = [
             "kind", "channel", "external_ref", "grade", "enterprise_related", "sensitive",
             "complainant_type", "complainant_name", "complainant_phone", "complainant_address",
-            "complainant_id_number", "anonymous",
+            "complainant_id_number", "anonymous", "sms_opt_out",
             "respondent_name", "respondent_credit_code", "respondent_address", "respondent_area",
             "respondent_phone", "respondent_platform", "respondent_shop", "platform_jurisdiction",
             "incident_time", "incident_place", "facts", "demand", "category",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/cross-region/", routing_views.cross_region_list, name="cross-region-list"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),
     path("cases/<str:number>/edit/", views.case_edit, name="case-edit"),
+    path("cases/<str:number>/receipt/", views.case_receipt, name="case-receipt"),
     path("cases/<str:number>/act/<str:action_name>/", views.case_act, name="case-act"),
     path("cases/<str:number>/evidence/", views.case_attachment_add, name="case-evidence"),
     path("cases/<str:number>/routing/accept/", routing_views.case_accept_proposal, name="case-accept-proposal"),

@@ -1,5 +1,6 @@
 """Pages for clerks, units and the center. Each view validates input and calls one service."""
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -129,12 +130,24 @@ def _render_detail(request, case, *, status=200, failed=None):
         "evidence_form": EvidenceForm(),
         "can_add_evidence": access.may_add_evidence(request.user) and case.accepts_evidence(),
         "can_edit": access.may_edit_details(case, request.user) and case.details_editable(),
+        "can_print_receipt": access.may_receive(request.user),
         **routing_selectors.case_routing_view(case=case, user=request.user),
     }
     # One moment for every clock on the page: the deadline panel and the panels added from above.
     context["judged_at"] = judged_at = timezone.now()
     context["case_panels"] = case_panels_render(request=request, case=case, now=judged_at)
     return render(request, "complaints/case_detail.html", context, status=status)
+
+
+@login_required
+def case_receipt(request, number):
+    """The printable receipt (受理回执) a clerk hands or sends the complainant after intake: the case
+    number and query code with the public look-up address."""
+    access.require_receive(request.user)
+    case = _get_case(request, number)
+    return render(request, "complaints/case_receipt.html", {
+        "case": case, "track_url": settings.PUBLIC_TRACK_URL, "printed_at": timezone.now(),
+    })
 
 
 @login_required

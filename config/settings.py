@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "complaints",
     "integration",
     "documents",
+    "messaging",
     "reports",
 ]
 
@@ -192,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.webhooks_retry_task",
         "schedule": 30.0,
     },
+    # Sends queued SMS whose time has come: retries after backoff and any the broker never got.
+    "sms-send-due": {
+        "task": "messaging.tasks.sms_send_due_task",
+        "schedule": 30.0,
+    },
     # Registers API intake whose prompt message was lost (the API queues one itself, see below).
     "external-cases-register": {
         "task": "complaints.tasks.external_cases_register_task",
@@ -207,6 +213,21 @@ CELERY_BEAT_SCHEDULE = {
 # After an API create, the worker registers the system's complete cases this many seconds later,
 # one message per web process per period however many cases arrive (integration/services.py).
 EXTERNAL_REGISTRATION_DELAY_SECONDS = float(os.environ.get("EXTERNAL_REGISTRATION_DELAY_SECONDS", "1"))
+
+# SMS to complainants (messaging/): where messages go. The console (the worker's log) by default;
+# messaging.backends.FileBackend writes them to SMS_FILE_PATH; messaging.backends.AliyunBackend sends
+# them to Alibaba Cloud's SendSms at SMS_GATEWAY_URL with the AccessKey below. Delivery reports are
+# pushed to /messaging/sms/reports/<SMS_REPORT_TOKEN>/ (off while the token is empty).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "messaging.backends.ConsoleBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms" / "sent.jsonl"))
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "https://dysmsapi.aliyuncs.com/")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_REGION = os.environ.get("SMS_REGION", "cn-hangzhou")
+SMS_REPORT_TOKEN = os.environ.get("SMS_REPORT_TOKEN", "")
+# The public look-up address given to complainants, by SMS and on the printed receipt: the address
+# the public reaches, which is not the intranet address the clerks use.
+PUBLIC_TRACK_URL = os.environ.get("PUBLIC_TRACK_URL", "http://localhost:8000/track/")
 
 # How long a process trusts its copy of the rule tables read on every intake (core/cache.py).
 RULES_CACHE_SECONDS = float(os.environ.get("RULES_CACHE_SECONDS", "5"))

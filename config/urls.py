@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/", include("integration.api.urls")),
     path("open311/v2/", include("integration.api.open311_urls")),
     path("", include("documents.urls")),
+    path("", include("messaging.urls")),
     path("", include("complaints.urls")),
 ]

@@ -107,6 +107,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     complainant_address = models.CharField(_("联系地址"), max_length=200, blank=True)
     complainant_id_number = models.CharField(_("证件号码"), max_length=30, blank=True)
     anonymous = models.BooleanField(_("匿名"), default=False)
+    # The complainant asked to be told nothing by SMS (短信): the messaging app sends them none.
+    sms_opt_out = models.BooleanField(_("不接收短信"), default=False)
 
     respondent_name = models.CharField(_("被投诉/举报人"), max_length=200, blank=True)
     respondent_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)

@@ -30,7 +30,7 @@ QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mis
 EDITABLE_FIELDS = {
     "kind", "channel", "external_ref", "grade", "enterprise_related", "sensitive",
     "complainant_type", "complainant_name", "complainant_phone", "complainant_address",
-    "complainant_id_number", "anonymous", "respondent_name", "respondent_credit_code",
+    "complainant_id_number", "anonymous", "sms_opt_out", "respondent_name", "respondent_credit_code",
     "respondent_address", "respondent_area", "respondent_phone", "incident_time", "incident_place",
     "facts", "demand", "category", "respondent_platform", "respondent_shop", "platform_jurisdiction",
 }

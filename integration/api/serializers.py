@@ -66,6 +66,7 @@ class CaseCreateInput(serializers.Serializer):
     enterprise_related = _case_field("enterprise_related")
     sensitive = _case_field("sensitive")
     anonymous = _case_field("anonymous")
+    sms_opt_out = _case_field("sms_opt_out", help_text=_("投诉人不接收短信通知。"))
     complainant_type = _case_field("complainant_type")
     complainant_name = _case_field("complainant_name")
     complainant_phone = _case_field("complainant_phone")
@@ -152,7 +153,7 @@ class CaseOutput(serializers.ModelSerializer):
             "number", "query_code", "state", "state_display", "version", "kind", "channel", "external_ref",
             "grade", "category", "registering_unit", "handling_unit", "complainant_type", "complainant_name",
             "complainant_phone", "complainant_address", "complainant_id_number", "anonymous",
-            "respondent_name", "respondent_address", "respondent_platform", "respondent_shop",
+            "sms_opt_out", "respondent_name", "respondent_address", "respondent_platform", "respondent_shop",
             "platform_jurisdiction", "incident_time", "incident_place", "facts", "demand",
             "missing_elements", "received_at", "registered_at", "dispatched_at", "accepted_at",
             "contacted_at", "replied_at", "archived_at", "outcome_text", "satisfaction", "resolved",
