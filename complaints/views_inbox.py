@@ -17,7 +17,9 @@ from . import selectors_inbox as inbox_selectors
 from .actions import CaseAction, actions_available
 from .models import Case
 
-INBOX_ACTIONS = ("accept", "contact", "stage_reply", "request_extension", "reply", "reassign")
+INBOX_ACTIONS = ("accept", "contact", "stage_reply", "request_extension", "reply", "reassign",
+                 # the statutory decisions, within their clocks (受理决定, 调解结果, 立案决定)
+                 "legal_accept", "not_accept", "mediation", "report_decide")
 PAGE_SIZE = 25
 
 

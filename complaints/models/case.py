@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 
-from core.legal_basis import legal_basis_for
+from core.legal_basis import LegalBasis, legal_basis_for
 from deadlines.workdays import local_date
 
 from .. import access
@@ -295,6 +295,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         core.legal_basis, and the receipt time is never edited, so it never changes after receipt."""
         return legal_basis_for(local_date(self.received_at))
 
+    def get_legal_basis_display(self) -> str:
+        return str(LegalBasis(self.legal_basis).label)
+
     @property
     def missing_elements(self) -> list[str]:
         """The five elements (五要素) still missing, as user-facing labels."""
@@ -540,6 +543,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 conditions=[is_report, report_undecided], permission=access.may_decide_legal)
     def merge_into(self, *, lead) -> None:
         self.merged_into = lead
+
+    # The lead's side of a merge (并案): whoever may decide on the lead report gathers followers in.
+    @transition(field=state, source=LEGAL_DECISION_STATES, target=None,
+                conditions=[is_report, report_undecided], permission=access.may_decide_legal)
+    def lead_merge(self) -> None:
+        pass  # the followers change (merge_into); the lead's fields do not
 
     # Closed with the lead when the lead is archived (called by the lead's archive, no permission of
     # its own: whoever archives the lead closes its followers).

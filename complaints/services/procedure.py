@@ -140,7 +140,8 @@ def case_mediation_record(
         amount = None
     if entrusted_before:
         # The result of the entrusted body (受委托组织的调解结果), recorded by the unit.
-        fields["entrusted_to"] = case.legal_decisions.filter(outcome=Outcome.ENTRUSTED).latest("decided_at").entrusted_to
+        entrusted = case.legal_decisions.filter(outcome=Outcome.ENTRUSTED).latest("decided_at")
+        fields["entrusted_to"] = entrusted.entrusted_to
     at = timezone.now()
     case.record_mediation(outcome=outcome, amount_recovered=amount, at=at)
     case.save()
@@ -228,9 +229,10 @@ def case_report_repeat(*, case: Case, by, earlier: Case | None, note: str = "") 
 def case_reports_merge(*, case: Case, by, followers: list[Case], note: str = "") -> list[LegalDecision]:
     """并案处理: related reports about the same conduct follow one lead (`case`), which carries the
     handling and the decision; the followers' clocks stop and they are closed with the lead."""
-    if case.kind != Case.Kind.REPORT or case.merged_into_id or case.state in Case.ENDED_STATES:
+    require_transition(case.lead_merge, by)
+    if case.merged_into_id:
         raise ApplicationError(_("主案须为正在办理的举报。"), field="followers")
-    followers = [f for f in dict.fromkeys(followers) if f.pk != case.pk]
+    followers = list({f.pk: f for f in followers if f.pk != case.pk}.values())
     if not followers:
         raise ApplicationError(_("请填写需并案处理的举报工单编号。"), field="followers")
     at = timezone.now()
