@@ -148,6 +148,11 @@ class ReassignForm(forms.Form):
             ).exclude(pk=case.handler_id).order_by("username")
 
 
+def _case(case: Case, _result) -> Case:
+    """The statutory services answer with the decision they wrote; the page and the API go on with the case."""
+    return case
+
+
 @dataclass(frozen=True)
 class CaseAction:
     name: str
@@ -209,27 +214,27 @@ ACTIONS = [
                lambda c, u, d: services.case_reopen(case=c, by=u, **d), "danger"),
     # The statutory track (complaints/services/procedure.py).
     CaseAction("legal_accept", _("受理"), "accept_complaint", NoteForm,
-               lambda c, u, d: services.case_accept_complaint(case=c, by=u, **d)),
+               lambda c, u, d: _case(c, services.case_accept_complaint(case=c, by=u, **d))),
     CaseAction("not_accept", _("不予受理"), "refuse_acceptance", legal.NotAcceptForm,
-               lambda c, u, d: services.case_refuse_acceptance(
+               lambda c, u, d: _case(c, services.case_refuse_acceptance(
                    case=c, by=u, note=d.get("note", ""),
-                   ground=legal.ground_resolve(c, "not_accept", d.get("ground"))), "danger"),
+                   ground=legal.ground_resolve(c, "not_accept", d.get("ground")))), "danger"),
     CaseAction("mediation", _("记录调解结果"), "record_mediation", legal.MediationForm,
-               lambda c, u, d: services.case_mediation_record(
-                   case=c, by=u, **{**d, "ground": legal.ground_resolve(c, "mediation_end", d.get("ground"))})),
+               lambda c, u, d: _case(c, services.case_mediation_record(
+                   case=c, by=u, **{**d, "ground": legal.ground_resolve(c, "mediation_end", d.get("ground"))}))),
     CaseAction("report_decide", _("立案决定"), "decide_report", legal.ReportDecisionForm,
-               lambda c, u, d: services.case_report_decide(
-                   case=c, by=u, **{**d, "ground": legal.ground_resolve(c, "report_not_open", d.get("ground"))})),
+               lambda c, u, d: _case(c, services.case_report_decide(
+                   case=c, by=u, **{**d, "ground": legal.ground_resolve(c, "report_not_open", d.get("ground"))}))),
     CaseAction("report_repeat", _("重复举报不予处理"), "mark_repeat_report", legal.RepeatReportForm,
-               lambda c, u, d: services.case_report_repeat(
+               lambda c, u, d: _case(c, services.case_report_repeat(
                    case=c, by=u, note=d.get("note", ""),
-                   earlier=legal.cases_resolve(u, [d["earlier"]], "earlier")[0]), "danger"),
+                   earlier=legal.cases_resolve(u, [d["earlier"]], "earlier")[0])), "danger"),
     CaseAction("merge", _("并案处理"), "lead_merge", legal.MergeReportsForm,
-               lambda c, u, d: services.case_reports_merge(
+               lambda c, u, d: _case(c, services.case_reports_merge(
                    case=c, by=u, note=d.get("note", ""),
-                   followers=legal.cases_resolve(u, d["followers"], "followers")), "secondary"),
+                   followers=legal.cases_resolve(u, d["followers"], "followers"))), "secondary"),
     CaseAction("decision_notice", _("记录已告知决定"), "record_decision_notice", NoteForm,
-               lambda c, u, d: services.case_decision_notice(case=c, by=u, **d), "secondary"),
+               lambda c, u, d: _case(c, services.case_decision_notice(case=c, by=u, **d)), "secondary"),
 ]
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
 

@@ -8,17 +8,26 @@ from complaints.models import Case, CaseEvent, LegalDecision, StatutoryGround
 from complaints.selectors_procedure import statutory_grounds_for
 from core.errors import ApplicationError, TransitionRefused
 from integration.services import external_cases_register
-from tests.api.conftest import hotline  # noqa: F401 (fixture)
+from routing.models import User
+from tests.api.conftest import system_create
 from tests.api.payloads import work_order
 from tests.complaints import journeys
 from tests.complaints.procedure_support import at, ground
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 NOT_ACCEPT = StatutoryGround.Track.NOT_ACCEPT
 
 
-def test_a_unit_refuses_an_automatically_registered_work_order_after_dispatch(org, hotline, client):
-    number = hotline.client.post("/api/v1/cases/", work_order(
+@pytest.fixture
+def platform(org):
+    """The national 12315 platform, whose work orders the worker registers automatically."""
+    user = UserFactory(username="svc-12315", unit=org.center, role=User.Role.CLERK)
+    return system_create(code="national12315", user=user, channel="national_platform")
+
+
+def test_a_unit_refuses_an_automatically_registered_work_order_after_dispatch(org, platform, client):
+    number = platform.client.post("/api/v1/cases/", work_order(
         facts="在某健身房办理年卡后,发现该店为某公司员工内部福利团购,本人系公司采购负责人代公司购买"),
         format="json").json()["number"]
     external_cases_register()  # the platform's work order is registered by the worker, no clerk involved
