@@ -88,8 +88,16 @@ class _CaseNumbersForm(forms.Form):
 
 
 class RepeatReportForm(_CaseNumbersForm):
+    takes_case = True
+
     earlier = forms.CharField(label=_("原举报工单编号"), max_length=20)
     note = _text(_("说明(同一被举报人、同一事实)"), required=False)
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None and case.repeat_of_id:
+            # The earlier report registration linked it to (services/repeats.py), offered to confirm.
+            self.fields["earlier"].initial = case.repeat_of.number
 
     def clean_earlier(self):
         return self._cases([self.cleaned_data["earlier"].strip()], "earlier")[0]

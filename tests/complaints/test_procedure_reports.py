@@ -98,7 +98,8 @@ def test_a_complaint_filed_with_a_report_keeps_two_tracks(org):
 def test_a_repeated_report_is_not_processed_and_opens_no_red_line(org):
     earlier = report_at_station(org)
     again = journeys.to_registered(org, **REPORT)  # same reporter, respondent and facts
-    assert again.is_repeat and again.repeat_of == earlier
+    assert again.repeat_of == earlier and not again.is_repeat  # linked, but not flagged a repeat complaint
+    assert again.events.filter(data__possible_repeat_report=earlier.number).exists()
     assert not RedLineItem.objects.filter(case=again).exists()  # a repeat report is no red line
     with pytest.raises(ApplicationError) as bad:
         services.case_report_repeat(case=again, by=org.supervisor, earlier=again)
