@@ -111,6 +111,17 @@ may_request_extension, require_request_extension = _pair(
 may_reply, require_reply = _pair("complaints.reply_case", handles, HANDLING_UNIT_ONLY)
 may_reassign, require_reassign = _pair("complaints.reassign_case", handles, HANDLING_UNIT_ONLY)
 
+# The statutory decisions (受理/不予受理, the mediation outcome, 立案/不予立案, repeats and merges)
+# are the bureau with jurisdiction's: the handling unit once the case is dispatched to it, the
+# center (or district center) while it keeps the case undispatched.
+def decides_legal(case, user) -> bool:
+    return handles(case, user) or (case.handling_unit_id is None and dispatches(user))
+
+
+may_decide_legal, require_decide_legal = _pair(
+    "complaints.decide_legal_case", decides_legal,
+    _("只有有管辖权的承办单位(或尚未分流时的受理中心)可以作出此决定。"))
+
 # Oversight of the case: the center, or the district center above the handling unit.
 may_decide_extension, require_decide_extension = _pair(
     "complaints.decide_extension_case", oversees_case, OVERSIGHT_ONLY)

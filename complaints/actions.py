@@ -10,6 +10,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from routing.models import Unit, User
 
+from . import actions_procedure as legal
 from . import services
 from .inputs import TypedMomentField
 from .models import Case, DeclineReason
@@ -97,8 +98,17 @@ class TextForm(forms.Form):
 
 
 class ExtensionRequestForm(forms.Form):
-    days = forms.IntegerField(label=_("申请延长(工作日)"), min_value=1, max_value=60)
+    # The statutory report clock is extended once by the policy's length (the service decides it).
+    clock = forms.ChoiceField(label=_("延长的时限"), initial="handling", choices=[
+        ("handling", _("办理时限")), ("statutory_report_decision", _("举报核查时限(法定,经中心批准)"))])
+    days = forms.IntegerField(label=_("申请延长(工作日)"), min_value=1, max_value=60, required=False)
     reason = _text(_("延期理由"), rows=2)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("clock") == "handling" and not data.get("days"):
+            self.add_error("days", _("请填写申请延长的工作日数。"))
+        return data
 
 
 class ExtensionDecisionForm(forms.Form):
@@ -136,6 +146,11 @@ class ReassignForm(forms.Form):
             self.fields["handler"].queryset = User.objects.filter(
                 unit_id=case.handling_unit_id, is_active=True
             ).exclude(pk=case.handler_id).order_by("username")
+
+
+def _case(case: Case, _result) -> Case:
+    """The statutory services answer with the decision they wrote; the page and the API go on with the case."""
+    return case
 
 
 @dataclass(frozen=True)
@@ -197,12 +212,37 @@ ACTIONS = [
                lambda c, u, d: services.case_archive(case=c, by=u, **d)),
     CaseAction("reopen", _("二次交办"), "reopen", ReasonForm,
                lambda c, u, d: services.case_reopen(case=c, by=u, **d), "danger"),
+    # The statutory track (complaints/services/procedure.py).
+    CaseAction("legal_accept", _("受理"), "accept_complaint", NoteForm,
+               lambda c, u, d: _case(c, services.case_accept_complaint(case=c, by=u, **d))),
+    CaseAction("not_accept", _("不予受理"), "refuse_acceptance", legal.NotAcceptForm,
+               lambda c, u, d: _case(c, services.case_refuse_acceptance(
+                   case=c, by=u, note=d.get("note", ""),
+                   ground=legal.ground_resolve(c, "not_accept", d.get("ground")))), "danger"),
+    CaseAction("mediation", _("记录调解结果"), "record_mediation", legal.MediationForm,
+               lambda c, u, d: _case(c, services.case_mediation_record(
+                   case=c, by=u, **{**d, "ground": legal.ground_resolve(c, "mediation_end", d.get("ground"))}))),
+    CaseAction("report_decide", _("立案决定"), "decide_report", legal.ReportDecisionForm,
+               lambda c, u, d: _case(c, services.case_report_decide(
+                   case=c, by=u, **{**d, "ground": legal.ground_resolve(c, "report_not_open", d.get("ground"))}))),
+    CaseAction("report_repeat", _("重复举报不予处理"), "mark_repeat_report", legal.RepeatReportForm,
+               lambda c, u, d: _case(c, services.case_report_repeat(
+                   case=c, by=u, note=d.get("note", ""),
+                   earlier=legal.cases_resolve(u, [d["earlier"]], "earlier")[0])), "danger"),
+    CaseAction("merge", _("并案处理"), "lead_merge", legal.MergeReportsForm,
+               lambda c, u, d: _case(c, services.case_reports_merge(
+                   case=c, by=u, note=d.get("note", ""),
+                   followers=legal.cases_resolve(u, d["followers"], "followers"))), "secondary"),
+    CaseAction("decision_notice", _("记录已告知决定"), "record_decision_notice", NoteForm,
+               lambda c, u, d: _case(c, services.case_decision_notice(case=c, by=u, **d)), "secondary"),
 ]
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
 
 
-def actions_available(case: Case, user) -> list[CaseAction]:
+def actions_available(case: Case, user, names=None) -> list[CaseAction]:
     """Actions whose transition may run now (state and conditions) and whose permission, which
-    checks role and unit together (complaints.access), the user holds."""
+    checks role and unit together (complaints.access), the user holds; only those in `names` when
+    given (the inbox asks for its few, so no other action's condition is evaluated per row)."""
     return [action for action in ACTIONS
-            if can_proceed(bound := getattr(case, action.transition)) and has_transition_perm(bound, user)]
+            if (names is None or action.name in names)
+            and can_proceed(bound := getattr(case, action.transition)) and has_transition_perm(bound, user)]

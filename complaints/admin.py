@@ -5,7 +5,15 @@ from django.contrib import admin
 
 from deadlines.models import CaseClock
 
-from .models import Case, CaseEvent, DeclineReason, IntakeSettings, ProfessionalClaimant
+from .models import (
+    Case,
+    CaseEvent,
+    DeclineReason,
+    IntakeSettings,
+    LegalDecision,
+    ProfessionalClaimant,
+    StatutoryGround,
+)
 
 
 @admin.register(IntakeSettings)
@@ -31,6 +39,35 @@ class ProfessionalClaimantAdmin(admin.ModelAdmin):
 class DeclineReasonAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "suggests_transfer", "is_active", "order"]
     list_editable = ["is_active", "order"]
+
+
+@admin.register(StatutoryGround)
+class StatutoryGroundAdmin(admin.ModelAdmin):
+    """The grounds of each order, edited by the legal staff; 待核实 rows first in the filter."""
+
+    list_display = ["title", "track", "legal_basis", "source", "effective_from", "unverified", "is_active", "order"]
+    list_filter = ["unverified", "track", "legal_basis", "is_active"]
+    list_editable = ["is_active", "order"]
+    search_fields = ["code", "title", "notice_text", "source"]
+
+
+@admin.register(LegalDecision)
+class LegalDecisionAdmin(admin.ModelAdmin):
+    """Decisions are the record of what was decided: read here, written only by the services."""
+
+    list_display = ["case", "track", "outcome", "ground", "amount_recovered", "decided_by_unit", "decided_at"]
+    list_filter = ["track", "outcome", "legal_basis"]
+    search_fields = ["case__number"]
+    list_select_related = ["case", "ground", "decided_by_unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -3,7 +3,9 @@ of its history a complainant may see."""
 
 import hmac
 
-from .models import Case, CaseEvent, PublicRating
+from django.utils.translation import gettext as _
+
+from .models import Case, CaseEvent, LegalDecision, PublicRating
 
 # Notes shown to the complainant: what was decided or replied to them, never the units' work notes.
 PUBLIC_NOTE_ACTIONS = {
@@ -13,6 +15,15 @@ PUBLIC_NOTE_ACTIONS = {
     CaseEvent.Action.REPLY,
     CaseEvent.Action.PUBLIC_RATING,
     CaseEvent.Action.NOTIFY_COMPLAINANT,  # e.g. the new deadline after an approved extension
+    # The statutory decisions and their notices (告知): what the law says the complainant is told.
+    CaseEvent.Action.LEGAL_ACCEPT,
+    CaseEvent.Action.NOT_ACCEPT,
+    CaseEvent.Action.MEDIATION_ENTRUST,
+    CaseEvent.Action.MEDIATION_END,
+    CaseEvent.Action.REPORT_DECIDE,
+    CaseEvent.Action.REPORT_REPEAT,
+    CaseEvent.Action.MERGE,
+    CaseEvent.Action.DECISION_NOTICE,
 }
 # A code no real case has, compared when the number is unknown so both answers take the same time.
 _DUMMY_CODE = "\x00" * 12
@@ -57,3 +68,27 @@ def case_public_tracked(*, case_id) -> Case | None:
 
 def case_public_rating(*, case: Case) -> PublicRating | None:
     return PublicRating.objects.filter(case=case).first()
+
+
+def case_public_decisions(*, case: Case) -> list[dict]:
+    """The statutory decisions in plain words for the complainant or reporter: what was decided and
+    the notice they are owed (the ground's text as it was sent), never who decided it."""
+    rows = []
+    for decision in LegalDecision.objects.filter(case=case).order_by("decided_at", "pk"):
+        if decision.outcome == LegalDecision.Outcome.MERGED:
+            text = _("与同一违法行为的其他举报合并处理,结果一并告知。")
+        elif decision.outcome == LegalDecision.Outcome.REPEAT:
+            text = _("与已经处理或正在处理的举报属同一事项,不再重复处理。")
+        elif decision.outcome == LegalDecision.Outcome.AGREEMENT:
+            text = _("双方达成调解协议,挽回经济损失%(amount)s元。") % {"amount": decision.amount_recovered}
+        elif decision.outcome == LegalDecision.Outcome.ENTRUSTED:
+            text = _("已委托%(body)s进行调解。") % {"body": decision.entrusted_to}
+        elif decision.outcome == LegalDecision.Outcome.ACCEPTED:
+            text = _("您的投诉已依法受理,将组织双方调解。")
+        elif decision.outcome == LegalDecision.Outcome.CASE_OPENED:
+            text = _("经核查,已决定立案调查。")
+        else:
+            text = decision.notice_text
+        rows.append({"at": decision.decided_at, "track": decision.get_track_display(),
+                     "outcome": decision.get_outcome_display(), "outcome_code": decision.outcome, "text": text})
+    return rows

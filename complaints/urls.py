@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import routing_views, views, views_inbox, views_public, views_routing_import
+from . import routing_views, views, views_inbox, views_policy, views_public, views_routing_import
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("notifications/", views.notifications, name="notifications"),
     path("inbox/", views_inbox.inbox, name="inbox"),
     path("track/", views_public.track, name="track"),
+    path("policy/", views_policy.policy, name="policy"),
     path("routing/import/", views_routing_import.routing_import_page, name="routing-import"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_new, name="case-new"),

@@ -17,7 +17,10 @@ from . import selectors_inbox as inbox_selectors
 from .actions import CaseAction, actions_available
 from .models import Case
 
-INBOX_ACTIONS = ("accept", "contact", "stage_reply", "request_extension", "reply", "reassign")
+INBOX_ACTIONS = ("accept", "contact", "stage_reply", "request_extension", "reply", "reassign",
+                 # 受理 within its clock; the decisions with a ground (不予受理, 调解结果, 立案决定) need the
+                 # ground list of the case's order, a query per row: they are on the case page.
+                 "legal_accept")
 PAGE_SIZE = 25
 
 
@@ -30,9 +33,7 @@ class InboxRow:
 
 def _row_actions(case: Case, user) -> list[tuple[CaseAction, forms.Form | None]]:
     rows = []
-    for action in actions_available(case, user):
-        if action.name not in INBOX_ACTIONS:
-            continue
+    for action in actions_available(case, user, names=INBOX_ACTIONS):
         # Reassign's choices are the unit's staff, loaded once for the page rather than per row.
         form = (
             None

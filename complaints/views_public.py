@@ -15,7 +15,13 @@ from core.errors import ApplicationError
 from . import services
 from .models import Case, PublicRating
 from .ratelimit import attempt_record, attempts_exceeded
-from .selectors_public import case_public_lookup, case_public_rating, case_public_timeline, case_public_tracked
+from .selectors_public import (
+    case_public_decisions,
+    case_public_lookup,
+    case_public_rating,
+    case_public_timeline,
+    case_public_tracked,
+)
 
 SESSION_KEY = "track_case_id"
 
@@ -78,6 +84,7 @@ def _render_case(request, case: Case, *, rating_form=None, status=200):
         {
             "case": case,
             "timeline": case_public_timeline(case=case),
+            "decisions": case_public_decisions(case=case),
             "rating": rating,
             "rating_form": rating_form or (RatingForm() if case.replied_at and rating is None else None),
         },

@@ -34,6 +34,13 @@ WEBHOOK_EVENTS = {
     CaseEvent.Action.ANSWER: "case.answered",
     CaseEvent.Action.DECLINE: "case.declined",
     CaseEvent.Action.TRANSFER: "case.transferred",
+    # The statutory decisions (data: decision/outcome, ground, notice, amount recovered).
+    CaseEvent.Action.LEGAL_ACCEPT: "case.accepted",
+    CaseEvent.Action.NOT_ACCEPT: "case.not_accepted",
+    CaseEvent.Action.MEDIATION_END: "case.mediation_ended",
+    CaseEvent.Action.REPORT_DECIDE: "case.report_decided",
+    # A repeated report is the report's decision too (重复举报不予处理), of its own kind.
+    CaseEvent.Action.REPORT_REPEAT: "case.report_decided",
 }
 MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 30

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -48,10 +48,14 @@ class Metric:
     on_clocks: bool = False
     # A clock metric that counts the cases its clocks belong to, not the clocks.
     counts_cases: bool = False
+    # A case metric that sums this field of its cases (the amount recovered) instead of counting them.
+    total: str = ""
 
-    def count(self, context: MetricContext) -> Count:
+    def count(self, context: MetricContext) -> Count | Sum:
         """The aggregate over rows of the metric's table (cases, or clocks)."""
         condition = self.condition(context)
+        if self.total:
+            return Sum(self.total, filter=condition)
         if self.counts_cases:
             return Count("case", distinct=True, filter=condition)
         return Count("pk", filter=condition)
@@ -102,6 +106,44 @@ def _overdue_in_period(c: MetricContext) -> Q:
             & Q(clock__in=UNIT_CLOCKS))
 
 
+# --- the statutory track (complaints/services/procedure.py): decisions counted when they were taken.
+
+def _between(field: str, c: MetricContext) -> Q:
+    return Q(**{f"{field}__gte": c.period.start_at, f"{field}__lt": c.period.end_at})
+
+
+def _acceptance_decided(c: MetricContext) -> Q:
+    return _between("acceptance_decided_at", c) & ~Q(acceptance="")
+
+
+def _mediation_ended(c: MetricContext) -> Q:
+    return _between("mediation_ended_at", c) & Q(mediation_outcome__in=("agreement", "terminated"))
+
+
+def _report_decided(c: MetricContext) -> Q:
+    """立案 and 不予立案 of the period; repeats are not processed, and merged followers carry their
+    lead's decision, so neither counts again."""
+    return (_between("report_decided_at", c) & Q(report_decision__in=("case_opened", "not_opened"))
+            & Q(merged_into__isnull=True))
+
+
+def _statutory_decided(clock: str, decided_at: str) -> Callable[[MetricContext], Q]:
+    """A statutory decision clock that ended in the period with its decision, ran out in it without
+    one, or ended late in it (a case archived with no decision recorded counts as late)."""
+    def condition(c: MetricContext) -> Q:
+        start, end = c.period.start_at, c.period.end_at
+        stopped = Q(stopped_at__gte=start, stopped_at__lt=end) & (
+            Q(**{f"case__{decided_at}__isnull": False}) | Q(stopped_at__gt=F("due_at")))
+        return Q(clock=clock) & (stopped | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end,
+                                             due_at__lte=c.now))
+    return condition
+
+
+def _statutory_on_time(clock: str, decided_at: str) -> Callable[[MetricContext], Q]:
+    decided = _statutory_decided(clock, decided_at)
+    return lambda c: decided(c) & ON_TIME & Q(**{f"case__{decided_at}__isnull": False})
+
+
 def _day(c: MetricContext) -> Q | None:
     try:
         day = date.fromisoformat(c.value)
@@ -150,6 +192,24 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
     Metric("completion_on_time", _("按期办结"), lambda c: _handling_decided(c) & ON_TIME, on_clocks=True),
     Metric("completion_late", _("未按期办结"), lambda c: _handling_decided(c) & ~ON_TIME, on_clocks=True),
     Metric("overdue_in_period", _("期间超期"), _overdue_in_period, on_clocks=True, counts_cases=True),
+    # The statutory track.
+    Metric("acceptance_decided", _("作出受理决定"), _acceptance_decided),
+    Metric("accepted", _("受理"), lambda c: _acceptance_decided(c) & Q(acceptance="accepted")),
+    Metric("not_accepted", _("不予受理"), lambda c: _acceptance_decided(c) & Q(acceptance="not_accepted")),
+    Metric("mediation_ended", _("调解结束"), _mediation_ended),
+    Metric("mediation_agreed", _("调解成功"), lambda c: _mediation_ended(c) & Q(mediation_outcome="agreement")),
+    Metric("amount_recovered", _("挽回经济损失(元)"),
+           lambda c: _mediation_ended(c) & Q(mediation_outcome="agreement"), total="amount_recovered"),
+    Metric("report_decided", _("作出立案决定"), _report_decided),
+    Metric("report_opened", _("立案"), lambda c: _report_decided(c) & Q(report_decision="case_opened")),
+    Metric("acceptance_due", _("应作出受理决定"),
+           _statutory_decided("statutory_accept", "acceptance_decided_at"), on_clocks=True),
+    Metric("acceptance_on_time", _("按时作出受理决定"),
+           _statutory_on_time("statutory_accept", "acceptance_decided_at"), on_clocks=True),
+    Metric("report_decision_due", _("应作出立案决定"),
+           _statutory_decided("statutory_report_decision", "report_decided_at"), on_clocks=True),
+    Metric("report_decision_on_time", _("按时作出立案决定"),
+           _statutory_on_time("statutory_report_decision", "report_decided_at"), on_clocks=True),
     # Rows of charts and of the volume and hotspot pages, named by their value.
     Metric("day", _("当日登记"), _day),
     Metric("unit", _("按承办单位"), _unit),
@@ -164,8 +224,11 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
 
 # The figures of the dashboard's "today" row, and the KPIs counted over a period, by table.
 TODAY_METRICS = ("intake_today", "queue", "open", "due_soon", "overdue")
-KPI_CLOCK_METRICS = ("contact_due", "contact_on_time", "completion_due", "completion_on_time", "overdue_in_period")
-KPI_CASE_METRICS = ("received", "dispatched", "followed_up", "satisfied", "resolved", "dissatisfied", "repeat")
+KPI_CLOCK_METRICS = ("contact_due", "contact_on_time", "completion_due", "completion_on_time", "overdue_in_period",
+                     "acceptance_due", "acceptance_on_time", "report_decision_due", "report_decision_on_time")
+KPI_CASE_METRICS = ("received", "dispatched", "followed_up", "satisfied", "resolved", "dissatisfied", "repeat",
+                    "acceptance_decided", "accepted", "mediation_ended", "mediation_agreed", "amount_recovered",
+                    "report_decided", "report_opened")
 
 
 def metric_counts(names, context: MetricContext) -> dict[str, Count]:

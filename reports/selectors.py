@@ -123,7 +123,11 @@ def _cases_in_period(period: Period) -> Q:
     """Every case a figure of `_case_figures` may count: received, dispatched or followed up in it."""
     start, end = period.start_at, period.end_at
     return (Q(received_at__gte=start, received_at__lt=end) | Q(dispatched_at__gte=start, dispatched_at__lt=end)
-            | Q(followed_up_at__gte=start, followed_up_at__lt=end))
+            | Q(followed_up_at__gte=start, followed_up_at__lt=end)
+            # the statutory decisions of the period
+            | Q(acceptance_decided_at__gte=start, acceptance_decided_at__lt=end)
+            | Q(mediation_ended_at__gte=start, mediation_ended_at__lt=end)
+            | Q(report_decided_at__gte=start, report_decided_at__lt=end))
 
 
 def _rates(figures: dict) -> dict:
@@ -132,6 +136,14 @@ def _rates(figures: dict) -> dict:
         "completion_rate": _percent(figures["completion_on_time"], figures["completion_due"]),
         "satisfaction_rate": _percent(figures["satisfied"], figures["followed_up"]),
         "resolution_rate": _percent(figures["resolved"], figures["followed_up"]),
+        # The statutory track: 受理率, decisions on time, 调解成功率, 立案率.
+        "acceptance_rate": _percent(figures["accepted"], figures["acceptance_decided"]),
+        "acceptance_on_time_rate": _percent(figures["acceptance_on_time"], figures["acceptance_due"]),
+        "mediation_success_rate": _percent(figures["mediation_agreed"], figures["mediation_ended"]),
+        "report_opening_rate": _percent(figures["report_opened"], figures["report_decided"]),
+        "report_on_time_rate": _percent(figures["report_decision_on_time"], figures["report_decision_due"]),
+        # A sum of yuan (Decimal, None over no rows) as a plain number: published rankings store JSON.
+        "amount_recovered": round(float(figures.get("amount_recovered") or 0), 2),
     }
 
 

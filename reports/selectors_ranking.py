@@ -16,9 +16,15 @@ from .selectors_snapshots import snapshot_published
 from .snapshots import ReportSnapshot
 
 RATES = ("completion_rate", "contact_rate", "satisfaction_rate", "resolution_rate")
+# The statutory track's figures: shown for each unit, not scored (the center's weights do not name them).
+LEGAL_RATES = ("acceptance_rate", "acceptance_on_time_rate", "mediation_success_rate", "report_opening_rate",
+               "report_on_time_rate")
 # Figures a row carries besides the rates: what each rate is made of, for the page and the export.
 COUNTS = ("volume", "contact_due", "contact_on_time", "completion_due", "completion_on_time", "followed_up",
-          "satisfied", "resolved", "overdue")
+          "satisfied", "resolved", "overdue",
+          "acceptance_decided", "accepted", "acceptance_due", "acceptance_on_time", "mediation_ended",
+          "mediation_agreed", "amount_recovered", "report_decided", "report_opened", "report_decision_due",
+          "report_decision_on_time")
 
 
 def _lower_is_better(value: float, values: list[float]) -> float:
@@ -62,7 +68,7 @@ def unit_ranking(*, scope: Unit, period: Period, now: datetime, weights: dict[st
     for unit_id, unit in figures.items():
         row = {"unit_id": unit_id, "unit_name": names.get(unit_id, ""), "volume": unit["dispatched"],
                "overdue": unit["overdue_in_period"], "average_handling_days": unit["average_handling_days"]}
-        row.update({name: unit[name] for name in (*RATES, *COUNTS) if name not in row})
+        row.update({name: unit[name] for name in (*RATES, *LEGAL_RATES, *COUNTS) if name not in row})
         rows.append(row)
     ranking_score(rows, weights)
     return rows

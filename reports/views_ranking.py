@@ -33,7 +33,11 @@ WEIGHT_LABELS = {name: RankingWeights._meta.get_field(name).verbose_name for nam
 # The counts of a row that open their cases, with the dashboard's metric for each.
 DRILLS = {"volume": "dispatched", "contact_due": "contact_due", "contact_late": "contact_late",
           "completion_due": "completion_due", "completion_late": "completion_late", "followed_up": "followed_up",
-          "satisfied": "satisfied", "resolved": "resolved", "overdue": "overdue_in_period"}
+          "satisfied": "satisfied", "resolved": "resolved", "overdue": "overdue_in_period",
+          "acceptance_decided": "acceptance_decided", "accepted": "accepted", "acceptance_due": "acceptance_due",
+          "mediation_ended": "mediation_ended", "mediation_agreed": "mediation_agreed",
+          "report_decided": "report_decided", "report_opened": "report_opened",
+          "report_decision_due": "report_decision_due"}
 
 
 def _month(request):
@@ -90,10 +94,14 @@ HEADERS = [gettext_lazy("名次"), gettext_lazy("上月名次"), gettext_lazy("�
            gettext_lazy("综合得分"), gettext_lazy("办件量"), gettext_lazy("按期办结率(%)"), gettext_lazy("应办结"),
            gettext_lazy("按期办结"), gettext_lazy("按时联系率(%)"), gettext_lazy("应联系"), gettext_lazy("按时联系"),
            gettext_lazy("满意率(%)"), gettext_lazy("解决率(%)"), gettext_lazy("已回访"),
-           gettext_lazy("平均办理工作日"), gettext_lazy("超期件数")]
+           gettext_lazy("平均办理工作日"), gettext_lazy("超期件数"),
+           gettext_lazy("受理率(%)"), gettext_lazy("受理决定按时率(%)"), gettext_lazy("调解成功率(%)"),
+           gettext_lazy("挽回经济损失(元)"), gettext_lazy("立案率(%)"), gettext_lazy("立案决定按时率(%)")]
 FIELDS = ["rank", "previous_rank", "rank_change", "unit_name", "score", "volume", "completion_rate", "completion_due",
           "completion_on_time", "contact_rate", "contact_due", "contact_on_time", "satisfaction_rate",
-          "resolution_rate", "followed_up", "average_handling_days", "overdue"]
+          "resolution_rate", "followed_up", "average_handling_days", "overdue",
+          "acceptance_rate", "acceptance_on_time_rate", "mediation_success_rate", "amount_recovered",
+          "report_opening_rate", "report_on_time_rate"]
 
 
 @login_required
@@ -102,7 +110,7 @@ def ranking_export(request):
     status = snapshot_status(snapshot)
     weights = [[str(label), weight] for label, weight in _weights(data)]
     return xlsx_response(filename=f"{_('月度排名')} {data['scope']['name']} {data['month']}.xlsx", sheets=[
-        Sheet(title=_("月度排名"), headers=HEADERS, rows=[[row[f] for f in FIELDS] for row in data["units"]]),
+        Sheet(title=_("月度排名"), headers=HEADERS, rows=[[row.get(f) for f in FIELDS] for row in data["units"]]),
         Sheet(title=_("权重"), headers=[_("指标"), _("权重")], rows=[*weights, [status, None]]),
     ])
 

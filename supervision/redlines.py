@@ -22,6 +22,10 @@ def red_line_open(*, case: Case, reason: str, at) -> None:
 
 def red_lines_from_history(*, event: CaseEvent) -> None:
     if event.action == CaseEvent.Action.LINK and event.data.get("repeat_of"):
+        # A repeat *complaint* means the complainant was not satisfied the first time; a repeated
+        # report (重复举报, Order 121) is not processed again and is no failing of the unit.
+        if event.case.kind == Case.Kind.REPORT:
+            return
         red_line_open(case=event.case, reason=RedLineItem.Reason.REPEAT, at=event.at)
     elif event.action == CaseEvent.Action.FOLLOW_UP and event.data.get("satisfaction") == Satisfaction.DISSATISFIED:
         red_line_open(case=event.case, reason=RedLineItem.Reason.DISSATISFIED, at=event.at)

@@ -2,6 +2,7 @@ from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
 from .events import Attachment, CaseEvent
 from .notices import Notification
+from .procedure import LegalDecision, StatutoryGround
 from .rating import PublicRating
 from .reference import DeclineReason
 from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
@@ -19,7 +20,9 @@ __all__ = [
     "DeclineReason",
     "ExtensionRequest",
     "IntakeSettings",
+    "LegalDecision",
     "Notification",
     "ProfessionalClaimant",
     "PublicRating",
+    "StatutoryGround",
 ]

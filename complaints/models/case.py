@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 
 from routing.models import PlatformJurisdiction
+from core.legal_basis import LegalBasis, legal_basis_for
+from deadlines.workdays import local_date
 
 from .. import access
 from .choices import (
@@ -47,7 +49,20 @@ CONDITION_MESSAGES = {
     "reply_approved_and_followed_up": _("办结前须核查通过答复并完成回访(或记录无法回访的原因)。"),
     "was_handled": _("该工单未曾分流承办,不能二次交办。"),
     "redispatched_by_district_center": _("该工单不是由区县受理中心二级分流的。"),
+    "is_complaint": _("只有投诉需要作出受理决定。"),
+    "acceptance_undecided": _("该投诉已作出受理决定。"),
+    "accepted_complaint": _("投诉受理后方可记录调解结果。"),
+    "mediation_open": _("调解结果已记录。"),
+    "is_report": _("只有举报需要作出立案决定。"),
+    "report_undecided": _("该举报已作出处理决定。"),
+    "mediation_concluded": _("已受理的投诉须先记录调解结果(达成协议或终止调解)方可办结。"),
+    "is_merge_follower": _("该工单不是并案处理的从案。"),
+    "decision_notice_owed": _("该工单没有待告知的决定。"),
 }
+
+# The clocks of a notice owed after a decision: to both parties after a terminated mediation, to a
+# real-name reporter after the decision on the report.
+DECISION_NOTICE_CLOCKS = ("statutory_termination_notice", "statutory_report_notice")
 
 
 class CaseNumberSequence(models.Model):
@@ -70,12 +85,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
         ARCHIVED = "archived", _("已办结")
         DECLINED = "declined", _("不予登记")
         TRANSFERRED = "transferred", _("已移送")
+        # The statutory end states (complaints/models/procedure.py): a complaint refused by the
+        # bureau with jurisdiction, a report that repeats one already handled.
+        NOT_ACCEPTED = "not_accepted", _("不予受理")
+        NOT_PROCESSED = "not_processed", _("重复举报不予处理")
 
     # Where a case has ended (no more work, evidence or deadlines), and where it lies with a
     # handling unit. Declined and transferred cases never went anywhere: repeat and cluster checks
     # leave them out, but count an archived case (a complaint made again after its reply).
-    ENDED_STATES = (State.ARCHIVED, State.DECLINED, State.TRANSFERRED)
-    NOT_TAKEN_UP_STATES = (State.DECLINED, State.TRANSFERRED)
+    # Not accepted and not processed are "not taken up" like declined: a complaint made again after
+    # a refusal is not a repeat of one the unit handled badly.
+    ENDED_STATES = (State.ARCHIVED, State.DECLINED, State.TRANSFERRED, State.NOT_ACCEPTED, State.NOT_PROCESSED)
+    NOT_TAKEN_UP_STATES = (State.DECLINED, State.TRANSFERRED, State.NOT_ACCEPTED, State.NOT_PROCESSED)
+    # Where the statutory decisions are taken: by the center while it keeps the case, by the unit
+    # with jurisdiction once dispatched (a platform's work order may arrive registered already).
+    LEGAL_DECISION_STATES = (State.REGISTERED, State.DISPATCHED, State.HANDLING)
     AT_UNIT_STATES = (State.DISPATCHED, State.HANDLING)
 
     Kind = CaseKind
@@ -187,6 +211,24 @@ class Case(ConcurrentTransitionMixin, models.Model):
         null=True, blank=True, on_delete=models.PROTECT,
     )
     outcome_text = models.TextField(_("处理结果/答复内容"), blank=True)
+    # The statutory track's latest outcome per decision (the decisions themselves, with grounds,
+    # notices and who decided, are complaints.LegalDecision rows); read by conditions and figures.
+    acceptance = models.CharField(_("受理决定"), max_length=20, blank=True, choices=[
+        ("accepted", _("受理")), ("not_accepted", _("不予受理"))])
+    acceptance_decided_at = models.DateTimeField(_("受理决定时间"), null=True, blank=True)
+    mediation_outcome = models.CharField(_("调解结果"), max_length=20, blank=True, choices=[
+        ("agreement", _("达成调解协议")), ("terminated", _("终止调解")), ("entrusted", _("委托调解"))])
+    mediation_ended_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
+    amount_recovered = models.DecimalField(_("挽回经济损失(元)"), max_digits=12, decimal_places=2,
+                                           null=True, blank=True)
+    report_decision = models.CharField(_("举报处理决定"), max_length=20, blank=True, choices=[
+        ("case_opened", _("立案")), ("not_opened", _("不予立案")), ("repeat", _("重复举报不予处理"))])
+    report_decided_at = models.DateTimeField(_("举报决定时间"), null=True, blank=True)
+    # 并案处理: the lead case that carries the handling and the decision; this one closes with it.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并案主案"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
     satisfaction = models.CharField(_("回访满意度"), max_length=24, choices=Satisfaction.choices, blank=True)
     resolved = models.BooleanField(_("是否解决"), null=True, blank=True)
 
@@ -232,6 +274,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("reopen_case", _("二次交办")),
             ("add_evidence_case", _("补充证据")),
             ("reassign_case", _("单位内改派承办人")),
+            ("decide_legal_case", _("法定程序决定(受理、调解、立案)")),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +305,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return updated
 
     # --- derived facts used by conditions and pages ----------------------------------------------
+    @property
+    def legal_basis(self) -> str:
+        """The order (20 or 121) the case's statutory track follows: chosen by the receipt date in
+        core.legal_basis, and the receipt time is never edited, so it never changes after receipt."""
+        return legal_basis_for(local_date(self.received_at))
+
+    def get_legal_basis_display(self) -> str:
+        return str(LegalBasis(self.legal_basis).label)
+
     @property
     def missing_elements(self) -> list[str]:
         """The five elements (五要素) still missing, as user-facing labels."""
@@ -310,6 +362,37 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def redispatched_by_district_center(self) -> bool:
         return (self.dispatching_unit is not None and self.dispatching_unit.kind == "district_center"
                 and self.dispatching_unit_id != self.handling_unit_id)
+
+    def is_complaint(self) -> bool:
+        return self.kind == CaseKind.COMPLAINT
+
+    def is_report(self) -> bool:
+        return self.kind == CaseKind.REPORT
+
+    def acceptance_undecided(self) -> bool:
+        return not self.acceptance
+
+    def accepted_complaint(self) -> bool:
+        return self.acceptance == "accepted"
+
+    def mediation_open(self) -> bool:
+        # An entrusted mediation (委托调解) is still open: the entrusted body's result is recorded later.
+        return self.mediation_outcome in ("", "entrusted")
+
+    def report_undecided(self) -> bool:
+        return not self.report_decision
+
+    def mediation_concluded(self) -> bool:
+        """An accepted complaint is archived only with its mediation outcome (the reply carries it)."""
+        return self.acceptance != "accepted" or self.mediation_outcome in ("agreement", "terminated")
+
+    def is_merge_follower(self) -> bool:
+        return self.merged_into_id is not None
+
+    def decision_notice_owed(self) -> bool:
+        # A clock row, not a field: the notice clocks are the record of what is owed (read through
+        # the relation, the deadlines layer sits below this model).
+        return self.clocks.filter(clock__in=DECISION_NOTICE_CLOCKS, stopped_at__isnull=True).exists()
 
     # --- transitions ------------------------------------------------------------------------------
     @transition(field=state, source=State.RECEIVED, target=State.REGISTERED,
@@ -418,7 +501,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.followed_up_at = at
 
     @transition(field=state, source=State.REPLIED, target=State.ARCHIVED,
-                conditions=[reply_approved_and_followed_up], permission=access.may_archive)
+                conditions=[reply_approved_and_followed_up, mediation_concluded], permission=access.may_archive)
     def archive(self, *, at) -> None:
         self.archived_at = at
 
@@ -432,3 +515,67 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.archived_at = None
         self.satisfaction = ""
         self.resolved = None
+
+    # --- the statutory track (decisions: complaints/models/procedure.py) ---------------------------
+    # target=None keeps the state: the decision is recorded along the main line, not as a state.
+    @transition(field=state, source=LEGAL_DECISION_STATES, target=None,
+                conditions=[is_complaint, acceptance_undecided], permission=access.may_decide_legal)
+    def accept_complaint(self, *, at) -> None:
+        self.acceptance, self.acceptance_decided_at = "accepted", at
+
+    # A unit refuses what it finds outside its remit after dispatch too, and a platform's work
+    # order registered automatically; the intake clerk may refuse it while still received.
+    @transition(field=state, source=[State.RECEIVED, *LEGAL_DECISION_STATES], target=State.NOT_ACCEPTED,
+                conditions=[is_complaint, acceptance_undecided], permission=access.may_decide_legal)
+    def refuse_acceptance(self, *, at) -> None:
+        self.acceptance, self.acceptance_decided_at = "not_accepted", at
+        self.archived_at = at
+        self.extension_pending = False
+
+    @transition(field=state, source=[State.HANDLING], target=None,
+                conditions=[accepted_complaint, mediation_open], permission=access.may_decide_legal)
+    def record_mediation(self, *, outcome: str, amount_recovered, at) -> None:
+        self.mediation_outcome = outcome
+        if outcome != "entrusted":
+            self.mediation_ended_at = at
+            self.amount_recovered = amount_recovered
+
+    @transition(field=state, source=LEGAL_DECISION_STATES, target=None,
+                conditions=[is_report, report_undecided], permission=access.may_decide_legal)
+    def decide_report(self, *, opened: bool, at) -> None:
+        self.report_decision, self.report_decided_at = ("case_opened" if opened else "not_opened"), at
+
+    # 重复举报不予处理 (Order 121): no new handling obligation, so the case ends here.
+    @transition(field=state, source=[State.RECEIVED, *LEGAL_DECISION_STATES], target=State.NOT_PROCESSED,
+                conditions=[is_report, report_undecided], permission=access.may_decide_legal)
+    def mark_repeat_report(self, *, earlier, at) -> None:
+        self.report_decision, self.report_decided_at = "repeat", at
+        self.repeat_of = earlier
+        self.archived_at = at
+        self.extension_pending = False
+
+    # 并案处理: the follower keeps its state (it waits for its lead) but carries no handling itself.
+    @transition(field=state, source=[State.RECEIVED, *LEGAL_DECISION_STATES], target=None,
+                conditions=[is_report, report_undecided], permission=access.may_decide_legal)
+    def merge_into(self, *, lead) -> None:
+        self.merged_into = lead
+
+    # The lead's side of a merge (并案): whoever may decide on the lead report gathers followers in.
+    @transition(field=state, source=LEGAL_DECISION_STATES, target=None,
+                conditions=[is_report, report_undecided], permission=access.may_decide_legal)
+    def lead_merge(self) -> None:
+        pass  # the followers change (merge_into); the lead's fields do not
+
+    # Closed with the lead when the lead is archived (called by the lead's archive, no permission of
+    # its own: whoever archives the lead closes its followers).
+    @transition(field=state, source=[State.RECEIVED, *LEGAL_DECISION_STATES, State.REPLIED], target=State.ARCHIVED,
+                conditions=[is_merge_follower])
+    def close_with_lead(self, *, at) -> None:
+        self.archived_at = at
+        self.report_decision = self.merged_into.report_decision
+        self.report_decided_at = at
+
+    @transition(field=state, source=[*LEGAL_DECISION_STATES, State.REPLIED, State.ARCHIVED], target=None,
+                conditions=[decision_notice_owed], permission=access.may_decide_legal)
+    def record_decision_notice(self) -> None:
+        pass  # the notice is history and stops its clock; the case's fields do not change

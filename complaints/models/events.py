@@ -59,6 +59,16 @@ class CaseEvent(models.Model):
         RESUME = "resume", _("时限恢复")
         BATCH_ACTION = "batch_action", _("专项行动")
         DOCUMENT = "document", _("签发文书")
+        # The statutory track (complaints/services/procedure.py); stable names that notices
+        # (SMS) and webhooks key on. "accept" is the unit signing for a case (签收), not 受理.
+        LEGAL_ACCEPT = "legal_accept", _("受理")
+        NOT_ACCEPT = "not_accept", _("不予受理")
+        MEDIATION_ENTRUST = "mediation_entrust", _("委托调解")
+        MEDIATION_END = "mediation_end", _("调解结果")
+        REPORT_DECIDE = "report_decide", _("举报立案决定")
+        REPORT_REPEAT = "report_repeat", _("重复举报不予处理")
+        MERGE = "merge", _("并案处理")
+        DECISION_NOTICE = "decision_notice", _("告知决定")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)

@@ -19,6 +19,10 @@ class ExtensionRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     requested_days = models.PositiveIntegerField(_("申请延长工作日"))
+    # Which deadline moves: the unit's handling deadline, or the statutory report clock (举报核查,
+    # extended once by the policy's length with the center's approval).
+    clock = models.CharField(_("延长的时限"), max_length=40, default="handling", choices=[
+        ("handling", _("办理时限")), ("statutory_report_decision", _("举报核查时限(法定)"))])
     decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -21,6 +21,15 @@ from .handling import (
 from .history import case_event_record
 from .intake import case_attachment_add, case_receive, case_register, case_update_details
 from .notifications import notification_mark_read, notification_send
+from .procedure import (
+    case_accept_complaint,
+    case_decision_notice,
+    case_mediation_record,
+    case_refuse_acceptance,
+    case_report_decide,
+    case_report_repeat,
+    case_reports_merge,
+)
 from .public import case_public_rating_open, case_rate_public
 from .review import case_approve_reply, case_archive, case_follow_up, case_reopen, case_return_for_redo
 
@@ -31,4 +40,6 @@ __all__ = [
     "case_request_extension", "case_return", "case_return_for_redo", "case_stage_reply", "case_transfer_out",
     "case_update_details", "notification_mark_read", "notification_send",
     "case_reassign", "case_public_rating_open", "case_rate_public",
+    "case_accept_complaint", "case_decision_notice", "case_mediation_record", "case_refuse_acceptance",
+    "case_report_decide", "case_report_repeat", "case_reports_merge",
 ]

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_noop
 from core.errors import ApplicationError
 from core.notes import Note
 from deadlines.models import CaseClock
+from deadlines.policy import time_limit_for
 from deadlines.services import clock_extend, clocks_stop
+from deadlines.workdays import local_date
 
 from ..inputs import typed_moment_check
 from ..models import Case, CaseEvent, ExtensionRequest
@@ -65,17 +67,25 @@ def case_stage_reply(*, case: Case, by, text: str) -> Case:
 
 
 @transaction.atomic
-def case_request_extension(*, case: Case, by, days: int, reason: str) -> ExtensionRequest:
+def case_request_extension(*, case: Case, by, days: int | None, reason: str,
+                           clock: str = "handling") -> ExtensionRequest:
+    """Ask the center for more time: on the handling deadline (the days asked), or once on the
+    statutory report clock (举报核查, by the policy's extension length, e.g. 15 working days)."""
     if not reason.strip():
         raise ApplicationError(_("请填写延期理由。"), field="reason")
-    if not 1 <= days <= 60:
+    if clock == "statutory_report_decision":
+        days = report_extension_days(case)
+    elif clock != "handling":
+        raise ApplicationError(_("请选择要延长的时限。"), field="clock")
+    elif days is None or not 1 <= days <= 60:
         raise ApplicationError(_("延长天数须在1到60个工作日之间。"), field="days")
     source = require_transition(case.request_extension, by)
     case.request_extension()
     case.save()
-    request = ExtensionRequest.objects.create(case=case, reason=reason, requested_by=by, requested_days=days)
+    request = ExtensionRequest.objects.create(case=case, reason=reason, requested_by=by, requested_days=days,
+                                              clock=clock)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REQUEST_EXTENSION, source=source,
-                      note=reason, internal=True, data={"days": days})
+                      note=reason, internal=True, data={"days": days, "clock": clock})
     return request
 
 
@@ -89,9 +99,10 @@ def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> E
     case.save()
     request.decided_by, request.decided_at, request.decision_note = by, at, note
     request.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REFUSED
-    data = {"approved": approve}
+    data = {"approved": approve, "clock": request.clock}
     if approve:
-        running = CaseClock.objects.filter(case=case, clock__in=["handling", "redo"], stopped_at__isnull=True)
+        clocks = ["statutory_report_decision"] if request.clock == "statutory_report_decision" else ["handling", "redo"]
+        running = CaseClock.objects.filter(case=case, clock__in=clocks, stopped_at__isnull=True)
         for clock in running:
             request.new_due_date = clock_extend(clock=clock, days=request.requested_days, at=at).due_date
         data["new_due_date"] = request.new_due_date.isoformat() if request.new_due_date else None
@@ -110,6 +121,21 @@ def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> E
     return request
 
 
+def report_extension_days(case: Case) -> int:
+    """The one extension of a report's statutory clock: the policy's length, while the clock runs
+    unextended and no decision is recorded."""
+    running = CaseClock.objects.filter(case=case, clock="statutory_report_decision", stopped_at__isnull=True).first()
+    if case.kind != Case.Kind.REPORT or case.report_decision or running is None:
+        raise ApplicationError(_("该工单没有进行中的举报核查时限。"), field="clock")
+    if running.extended_days:
+        raise ApplicationError(_("举报核查时限已延长过一次。"), field="clock")
+    limit = time_limit_for(clock="statutory_report_extension", case_kind=case.kind, grade=case.grade,
+                           received_on=local_date(case.received_at))
+    if limit is None:
+        raise ApplicationError(_("办理时限中没有举报核查延长的规定。"), field="clock")
+    return limit.amount
+
+
 @transaction.atomic
 def case_reply(*, case: Case, by, text: str) -> Case:
     """The unit's result in the reply format (答复口径); ends the handling and redo clocks."""
@@ -123,7 +149,11 @@ def case_reply(*, case: Case, by, text: str) -> Case:
         case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).update(
             decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("已答复,申请失效")
         )
-    clocks_stop(case=case, clocks=["handling", "redo", "statutory_mediation", "statutory_report_decision"], at=at)
-    case_event_record(case=case, actor=by, action=CaseEvent.Action.REPLY, source=source, note=text, at=at)
+    # The statutory clocks stop at their own decisions (services/procedure.py), not at the reply.
+    clocks_stop(case=case, clocks=["handling", "redo"], at=at)
+    # The reply carries the mediation outcome of an accepted complaint (archive requires one).
+    data = {"mediation_outcome": case.mediation_outcome} if case.acceptance == "accepted" else {}
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.REPLY, source=source, note=text, at=at,
+                      data=data)
     reply_filings_send(case=case, by=by, at=at)
     return case

@@ -160,8 +160,9 @@ def case_register(*, case: Case, by, at=None) -> Case:
     case.register(at=at)
     # Not saved here: case_repeats_check below sets the repeat flags and writes the registered row
     # once (the state check of the optimistic lock happens at that write, in this transaction).
-    clocks_start(case=case, stop=["statutory_accept"], at=at,
-                 clocks=["dispatch", "statutory_mediation"] if case.kind == CaseKind.COMPLAINT else ["dispatch"])
+    # Registration (登记) is not acceptance (受理): the statutory acceptance clock runs on until the
+    # unit with jurisdiction decides (services/procedure.py), and mediation starts from that decision.
+    clocks_start(case=case, at=at, clocks=["dispatch"])
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REGISTER, source=source, at=at)
     case_routing_refresh(case=case, by=by, at=at)
     case_repeats_check(case=case, by=by, at=at)

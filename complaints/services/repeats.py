@@ -40,7 +40,17 @@ def case_repeats_check(*, case: Case, by, at) -> None:
     policy = IntakeSettings.cached()
     case.professional_claimant = case_claimant_is_professional(case)
     earlier = _earlier_same_matter(case, since=at - timedelta(days=policy.repeat_window_days))
-    if earlier is not None:
+    if earlier is not None and case.kind == Case.Kind.REPORT:
+        # A repeated report (重复举报, Order 121) is not a repeat complaint: no flag and no red line
+        # (the ledger listens for "repeat_of"); linked for the unit to decide 重复举报不予处理.
+        case.repeat_of = earlier
+        case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True,
+                          note=Note(gettext_noop(
+                                        "疑似重复举报:同一举报人就同一被举报人、同一事项已于 %(day)s 举报,"
+                                        "原工单 %(number)s;经核实可作重复举报不予处理"),
+                                    day=f"{earlier.received_at:%Y-%m-%d}", number=earlier.number),
+                          data={"possible_repeat_report": earlier.number})
+    elif earlier is not None:
         case.is_repeat, case.repeat_of = True, earlier
         case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at,
                           note=Note(gettext_noop(

@@ -6,13 +6,15 @@ from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError
 from core.notes import Note
-from deadlines.services import clock_start
+from deadlines.services import clock_start, clocks_stop
 
 from ..models import Case, CaseEvent, Notification
+from ..models.case import DECISION_NOTICE_CLOCKS
 from ..models.choices import Satisfaction
 from .guards import require_transition
 from .history import case_event_record
 from .notifications import notification_send
+from .procedure import ALL_CLOCKS, case_merged_close
 
 
 @transaction.atomic
@@ -83,7 +85,10 @@ def case_archive(*, case: Case, by, note: str = "") -> Case:
     at = timezone.now()
     case.archive(at=at)
     case.save()
+    # An ended case has no deadline left but the notices still owed of its decisions.
+    clocks_stop(case=case, at=at, clocks=[c for c in ALL_CLOCKS if c not in DECISION_NOTICE_CLOCKS])
     case_event_record(case=case, actor=by, action=CaseEvent.Action.ARCHIVE, source=source, note=note, at=at)
+    case_merged_close(case=case, by=by, at=at)  # 并案: the followers close with their lead
     return case
 
 

@@ -20,6 +20,12 @@ class Clock(models.TextChoices):
     STATUTORY_ACCEPT = "statutory_accept", _("受理决定(法定)")
     STATUTORY_MEDIATION = "statutory_mediation", _("调解(法定)")
     STATUTORY_REPORT_DECISION = "statutory_report_decision", _("举报核查决定(法定)")
+    # Telling both parties a mediation was terminated (终止调解告知), and a real-name reporter of
+    # the decision on the report (举报处理决定告知): each runs from the decision.
+    STATUTORY_TERMINATION_NOTICE = "statutory_termination_notice", _("终止调解告知(法定)")
+    STATUTORY_REPORT_NOTICE = "statutory_report_notice", _("举报决定告知实名举报人(法定)")
+    # Not a clock that runs: the length of the one extension of the report clock the center may approve.
+    STATUTORY_REPORT_EXTENSION = "statutory_report_extension", _("举报核查延长(法定,经批准)")
 
 
 class LimitUnit(models.TextChoices):
@@ -52,6 +58,12 @@ class TimeLimit(models.Model):
     unit = models.CharField(_("单位"), max_length=20, choices=LimitUnit.choices)
     effective_from = models.DateField(_("生效日期"), help_text=_("按工单接收日期适用此日期起生效的规定"))
     basis = models.CharField(_("依据"), max_length=200, help_text=_("如：市场监管总局令第20号"))
+    source = models.CharField(_("出处(条款)"), max_length=200, blank=True,
+                              help_text=_("规章及条款，如：市场监管总局令第20号第十六条"))
+    # A value not yet confirmed from the official text (Order 121's mediation limit): shown as
+    # 待核实 in the admin and on the policy page until the center's legal staff have checked it.
+    unverified = models.BooleanField(_("待核实"), default=False,
+                                     help_text=_("数值或出处尚未与官方文本核对，核实后取消勾选"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

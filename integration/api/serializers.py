@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from complaints.identity import identity_history_data, identity_output
 from complaints.inputs import TypedMomentSerializerField
-from complaints.models import Attachment, Case, CaseEvent, DeclineReason
+from complaints.models import Attachment, Case, CaseEvent, DeclineReason, LegalDecision
 from complaints.models.choices import (
     HANDLING_LIMIT_UNITS,
     ContactMeans,
@@ -167,9 +167,18 @@ class CaseOutput(serializers.ModelSerializer):
 class CaseDetailOutput(CaseOutput):
     clocks = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    legal_basis = serializers.CharField(read_only=True)
+    merged_into = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    decisions = serializers.SerializerMethodField()
 
     class Meta(CaseOutput.Meta):
-        fields = CaseOutput.Meta.fields + ["clocks", "history"]
+        fields = CaseOutput.Meta.fields + [
+            "legal_basis", "acceptance", "mediation_outcome", "amount_recovered", "report_decision", "merged_into",
+            "decisions", "clocks", "history"]
+
+    def get_decisions(self, case) -> list[dict]:
+        return LegalDecisionOutput(case.legal_decisions.select_related("ground", "related_case", "decided_by_unit"),
+                                   many=True).data
 
     def get_clocks(self, case) -> list[dict]:
         return ClockOutput(case.clocks.all(), many=True).data
@@ -247,7 +256,10 @@ class TextInput(ActionInput):
 
 
 class ExtensionRequestInput(ActionInput):
-    days = serializers.IntegerField(min_value=1, max_value=60)
+    clock = serializers.ChoiceField(
+        choices=["handling", "statutory_report_decision"], default="handling",
+        help_text=_("handling 办理时限;statutory_report_decision 举报核查时限(按规定延长一次)"))
+    days = serializers.IntegerField(min_value=1, max_value=60, required=False, allow_null=True, default=None)
     reason = serializers.CharField(max_length=2000)
 
 
@@ -264,6 +276,58 @@ class FollowUpInput(ActionInput):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
     note = _text(max_length=2000)
+
+
+# --- the statutory track (complaints/services/procedure.py) ----------------------------------------
+# A ground is named by its code; the grounds a case may take are those of its own order (by its
+# receipt date), so an unknown or other order's code answers 400 naming `ground`.
+
+class NotAcceptInput(ActionInput):
+    ground = serializers.CharField(max_length=40, help_text=_("不予受理情形编码(该工单接收时适用规章的情形)"))
+    note = _text(max_length=2000)
+
+
+class MediationInput(ActionInput):
+    outcome = serializers.ChoiceField(choices=["agreement", "terminated", "entrusted"])
+    ground = serializers.CharField(max_length=40, required=False, allow_null=True, default=None,
+                                   help_text=_("终止调解情形编码(终止调解时必填)"))
+    amount_recovered = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
+                                                allow_null=True, default=None)
+    agreement_text = _text(max_length=20000)
+    entrusted_to = _text(max_length=200)
+    note = _text(max_length=2000)
+
+
+class ReportDecisionInput(ActionInput):
+    opened = serializers.BooleanField(help_text=_("true 立案,false 不予立案"))
+    ground = serializers.CharField(max_length=40, required=False, allow_null=True, default=None,
+                                   help_text=_("不予立案理由编码(不予立案时必填)"))
+    note = _text(max_length=2000)
+
+
+class RepeatReportInput(ActionInput):
+    earlier = serializers.CharField(max_length=20, help_text=_("原举报工单编号"))
+    note = _text(max_length=2000)
+
+
+class MergeReportsInput(ActionInput):
+    followers = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1, max_length=200,
+                                      help_text=_("并入本案的举报工单编号"))
+    note = _text(max_length=2000)
+
+
+class LegalDecisionOutput(serializers.ModelSerializer):
+    """A statutory decision as the originating system reads it; nothing about the reporter."""
+
+    ground = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ground_title = serializers.CharField(source="ground.title", default="", read_only=True)
+    related_case = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    decided_by_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = LegalDecision
+        fields = ["track", "outcome", "legal_basis", "ground", "ground_title", "notice_text", "amount_recovered",
+                  "agreement_text", "entrusted_to", "related_case", "decided_by_unit", "decided_at"]
 
 
 # --- supplying what a case lacks: details and evidence -------------------------------------------

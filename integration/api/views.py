@@ -235,6 +235,15 @@ ACTION_APIS = {
     "follow_up": _action_api("follow_up", s.FollowUpInput, "回访 record the follow-up"),
     "archive": _action_api("archive", s.NoteInput, "办结归档 archive"),
     "reopen": _action_api("reopen", s.ReasonInput, "二次交办 reopen"),
+    # The statutory track: each answers the case with its `decisions`.
+    "legal_accept": _action_api("legal_accept", s.NoteInput, "受理 accept a complaint (statutory decision)"),
+    "not_accept": _action_api("not_accept", s.NotAcceptInput, "不予受理 refuse a complaint with a statutory ground"),
+    "mediation": _action_api("mediation", s.MediationInput,
+                             "调解结果 mediation outcome: agreement, termination or entrusted mediation"),
+    "report_decide": _action_api("report_decide", s.ReportDecisionInput, "立案/不予立案 decide on a report"),
+    "report_repeat": _action_api("report_repeat", s.RepeatReportInput, "重复举报不予处理 a repeated report"),
+    "merge": _action_api("merge", s.MergeReportsInput, "并案处理 merge related reports into this lead case"),
+    "decision_notice": _action_api("decision_notice", s.NoteInput, "告知 the parties were told of a decision"),
 }
 
 

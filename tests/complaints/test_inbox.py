@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from complaints import services
 from complaints.models import Case
 from deadlines.models import CaseClock
 from tests.complaints import journeys
@@ -78,6 +79,7 @@ def test_returned_for_redo_tab(client, org):
 
 def test_remaining_working_days_are_shown(client, org):
     case = journeys.to_handling(org)
+    services.case_accept_complaint(case=case, by=org.handler)  # 受理: the acceptance clock is not the nearest
     row = next(r for r in inbox(client, org.handler).context["rows"] if r.case.number == case.number)
     assert row.deadline.clock.clock == "handling"
     assert 1 <= row.deadline.working_days_left <= 10

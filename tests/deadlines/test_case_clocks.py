@@ -70,6 +70,7 @@ def test_rule_change_applies_to_cases_received_after_it(org):
 def test_count_into_a_year_without_schedule_waits_with_a_warning_until_the_center_enters_it(org, client):
     with at(2026, 12, 21, 9, 0):
         case = journeys.to_registered(org)
+        services.case_accept_complaint(case=case, by=org.supervisor)  # mediation runs from acceptance (受理)
     mediation = case.clocks.get(clock="statutory_mediation")
     assert mediation.due_date is None and "2027" in mediation.pending_reason
     client.force_login(org.supervisor)

@@ -45,6 +45,8 @@ def test_each_figure_counts_the_cases_its_list_shows(client, month_of_work):
     params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     checked = 0
     for name in (*TODAY_METRICS, *KPI_CASE_METRICS, *KPI_CLOCK_METRICS):
+        if METRICS[name].total:  # a sum (the amount recovered), not a count: tests/reports/test_procedure_figures.py
+            continue
         listed = drill(client, name, **params)
         assert len(listed) == figures[name], f"{name}: figure {figures[name]}, list {len(listed)}"
         checked += figures[name] > 0

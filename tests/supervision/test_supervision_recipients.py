@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from complaints.models import Notification
+from complaints.services.procedure import case_accept_complaint
 from routing.models import User
 from supervision.sweep import deadlines_sweep
 from supervision.tasks import calendar_coverage_check
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _overdue_for_a_week(org, django_capture_on_commit_callbacks):
     case = to_handling(org)
+    case_accept_complaint(case=case, by=org.handler)  # 受理: only the handling clock runs out here
     clock = case.clocks.get(clock="handling", stopped_at__isnull=True)
     with django_capture_on_commit_callbacks(execute=True):
         deadlines_sweep(now=clock.due_at + timedelta(days=7))  # all three levels at once

@@ -5,6 +5,7 @@ import pytest
 
 from complaints import services
 from complaints.models import CaseEvent, Notification
+from complaints.services.procedure import case_accept_complaint
 from deadlines.models import CaseClock
 from routing.models import User
 from supervision.models import Escalation, RedLineItem
@@ -13,6 +14,12 @@ from tests.complaints.journeys import to_handling
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def accepted(org, case) -> None:
+    """受理 recorded, so the statutory acceptance clock (7 working days from receipt) is not the one
+    that runs out first."""
+    case_accept_complaint(case=case, by=org.handler)
 
 
 def handling_clock(case) -> CaseClock:
@@ -59,6 +66,7 @@ def test_overdue_clock_issues_a_supervision_order_to_unit_and_leader_once(org):
 
 def test_still_overdue_escalates_to_the_parent_then_to_the_director(org, director):
     case = to_handling(org)
+    accepted(org, case)  # the acceptance clock stopped: only the handling clock runs out here
     clock = handling_clock(case)
     deadlines_sweep(now=clock.due_at + timedelta(hours=1))
     assert not Notification.objects.filter(case=case, recipient_unit=org.district).exists()
@@ -152,6 +160,7 @@ def _case_page(client, case, language: str) -> str:
 
 def test_the_sweeps_history_reads_in_the_readers_language(client, org):
     case = to_handling(org)
+    accepted(org, case)  # the acceptance clock stopped: only the handling clock runs out here
     deadlines_sweep(now=handling_clock(case).due_at + timedelta(minutes=1))
     client.force_login(org.supervisor)
 
@@ -167,6 +176,7 @@ def test_the_sweep_writes_in_the_sites_language_whatever_the_workers(org):
     from django.utils import translation
 
     case = to_handling(org)
+    accepted(org, case)  # the acceptance clock stopped: only the handling clock runs out here
     with translation.override("en"):
         deadlines_sweep(now=handling_clock(case).due_at + timedelta(minutes=1))
     order = Notification.objects.filter(case=case, kind=Notification.Kind.SUPERVISION_ORDER).first()
