@@ -6,6 +6,7 @@ from .rating import PublicRating
 from .reference import DeclineReason
 from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
 from .requests import ExtensionRequest
+from .security import PersonalDataAccess, TotpDevice
 
 __all__ = [
     "Attachment",
@@ -20,6 +21,8 @@ __all__ = [
     "ExtensionRequest",
     "IntakeSettings",
     "Notification",
+    "PersonalDataAccess",
     "ProfessionalClaimant",
     "PublicRating",
+    "TotpDevice",
 ]
