@@ -52,7 +52,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 @admin.register(StaffToken)
 class StaffTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued with `manage.py staff_token_issue <username>` (shown once); here they are listed and revoked."""
+    """Tokens are issued with `manage.py staff_token_issue <username>` (shown once); listed and revoked here."""
 
     list_display = ["user", "prefix", "created_at", "expires_at", "revoked_at"]
     readonly_fields = ["user", "prefix", "hashed", "created_at", "expires_at", "revoked_at"]

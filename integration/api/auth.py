@@ -1,6 +1,7 @@
 """Who is calling: an external system by its API key (it then acts as its acting user, so that
-user's unit and role apply), or a user by session or a staff token (hashed and expiring; HTTP Basic is not accepted: each wrong
-password would cost the server a slow hash, a brute-force and CPU-exhaustion path). Scopes narrow what a key may do.
+user's unit and role apply), or a user by session or a staff token (hashed and expiring). HTTP Basic
+is not accepted: each wrong password would cost the server a slow hash, a brute-force and
+CPU-exhaustion path. Scopes narrow what a key may do.
 
 Keys are read on every call of a system pushing hundreds of work orders a second, so each process
 keeps a copy of the key table for RULES_CACHE_SECONDS (core/cache.py): revoking a key or
