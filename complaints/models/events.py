@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.notes import KEY as NOTE_KEY
+
+from ..history_chain import chain_link, event_digest_of
 from core.notes import render as note_render
 
 
@@ -74,8 +76,12 @@ class CaseEvent(models.Model):
     # Internal notes are kept from the public look-up.
     internal = models.BooleanField(_("内部信息"), default=False)
     data = models.JSONField(_("详情"), default=dict, blank=True)
+    # Chained to the case's previous row (complaints/history_chain.py); blank on rows older than the chain.
+    chain_hash = models.CharField(_("校验链"), max_length=64, blank=True, default="", editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
+    # Set by case_event_seal_first when the case's id is not known before both are written.
+    chain_first = False
 
     class Meta:
         verbose_name = _("工单履历")
@@ -93,6 +99,8 @@ class CaseEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("case history cannot be changed")
+        if self.chain_first and not self.chain_hash:
+            self.chain_hash = chain_link(previous="", case_id=self.case.pk, digest=event_digest_of(self))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -20,7 +20,7 @@ from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind, Channel
 from ..rowwrite import primary_key_draw, rows_insert
 from .guards import require_transition
-from .history import case_event_build, case_event_record
+from .history import case_event_build, case_event_record, case_event_seal_first
 from .repeats import case_claimant_is_professional, case_repeats_check
 from .routing import case_routing_refresh
 
@@ -84,8 +84,9 @@ def case_build(*, by, fields: dict, at) -> tuple[Case, list]:
         received_at=at,
         **fields,
     )
-    rows = [case_event_build(case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
-                             note=Note(gettext_noop("渠道:%(channel)s"), channel=_channel_label(case.channel)))]
+    rows = [case_event_seal_first(case_event_build(
+        case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
+        note=Note(gettext_noop("渠道:%(channel)s"), channel=_channel_label(case.channel))))]
     statutory = STATUTORY_CLOCK_AT_RECEIPT.get(case.kind)
     if statutory:
         rows += clocks_build(case=case, clocks=[statutory], at=at)
