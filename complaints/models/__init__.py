@@ -1,6 +1,7 @@
 from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
 from .events import Attachment, CaseEvent
+from .evidence import EvidenceSettings
 from .notices import Notification
 from .rating import PublicRating
 from .reference import DeclineReason
@@ -18,6 +19,7 @@ __all__ = [
     "CaseEvent",
     "CaseNumberSequence",
     "DeclineReason",
+    "EvidenceSettings",
     "ExtensionRequest",
     "IntakeSettings",
     "Notification",

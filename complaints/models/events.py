@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.notes import KEY as NOTE_KEY
+from core.notes import render as note_render
 
 from ..history_chain import chain_link, event_digest_of
-from core.notes import render as note_render
 
 
 class AppendOnlyError(Exception):
@@ -142,6 +142,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.PROTECT
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # Measured from the bytes received (complaints/evidence_rules.py), so a copy can be checked against them.
+    size = models.BigIntegerField(_("文件大小(字节)"), null=True, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256 摘要"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("附件")

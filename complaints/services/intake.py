@@ -13,6 +13,7 @@ from deadlines.services import clocks_build, clocks_start
 from deadlines.workdays import local_date
 
 from ..access import require_add_evidence, require_edit_details, require_receive
+from ..evidence_rules import evidence_check
 from ..identity import IDENTITY_CHOICE_FIELDS, identity_change_data, may_see_identity
 from ..intake_rules import case_fields_check
 from ..models import Attachment, Case, CaseEvent
@@ -203,8 +204,10 @@ def case_attachment_add(*, case: Case, by, file, description: str = "") -> Attac
     require_add_evidence(by)
     if not case.accepts_evidence():
         raise ApplicationError(_("工单已结束,不能再补充证据。"), field="file")
+    measured = evidence_check(file)
     try:
-        attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by)
+        attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by,
+                                               size=measured.size, sha256=measured.sha256)
     except SuspiciousFileOperation:  # raised while naming the file, before anything is written
         # The storage made no safe name of it: nothing usable left, or an extension too long to fit.
         raise ApplicationError(_("文件名无效,请换一个文件名。"), field="file") from None
