@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
+    "audit",
     "deadlines",
     "routing",
     "supervision",
@@ -279,5 +280,22 @@ STAFF_TOKEN_DAYS = int(os.environ.get("STAFF_TOKEN_DAYS", "30"))
 
 # --- Audit trail (issue 16, part 3) ---
 # Every showing of a complainant's or reporter's identity is logged (complaints/access_log.py).
-MIDDLEWARE += ["complaints.access_log.AccessLogMiddleware"]
+MIDDLEWARE += ["complaints.access_log.AccessLogMiddleware", "audit.recording.RuleChangeActorMiddleware"]
+# The rules whose every change is kept with its values before and after (audit/recording.py):
+# model label -> the fields that are rules (None: all of them). Shown in the admin (规则变更记录).
+RULE_HISTORY_MODELS = {
+    "deadlines.TimeLimit": None,
+    "deadlines.DeadlineSettings": None,
+    "deadlines.HolidaySchedule": None,
+    "deadlines.CalendarDay": None,
+    "routing.RoutingRule": None,
+    "routing.Unit": None,
+    "routing.Area": ["code", "name", "level", "parent", "unit"],
+    "routing.User": ["username", "role", "unit", "is_active", "is_staff", "is_superuser"],
+    "integration.ExternalSystem": ["code", "name", "acting_user", "scopes", "channel", "registers_automatically",
+                                   "requests_per_minute", "webhook_url", "is_active"],
+    "supervision.SupervisionSettings": None,
+    "complaints.IntakeSettings": None,
+    "complaints.EvidenceSettings": None,
+}
 # --- end of audit trail ---
