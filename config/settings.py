@@ -274,6 +274,10 @@ MIDDLEWARE += [
     "complaints.login.SessionIdleMiddleware",
     "complaints.two_factor.TwoFactorEnrolmentMiddleware",
 ]
+# No api_key (or token) in an address reaches a log line (core/logredact.py).
+LOGGING.setdefault("filters", {})["secret_redact"] = {"()": "core.logredact.SecretRedactFilter"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("secret_redact")
 # Staff API tokens (integration.StaffToken) expire after this many days.
 STAFF_TOKEN_DAYS = int(os.environ.get("STAFF_TOKEN_DAYS", "30"))
 # --- end of access hardening ---

@@ -71,13 +71,18 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class Open311KeyAuthentication(ApiKeyAuthentication):
-    """GeoReport v2 clients send `api_key` as a parameter; the Api-Key header works too."""
+    """GeoReport v2 clients send `api_key` in the body (form or JSON) or in a header (`X-Api-Key`, or
+    `Authorization: Api-Key`). Never in the address: a query string is written to every access log
+    and proxy log on its way, so a key found there is refused (and the client told where to put it)."""
 
     def authenticate(self, request):
         found = super().authenticate(request)
         if found is not None:
             return found
-        raw = request.query_params.get("api_key") or request._request.POST.get("api_key")
+        if "api_key" in request.query_params:
+            raise exceptions.AuthenticationFailed(
+                _("api_key 不能放在网址中(会被写入访问日志):请放在请求体或 X-Api-Key 请求头中。"))
+        raw = request.META.get("HTTP_X_API_KEY") or request._request.POST.get("api_key")
         if not raw and request.content_type.startswith("application/json"):
             data = request.data if isinstance(request.data, dict) else {}
             raw = data.get("api_key")
