@@ -59,6 +59,13 @@ def totp_required_code_check(*, user, code: str) -> bool:
 class EnrolForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("验证器显示的6位动态码"), max_length=6,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    current_code = forms.CharField(label=gettext_lazy("原验证器当前的动态码"), max_length=6, required=False,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+
+    def __init__(self, *args, replacing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replacing:
+            del self.fields["current_code"]
 
 
 @login_required
@@ -69,12 +76,14 @@ def totp_enrol(request):
     confirmed = totp_device(user)
     secret = request.session.get(SESSION_SECRET_KEY) or pyotp.random_base32()
     request.session[SESSION_SECRET_KEY] = secret
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST or None, replacing=confirmed is not None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             candidate = TotpDevice(user=user, secret=secret, last_step=0)
-            if _totp_matches(candidate, form.cleaned_data["code"]):
+            if confirmed is not None and not _code_accept(confirmed, form.cleaned_data.get("current_code", "")):
+                form.add_error("current_code", _("请输入原验证器当前的动态码,以确认是您本人更换。"))
+            elif _totp_matches(candidate, form.cleaned_data["code"]):
                 with transaction.atomic():
                     TotpDevice.objects.update_or_create(user=user, defaults={
                         "secret": secret, "confirmed_at": timezone.now(),
@@ -82,7 +91,8 @@ def totp_enrol(request):
                 del request.session[SESSION_SECRET_KEY]
                 messages.success(request, _("两步验证已启用:以后登录时需要输入验证器中的动态码。"))
                 return redirect("home")
-            form.add_error("code", _("动态码不正确,请确认手机时间准确后重新输入。"))
+            else:
+                form.add_error("code", _("动态码不正确,请确认手机时间准确后重新输入。"))
         status = 400
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name=settings.TOTP_ISSUER)
     return render(request, "registration/totp_enrol.html", {

@@ -159,3 +159,16 @@ def test_a_role_that_must_have_a_second_factor_reaches_only_the_enrolment_page(o
     handler = Client()
     handler.force_login(org.handler)
     assert handler.get("/cases/").status_code == 200
+
+
+def test_replacing_an_enrolled_device_needs_the_current_devices_code(org):
+    client = Client()
+    client.force_login(org.supervisor)
+    old_secret = _enrol(client)
+    new_secret = client.get("/accounts/two-factor/") and client.session["_totp_pending_secret"]
+    refused = client.post("/accounts/two-factor/", {"code": pyotp.TOTP(new_secret).now(), "current_code": ""})
+    assert refused.status_code == 400 and "原验证器当前的动态码" in refused.content.decode()
+    assert TotpDevice.objects.get(user=org.supervisor).secret == old_secret
+    replaced = client.post("/accounts/two-factor/", {"code": pyotp.TOTP(new_secret).now(),
+                                                     "current_code": pyotp.TOTP(old_secret).at(time.time() + 30)})
+    assert replaced.status_code == 302 and TotpDevice.objects.get(user=org.supervisor).secret == new_secret
