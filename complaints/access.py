@@ -193,6 +193,10 @@ may_act_for_center, require_act_for_center = _page_pair(is_center, _("只有1231
 may_import_routing, require_import_routing = _page_pair(
     lambda user: bool(user.is_superuser) or (is_center(user) and user.has_perm("complaints.dispatch_case")),
     _("只有中心可以导入区域和分流规则。"))
+# Who viewed personal data (个人信息查看记录) is read by the center's supervisors and director.
+may_read_access_log, require_read_access_log = _page_pair(
+    lambda user: bool(user.is_superuser) or (is_center(user) and user.has_perm("complaints.dispatch_case")),
+    _("只有12315中心的督办人员可以查看个人信息查看记录。"))
 may_open_inbox, require_open_inbox = _page_pair(
     lambda user: getattr(user, "unit_id", None) is not None, _("只有承办单位人员有待办事项。"))
 

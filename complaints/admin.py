@@ -9,11 +9,42 @@ from .models import (
     Case,
     CaseEvent,
     DeclineReason,
+    EvidenceSettings,
     IntakeSettings,
     LegalDecision,
+    PersonalDataAccess,
     ProfessionalClaimant,
     StatutoryGround,
 )
+
+
+@admin.register(EvidenceSettings)
+class EvidenceSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "max_size_mb", "allowed_extensions", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not EvidenceSettings.objects.exists()  # one row of rules
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by complaints/access_log.py and searched on the center's page."""
+
+    list_display = ["at", "user", "unit", "case", "channel", "ip", "reporter", "alert"]
+    list_filter = ["alert", "channel", "reporter"]
+    search_fields = ["case__number", "user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(IntakeSettings)

@@ -25,4 +25,5 @@ def menu_access(request) -> dict:
         "open_center_pages": access.may_open_center_pages(user),
         "open_dispatch_queue": access.may_open_dispatch_queue(user),
         "import_routing": access.may_import_routing(user),
+        "read_access_log": access.may_read_access_log(user),
     }}

@@ -9,6 +9,8 @@ workflow's own conditions (whether the reporter can be contacted) depend on them
 """
 from django.db.models import Q
 
+from .access_log import identity_access_note
+
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_address", "complainant_id_number")
 # Who the reporter is also shows in whether they chose anonymity; a viewer who may not see the
 # identity may not change that choice either.
@@ -28,6 +30,15 @@ def may_see_identity(*, case, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return _sees_every_identity(user) or (user.unit_id is not None and user.unit_id == case.registering_unit_id)
+
+
+def identity_shown(*, case, user) -> bool:
+    """Whether `user` is shown who filed `case`, for a page about to show it: the showing is
+    recorded in the personal-data access log (complaints/access_log.py) when it is."""
+    if not may_see_identity(case=case, user=user):
+        return False
+    identity_access_note(case=case, user=user, fields=[name for name in IDENTITY_FIELDS if getattr(case, name, "")])
+    return True
 
 
 def identity_visible_filter(user) -> Q | None:
@@ -50,6 +61,7 @@ def identity_output(*, case, user, values: dict) -> dict:
     """`values` (a case's fields as a page or the API sends them) with the identity blanked when
     `user` may not see it."""
     if may_see_identity(case=case, user=user):
+        identity_access_note(case=case, user=user, fields=[name for name in IDENTITY_FIELDS if values.get(name)])
         return values
     return {**values, **{name: "" for name in IDENTITY_FIELDS if name in values}}
 

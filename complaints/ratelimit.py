@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
@@ -88,3 +89,24 @@ def attempts_exceeded(*, limits: dict[str, int]) -> bool:
 def attempt_record(*, keys: list[str], window_seconds: int) -> None:
     for key in keys:
         counter_incr(key=f"ratelimit:{key}", window_seconds=window_seconds)
+
+
+def client_ip(request) -> str:
+    """The caller's address, for counting attempts and for the access log."""
+    # X-Forwarded-For is believed only behind our own proxy, which appends the peer it saw last;
+    # otherwise a guesser could name a new "client" with every request.
+    if settings.TRACK_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def attempts_clear(*, keys: list[str]) -> None:
+    """Forget the failures counted under `keys` (a successful login clears its account's count)."""
+    names = [f"ratelimit:{key}" for key in keys]
+    try:
+        _store().delete_many(names)
+    except CACHE_ERRORS as exc:
+        _shared_failed(exc)
+    _local.delete_many(names)

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from . import routing_views, views, views_inbox, views_policy, views_public, views_routing_import
+from . import (
+    routing_views,
+    two_factor,
+    views,
+    views_access_log,
+    views_inbox,
+    views_policy,
+    views_public,
+    views_routing_import,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("notifications/", views.notifications, name="notifications"),
     path("inbox/", views_inbox.inbox, name="inbox"),
+    path("audit/personal-data/", views_access_log.access_log, name="access-log"),
+    path("accounts/two-factor/", two_factor.totp_enrol, name="totp-enrol"),
     path("track/", views_public.track, name="track"),
     path("policy/", views_policy.policy, name="policy"),
     path("routing/import/", views_routing_import.routing_import_page, name="routing-import"),

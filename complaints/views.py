@@ -20,7 +20,7 @@ from .actions import ACTIONS_BY_NAME, actions_available
 from .case_panels import case_panels_render
 from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
-from .identity import may_see_identity
+from .identity import identity_shown
 from .inputs import typed_id
 from .models import Case
 
@@ -96,7 +96,7 @@ def case_edit(request, number):
     case = _get_case(request, number)
     if not (access.may_edit_details(case, request.user) and case.details_editable()):
         raise PermissionDenied(_("该工单当前不能由您补充或修改基本信息。"))
-    identity_visible = may_see_identity(case=case, user=request.user)
+    identity_visible = identity_shown(case=case, user=request.user)
     context = {"case": case, "title": _("补充工单信息")}
     if request.method == "POST":
         form = CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk), registering=False,
@@ -126,7 +126,7 @@ def _render_detail(request, case, *, status=200, failed=None):
         "actions": [(action, forms_by_action[action.name]) for action in available],
         "open_action": failed[0] if failed else "",
         "running_clocks": selectors.case_running_clocks(case=case),
-        "show_identity": may_see_identity(case=case, user=request.user),
+        "show_identity": identity_shown(case=case, user=request.user),
         "evidence_form": EvidenceForm(),
         "can_add_evidence": access.may_add_evidence(request.user) and case.accepts_evidence(),
         "can_edit": access.may_edit_details(case, request.user) and case.details_editable(),

@@ -14,7 +14,7 @@ from core.errors import ApplicationError
 
 from . import services
 from .models import Case, PublicRating
-from .ratelimit import attempt_record, attempts_exceeded
+from .ratelimit import attempt_record, attempts_exceeded, client_ip
 from .selectors_public import (
     case_public_decisions,
     case_public_lookup,
@@ -51,19 +51,9 @@ class RatingForm(forms.Form):
     )
 
 
-def _client_ip(request) -> str:
-    # X-Forwarded-For is believed only behind our own proxy, which appends the peer it saw last;
-    # otherwise a guesser could name a new "client" with every request.
-    if settings.TRACK_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _limit_keys(request, number: str) -> list[tuple[str, int]]:
     return [
-        (f"track:ip:{_client_ip(request)}", settings.TRACK_FAILURES_PER_IP),
+        (f"track:ip:{client_ip(request)}", settings.TRACK_FAILURES_PER_IP),
         (f"track:case:{number.strip()}", settings.TRACK_FAILURES_PER_CASE),
     ]
 

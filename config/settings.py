@@ -31,8 +31,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "rest_framework.authtoken",
     "core",
+    "audit",
     "deadlines",
     "routing",
     "supervision",
@@ -110,9 +110,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -236,9 +233,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "integration.api.auth.ApiKeyAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Staff: hashed, expiring tokens or the session; never HTTP Basic (issue 16, access hardening).
+        "integration.api.auth.StaffTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
@@ -273,3 +270,58 @@ LOGGING = {
 }
 
 AUTHENTICATION_BACKENDS = ["routing.auth.RoleBackend"]
+
+# --- Access hardening (issue 16, part 2: logins, sessions, second factor, tokens) ---
+# Django's standard validators; 10 characters at least (等保 2.0 asks for complex passwords).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Staff and admin login: failed attempts allowed per account and per client address within the
+# window; then the account (or the address) is locked out for the rest of it (complaints/login.py).
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "20"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# A session ends after this long without a request (complaints/login.py: SessionIdleMiddleware).
+SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", "1800"))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
+# Second factor (TOTP): anyone may enrol; the roles listed here (and superusers, with
+# TOTP_REQUIRED_FOR_SUPERUSERS) must, before they can use any page (comma-separated role names).
+TOTP_REQUIRED_ROLES = [r for r in os.environ.get("TOTP_REQUIRED_ROLES", "").split(",") if r]
+TOTP_REQUIRED_FOR_SUPERUSERS = env_bool("TOTP_REQUIRED_FOR_SUPERUSERS", False)
+TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "12315工单系统")
+MIDDLEWARE += [
+    "complaints.login.SessionIdleMiddleware",
+    "complaints.two_factor.TwoFactorEnrolmentMiddleware",
+]
+# No api_key (or token) in an address reaches a log line (core/logredact.py).
+LOGGING.setdefault("filters", {})["secret_redact"] = {"()": "core.logredact.SecretRedactFilter"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("secret_redact")
+# Staff API tokens (integration.StaffToken) expire after this many days.
+STAFF_TOKEN_DAYS = int(os.environ.get("STAFF_TOKEN_DAYS", "30"))
+# --- end of access hardening ---
+
+# --- Audit trail (issue 16, part 3) ---
+# Every showing of a complainant's or reporter's identity is logged (complaints/access_log.py).
+MIDDLEWARE += ["complaints.access_log.AccessLogMiddleware", "audit.recording.RuleChangeActorMiddleware"]
+# The rules whose every change is kept with its values before and after (audit/recording.py):
+# model label -> the fields that are rules (None: all of them). Shown in the admin (规则变更记录).
+RULE_HISTORY_MODELS = {
+    "deadlines.TimeLimit": None,
+    "deadlines.DeadlineSettings": None,
+    "deadlines.HolidaySchedule": None,
+    "deadlines.CalendarDay": None,
+    "routing.RoutingRule": None,
+    "routing.Unit": None,
+    "routing.Area": ["code", "name", "level", "parent", "unit"],
+    "routing.User": ["username", "role", "unit", "is_active", "is_staff", "is_superuser"],
+    "integration.ExternalSystem": ["code", "name", "acting_user", "scopes", "channel", "registers_automatically",
+                                   "requests_per_minute", "webhook_url", "is_active"],
+    "supervision.SupervisionSettings": None,
+    "complaints.IntakeSettings": None,
+    "complaints.EvidenceSettings": None,
+}
+# --- end of audit trail ---

@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiKey, ExternalSystem, Open311Service, WebhookDelivery
-from .services import api_key_issue, api_key_revoke
+from .models import ApiKey, ExternalSystem, Open311Service, StaffToken, WebhookDelivery
+from .services import api_key_issue, api_key_revoke, staff_token_revoke
 
 
 class ApiKeyInline(admin.TabularInline):
@@ -48,6 +48,23 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for key in queryset:
             api_key_revoke(key=key)
+
+
+@admin.register(StaffToken)
+class StaffTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py staff_token_issue <username>` (shown once); listed and revoked here."""
+
+    list_display = ["user", "prefix", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "hashed", "created_at", "expires_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("吊销所选令牌"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            staff_token_revoke(token=token)
 
 
 @admin.register(Open311Service)

@@ -94,6 +94,30 @@ class ApiKey(models.Model):
         return self.revoked_at is None and self.system.is_active
 
 
+class StaffToken(models.Model):
+    """An API token of a member of staff (`Authorization: Token <prefix>.<secret>`), shown once when
+    issued and stored only as a hash, like an external system's key; it expires (STAFF_TOKEN_DAYS)
+    and can be revoked. It replaces DRF's authtoken, which kept the token itself and never expired."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    prefix = models.CharField(_("令牌前缀"), max_length=12, unique=True)
+    hashed = models.CharField(_("令牌摘要"), max_length=64)
+    created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户接口令牌")
+        verbose_name_plural = _("用户接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
+    def is_valid_at(self, now) -> bool:
+        return self.revoked_at is None and now < self.expires_at and self.user.is_active
+
+
 class ExternalCaseRef(models.Model):
     """The client's own reference for a case it filed. The unique (system, reference) pair is what
     makes create idempotent: a retry of the same work order finds this row instead of a new case."""

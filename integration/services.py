@@ -5,6 +5,7 @@ import logging
 import secrets
 import time
 from contextlib import nullcontext
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from complaints.rowwrite import rows_insert
 from complaints.services.intake import case_build, case_register, case_update_details
 from core.errors import ApplicationError
 
-from .models import ApiKey, ExternalCaseRef, ExternalSystem, api_key_hash
+from .models import ApiKey, ExternalCaseRef, ExternalSystem, StaffToken, api_key_hash
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,24 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
     return key
+
+
+def staff_token_issue(*, user, days: int | None = None) -> str:
+    """A new API token for a member of staff, valid `days` (STAFF_TOKEN_DAYS by default); the
+    returned secret is shown once and only its hash is kept."""
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    days = days if days is not None else settings.STAFF_TOKEN_DAYS
+    StaffToken.objects.create(user=user, prefix=prefix, hashed=api_key_hash(secret),
+                              expires_at=timezone.now() + timedelta(days=days))
+    return f"{prefix}.{secret}"
+
+
+def staff_token_revoke(*, token: StaffToken) -> StaffToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
 
 
 def _fingerprint(fields: dict) -> str:

@@ -16,6 +16,9 @@ MAX_COLUMN_WIDTH = 60
 # Excel refuses these in a sheet's name, and names longer than 31 characters.
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 SHEET_TITLE_MAX = 31
+# A text beginning with one of these is a formula to a spreadsheet (or becomes one when the cell is
+# edited): respondent names and complaint texts come from the public, so they are always text.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -36,6 +39,13 @@ def sheet_title(title) -> str:
     return SHEET_TITLE_FORBIDDEN.sub("・", str(title))[:SHEET_TITLE_MAX] or "-"
 
 
+def text_keep(cell) -> None:
+    """Write a formula-like text as text: a string cell, marked so that Excel keeps it one when edited."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_LEADS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     book = Workbook()
     book.remove(book.active)
@@ -47,6 +57,8 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         widths = [_width(header) for header in sheet.headers]
         for row in sheet.rows:
             table.append(list(row))
+            for cell in table[table.max_row]:
+                text_keep(cell)
             widths = [max(w, _width(v)) for w, v in zip(widths, row, strict=False)] + widths[len(row):]
         for index, width in enumerate(widths, start=1):
             table.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)

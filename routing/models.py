@@ -1,8 +1,8 @@
 """The organisation: units in a tree, their staff, the areas they cover and the case categories."""
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Value
+from django.db import models, transaction
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +40,17 @@ class Unit(models.Model):
 
     def save(self, *args, **kwargs):
         # The path is derived from the parent's; external departments stand outside the tree.
+        old_path = self.path
         prefix = self.parent.path if self.parent_id else ""
         self.path = f"{prefix}{self.code}/"
-        super().save(*args, **kwargs)
+        if self.pk and old_path and old_path != self.path and self.path.startswith(old_path):
+            raise ValueError("a unit cannot be moved below itself")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moving or recoding a unit moves its whole subtree with it, in the same transaction:
+                # a district center keeps seeing its stations' cases (visibility is by path prefix).
+                path_subtree_move(Unit, old_path=old_path, new_path=self.path, root_pk=self.pk)
 
     @property
     def oversees(self) -> bool:
@@ -56,6 +64,12 @@ class Unit(models.Model):
     def is_within(self, other: "Unit") -> bool:
         """True when this unit is `other` or lies below it."""
         return self.path.startswith(other.path)
+
+
+def path_subtree_move(model: type[models.Model], *, old_path: str, new_path: str, root_pk: int) -> int:
+    """Rewrite the stored path of every row below `old_path` to lie below `new_path`, in one statement."""
+    return model.objects.filter(path__startswith=old_path).exclude(pk=root_pk).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)))
 
 
 # The kinds of unit that dispatch, review and supervise, and for which reports are published.
@@ -124,14 +138,18 @@ class Area(models.Model):
         old_path = self.path
         prefix = self.parent.path if self.parent_id else ""
         self.path = f"{prefix}{self.code}/"
-        if self.pk and old_path and old_path != self.path and old_path in self.path:
+        if self.pk and old_path and old_path != self.path and self.path.startswith(old_path):
             raise ValueError("an area cannot be moved below itself")
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            # Moving or renaming an area moves its whole subtree.
-            Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-                path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
-            )
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moving or renaming an area moves its whole subtree, and the routing rules on it
+                # change depth by as much as the area did (the most specific rule wins by depth).
+                path_subtree_move(Area, old_path=old_path, new_path=self.path, root_pk=self.pk)
+                shift = self.path.count("/") - old_path.count("/")
+                if shift:
+                    RoutingRule.objects.filter(area__path__startswith=self.path).update(
+                        area_depth=F("area_depth") + shift)
 
     @property
     def ancestor_codes(self) -> list[str]:

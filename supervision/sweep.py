@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop, override
 
 from complaints.models import Case, CaseEvent, Notification
 from complaints.rowwrite import rows_insert_like
-from complaints.services.history import case_event_build
+from complaints.services.history import case_event_build, case_events_insert_like
 from complaints.services.notifications import notification_build, notifications_mail
 from core.notes import Note
 from deadlines.models import CaseClock
@@ -156,8 +156,8 @@ def _announce(*, now: datetime) -> int:
             rows += [(case_id, unit.pk, None, title, body) for unit in recipients.units]
             rows += [(case_id, None, user.pk, title, body) for user in recipients.users]
         for (level, clock, state), rows in events.items():
-            rows_insert_like(_history_row(level=level, clock=clock, state=state, at=now), varying=("case_id",),
-                             rows=rows)
+            case_events_insert_like(_history_row(level=level, clock=clock, state=state, at=now),
+                                    case_ids=[case_id for (case_id,) in rows])
         for level, rows in notices.items():
             rows_insert_like(notification_build(kind=_notice_kind(level), title="", at=now),
                              varying=("case_id", "recipient_unit_id", "recipient_user_id", "title", "body"),

@@ -1,12 +1,14 @@
 from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
 from .events import Attachment, CaseEvent
+from .evidence import EvidenceSettings
 from .notices import Notification
 from .procedure import LegalDecision, StatutoryGround
 from .rating import PublicRating
 from .reference import DeclineReason
 from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
 from .requests import ExtensionRequest
+from .security import PersonalDataAccess, TotpDevice
 
 __all__ = [
     "Attachment",
@@ -18,11 +20,14 @@ __all__ = [
     "CaseEvent",
     "CaseNumberSequence",
     "DeclineReason",
+    "EvidenceSettings",
     "ExtensionRequest",
     "IntakeSettings",
     "LegalDecision",
     "Notification",
+    "PersonalDataAccess",
     "ProfessionalClaimant",
     "PublicRating",
     "StatutoryGround",
+    "TotpDevice",
 ]

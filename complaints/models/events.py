@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.notes import KEY as NOTE_KEY
 from core.notes import render as note_render
 
+from ..history_chain import chain_link, event_digest_of
+
 
 class AppendOnlyError(Exception):
     pass
@@ -85,8 +87,12 @@ class CaseEvent(models.Model):
     # Internal notes are kept from the public look-up.
     internal = models.BooleanField(_("内部信息"), default=False)
     data = models.JSONField(_("详情"), default=dict, blank=True)
+    # Chained to the case's previous row (complaints/history_chain.py); blank on rows older than the chain.
+    chain_hash = models.CharField(_("校验链"), max_length=64, blank=True, default="", editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
+    # Set by case_event_seal_first when the case's id is not known before both are written.
+    chain_first = False
 
     class Meta:
         verbose_name = _("工单履历")
@@ -104,6 +110,8 @@ class CaseEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("case history cannot be changed")
+        if self.chain_first and not self.chain_hash:
+            self.chain_hash = chain_link(previous="", case_id=self.case.pk, digest=event_digest_of(self))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -145,6 +153,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.PROTECT
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # Measured from the bytes received (complaints/evidence_rules.py), so a copy can be checked against them.
+    size = models.BigIntegerField(_("文件大小(字节)"), null=True, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256 摘要"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("附件")

@@ -1,9 +1,13 @@
 from collections.abc import Callable
 
+from django.db import transaction
+
 from core.notes import KEY as NOTE_KEY
 from core.notes import Note
 
+from ..history_chain import LINK_SQL, chain_link, event_digest_of
 from ..models import Case, CaseEvent
+from ..rowwrite import rows_insert_like
 
 # What the apps above complaints do with each history row, called by case_event_record in the
 # transaction of the change (integration writes the webhook owed to the originating system), so
@@ -25,6 +29,7 @@ def case_event_record(
     the history listeners (the webhook owed to the originating system) run here, in that transaction."""
     event = case_event_build(case=case, actor=actor, action=action, source=source, target=target, note=note,
                              data=data, internal=internal, at=at)
+    event.chain_hash = chain_link(previous=_chain_head(case.pk), case_id=case.pk, digest=event_digest_of(event))
     event.save(force_insert=True)
     for listener in _listeners:
         listener(event=event)
@@ -53,3 +58,86 @@ def case_event_build(
         internal=internal,
         **fields,
     )
+
+
+def case_event_seal_first(event: CaseEvent) -> CaseEvent:
+    """Seal the first history row of a case that is being created with it (intake writes both in one
+    batch): its chain starts from nothing."""
+    if event.case.pk is None:  # SQLite draws the case's id at its insert: the row seals itself then
+        event.chain_first = True
+        return event
+    event.chain_hash = chain_link(previous="", case_id=event.case.pk, digest=event_digest_of(event))
+    return event
+
+
+def _chain_head(case_id: int) -> str:
+    """The hash of the case's last history row, with the case locked first: two writers of one case's
+    history take turns, so each links to the row the other wrote (a fork would read as a break)."""
+    connection = transaction.get_connection()
+    table, cases = CaseEvent._meta.db_table, Case._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One round trip; the second statement's snapshot is taken after the lock is held.
+            cursor.execute(f"SELECT 1 FROM {cases} WHERE id = %s FOR NO KEY UPDATE;"
+                           f"SELECT chain_hash FROM {table} WHERE case_id = %s ORDER BY id DESC LIMIT 1",
+                           [case_id, case_id])
+        else:  # SQLite: one writer at a time already
+            cursor.execute(f"SELECT chain_hash FROM {table} WHERE case_id = %s ORDER BY id DESC LIMIT 1", [case_id])
+        row = cursor.fetchone()
+    return row[0] if row else ""
+
+
+def case_events_insert_like(template: CaseEvent, *, case_ids: list[int]) -> int:
+    """Write one copy of `template` (built by case_event_build) for each case of `case_ids`, each
+    chained to its case's history, in a few statements whatever their number (the deadline sweep).
+    No listeners are called: they are for rows a person's action writes.
+
+    On PostgreSQL the chain is computed by the database in the insert itself (LINK_SQL over the
+    template's one content digest), after locking the cases, so no row goes through Python."""
+    if not case_ids:
+        return 0
+    digest = event_digest_of(template)
+    # A case twice in one statement would see neither copy as its predecessor: such copies go in a later round.
+    rounds: list[list[int]] = []
+    for case_id in case_ids:
+        for batch in rounds:
+            if case_id not in batch:
+                batch.append(case_id)
+                break
+        else:
+            rounds.append([case_id])
+    written = 0
+    connection = transaction.get_connection()
+    for batch in rounds:
+        if connection.vendor == "postgresql":
+            written += _insert_chained_sql(template, digest=digest, case_ids=batch, connection=connection)
+        else:
+            rows = [(case_id, chain_link(previous=_chain_head(case_id), case_id=case_id, digest=digest))
+                    for case_id in batch]
+            written += rows_insert_like(template, varying=("case_id", "chain_hash"), rows=rows)
+    return written
+
+
+def _insert_chained_sql(template: CaseEvent, *, digest: str, case_ids: list[int], connection) -> int:
+    quote = connection.ops.quote_name
+    fields = [f for f in CaseEvent._meta.concrete_fields if not f.primary_key]
+    table, cases = quote(CaseEvent._meta.db_table), quote(Case._meta.db_table)
+    link = LINK_SQL.format(
+        prev=f"(SELECT e.chain_hash FROM {table} e WHERE e.case_id = v.case_id ORDER BY e.id DESC LIMIT 1)",
+        case="v.case_id", digest="%s")
+    select, params = [], []
+    for f in fields:
+        if f.attname == "case_id":
+            select.append("v.case_id")
+        elif f.attname == "chain_hash":
+            select.append(link)
+            params.append(digest)
+        else:
+            select.append(f"CAST(%s AS {f.db_type(connection)})")
+            params.append(f.get_db_prep_save(f.pre_save(template, True), connection))
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {cases} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", [case_ids])
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {', '.join(select)} "
+                       f"FROM unnest(CAST(%s AS bigint[])) AS v(case_id)", [*params, case_ids])
+        return cursor.rowcount

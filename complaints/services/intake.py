@@ -13,6 +13,7 @@ from deadlines.services import clocks_build, clocks_start
 from deadlines.workdays import local_date
 
 from ..access import require_add_evidence, require_edit_details, require_receive
+from ..evidence_rules import evidence_check
 from ..identity import IDENTITY_CHOICE_FIELDS, identity_change_data, may_see_identity
 from ..intake_rules import case_fields_check
 from ..models import Attachment, Case, CaseEvent
@@ -20,7 +21,7 @@ from ..models.case import FIVE_ELEMENT_FIELDS
 from ..models.choices import CaseKind, Channel
 from ..rowwrite import primary_key_draw, rows_insert
 from .guards import require_transition
-from .history import case_event_build, case_event_record
+from .history import case_event_build, case_event_record, case_event_seal_first
 from .repeats import case_claimant_is_professional, case_repeats_check
 from .routing import case_routing_refresh
 
@@ -87,8 +88,9 @@ def case_build(*, by, fields: dict, at) -> tuple[Case, list]:
         received_at=at,
         **fields,
     )
-    rows = [case_event_build(case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
-                             note=Note(gettext_noop("渠道:%(channel)s"), channel=_channel_label(case.channel)))]
+    rows = [case_event_seal_first(case_event_build(
+        case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
+        note=Note(gettext_noop("渠道:%(channel)s"), channel=_channel_label(case.channel))))]
     statutory = STATUTORY_CLOCK_AT_RECEIPT.get(case.kind)
     if statutory:
         rows += clocks_build(case=case, clocks=[statutory], at=at)
@@ -206,8 +208,10 @@ def case_attachment_add(*, case: Case, by, file, description: str = "") -> Attac
     require_add_evidence(by)
     if not case.accepts_evidence():
         raise ApplicationError(_("工单已结束,不能再补充证据。"), field="file")
+    measured = evidence_check(file)
     try:
-        attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by)
+        attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by,
+                                               size=measured.size, sha256=measured.sha256)
     except SuspiciousFileOperation:  # raised while naming the file, before anything is written
         # The storage made no safe name of it: nothing usable left, or an extension too long to fit.
         raise ApplicationError(_("文件名无效,请换一个文件名。"), field="file") from None

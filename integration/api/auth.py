@@ -1,5 +1,7 @@
 """Who is calling: an external system by its API key (it then acts as its acting user, so that
-user's unit and role apply), or a user by session, basic auth or token. Scopes narrow what a key may do.
+user's unit and role apply), or a user by session or a staff token (hashed and expiring). HTTP Basic
+is not accepted: each wrong password would cost the server a slow hash, a brute-force and
+CPU-exhaustion path. Scopes narrow what a key may do.
 
 Keys are read on every call of a system pushing hundreds of work orders a second, so each process
 keeps a copy of the key table for RULES_CACHE_SECONDS (core/cache.py): revoking a key or
@@ -8,13 +10,14 @@ in the others. A key issued after the copy was taken is looked up directly."""
 import copy
 import hmac
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from core.cache import TimedCopy
 
-from ..models import ApiKey, ExternalSystem, api_key_hash
+from ..models import ApiKey, ExternalSystem, StaffToken, api_key_hash
 
 KEYWORD = "Api-Key"
 
@@ -68,17 +71,53 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class Open311KeyAuthentication(ApiKeyAuthentication):
-    """GeoReport v2 clients send `api_key` as a parameter; the Api-Key header works too."""
+    """GeoReport v2 clients send `api_key` in the body (form or JSON) or in a header (`X-Api-Key`, or
+    `Authorization: Api-Key`). Never in the address: a query string is written to every access log
+    and proxy log on its way, so a key found there is refused (and the client told where to put it)."""
 
     def authenticate(self, request):
         found = super().authenticate(request)
         if found is not None:
             return found
-        raw = request.query_params.get("api_key") or request._request.POST.get("api_key")
+        if "api_key" in request.query_params:
+            raise exceptions.AuthenticationFailed(
+                _("api_key 不能放在网址中(会被写入访问日志):请放在请求体或 X-Api-Key 请求头中。"))
+        raw = request.META.get("HTTP_X_API_KEY") or request._request.POST.get("api_key")
         if not raw and request.content_type.startswith("application/json"):
             data = request.data if isinstance(request.data, dict) else {}
             raw = data.get("api_key")
         return _authenticate_key(raw) if raw else None
+
+
+class StaffTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <prefix>.<secret>`, a token issued with `manage.py staff_token_issue`."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        keyword, _sep, raw = header.partition(" ")
+        if keyword != self.keyword:
+            return None
+        prefix, _sep, secret = raw.strip().partition(".")
+        token = StaffToken.objects.select_related("user__unit").filter(prefix=prefix).first() if secret else None
+        if token is None or not hmac.compare_digest(token.hashed, api_key_hash(secret)):
+            raise exceptions.AuthenticationFailed(_("接口令牌无效。"))
+        if not token.is_valid_at(timezone.now()):
+            raise exceptions.AuthenticationFailed(_("接口令牌已过期或已吊销,请重新申请。"))
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class StaffTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "integration.api.auth.StaffTokenAuthentication"
+    name = "staffToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "Token <prefix>.<secret>"}
 
 
 def request_key(request) -> ApiKey | None:

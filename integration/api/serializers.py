@@ -360,9 +360,11 @@ class AttachmentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "name", "size", "description", "uploaded_at", "url"]
+        fields = ["id", "name", "size", "sha256", "description", "uploaded_at", "url"]
 
     def get_size(self, attachment) -> int | None:
+        if attachment.size is not None:  # measured at upload
+            return attachment.size
         try:
             return attachment.file.size
         except OSError:  # the file is gone from storage: list the record all the same

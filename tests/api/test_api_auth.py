@@ -1,11 +1,15 @@
-"""Who may call: external systems by key (hashed, revocable, scoped), users by session/basic/token."""
+"""Who may call: external systems by key (hashed, revocable, scoped), users by session or a staff
+token (hashed, expiring); never HTTP Basic."""
 import base64
+import io
+from datetime import timedelta
 
-from rest_framework.authtoken.models import Token
+from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from integration.models import ApiKey
-from integration.services import api_key_revoke
+from integration.models import ApiKey, StaffToken
+from integration.services import api_key_revoke, staff_token_issue, staff_token_revoke
 from tests.api.conftest import key_client, system_create
 from tests.api.payloads import work_order
 
@@ -56,17 +60,47 @@ def test_a_key_without_the_scope_is_refused(org):
     assert response.status_code == 403
 
 
-def test_users_authenticate_by_basic_auth_and_token(org):
-    org.supervisor.set_password("pw-12315")
+def test_basic_auth_is_refused_even_with_the_right_password(org):
+    org.supervisor.set_password("pw-12315-江门")
     org.supervisor.save()
     basic = APIClient()
-    basic.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"supervisor:pw-12315").decode())
-    assert basic.get(CASES).status_code == 200
+    basic.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode("supervisor:pw-12315-江门".encode()).decode())
+    response = basic.get(CASES)
+    assert response.status_code in (401, 403)
+    assert "Basic" not in response.get("WWW-Authenticate", "")
 
-    token = Token.objects.create(user=org.supervisor)
-    by_token = APIClient()
-    by_token.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert by_token.get(CASES).status_code == 200
+
+def _token_client(raw: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    return client
+
+
+def test_a_staff_token_is_stored_hashed_and_works_until_it_expires(org):
+    raw = staff_token_issue(user=org.supervisor, days=30)
+    stored = StaffToken.objects.get(user=org.supervisor)
+    prefix, secret = raw.split(".")
+    assert stored.prefix == prefix and secret not in stored.hashed
+    assert _token_client(raw).get(CASES).status_code == 200
+    assert _token_client(f"{prefix}.wrong").get(CASES).status_code == 401
+
+    StaffToken.objects.filter(pk=stored.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = _token_client(raw).get(CASES)
+    assert response.status_code == 401 and "已过期" in response.json()["detail"]
+
+
+def test_a_revoked_staff_token_is_refused(org):
+    raw = staff_token_issue(user=org.handler)
+    staff_token_revoke(token=StaffToken.objects.get(user=org.handler))
+    assert _token_client(raw).get(CASES).status_code == 401
+
+
+def test_a_staff_token_is_issued_from_the_command_line(org):
+    out = io.StringIO()
+    call_command("staff_token_issue", "supervisor", "--days", "7", stdout=out)
+    token = StaffToken.objects.get(user=org.supervisor)
+    assert timedelta(days=6) < token.expires_at - timezone.now() <= timedelta(days=7)
+    assert _token_client(out.getvalue().strip()).get(CASES).status_code == 200
 
 
 def test_users_authenticate_by_session(client, org):
@@ -75,10 +109,6 @@ def test_users_authenticate_by_session(client, org):
 
 
 def test_a_key_issued_from_the_command_line_works(hotline):
-    import io
-
-    from django.core.management import call_command
-
     out = io.StringIO()
     call_command("api_key_issue", "hotline12345", stdout=out)
     assert key_client(out.getvalue().strip()).get(CASES).status_code == 200

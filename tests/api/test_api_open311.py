@@ -25,8 +25,8 @@ def test_services_are_listed_without_a_key(service):
 
 
 def test_a_request_is_filed_with_the_api_key_parameter_and_tracked(org, hotline, service):
-    response = APIClient().post(f"{BASE}/requests.json?api_key={hotline.key}", {
-        "service_code": "prepaid-card", "description": "健身房关门,预付卡无法退款",
+    response = APIClient().post(f"{BASE}/requests.json", {
+        "api_key": hotline.key, "service_code": "prepaid-card", "description": "健身房关门,预付卡无法退款",
         "address_string": "白沙街道健身路8号", "lat": "22.58", "long": "113.08",
         "first_name": "四", "last_name": "李", "phone": "13900139000",
     })
@@ -92,8 +92,8 @@ def test_demo_data_gives_a_working_key_and_services(db):
 
 def _file(hotline, *, key: str = "", description: str = "健身房关门,预付卡无法退款"):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return APIClient().post(f"{BASE}/requests.json?api_key={hotline.key}", {
-        "service_code": "prepaid-card", "description": description, "address_string": "白沙街道健身路8号",
+    return APIClient().post(f"{BASE}/requests.json", {
+        "api_key": hotline.key, "service_code": "prepaid-card", "description": description, "address_string": "白沙街道健身路8号",
         "first_name": "四", "last_name": "李", "phone": "13900139000", "respondent_name": "某健身房",
     }, **headers)
 
@@ -139,3 +139,25 @@ def test_a_request_without_contact_details_is_refused_as_the_form_would(org, hot
         "service_code": "prepaid-card", "description": "预付卡余额无法退还", "api_key": hotline.key})
     assert response.status_code == 400
     assert "联系电话" in response.json()[0]["description"] or "姓名" in response.json()[0]["description"]
+
+
+def test_the_api_key_in_a_header_works_and_in_the_address_is_refused(hotline, service, caplog):
+    by_header = APIClient().get(f"{BASE}/requests.json", HTTP_X_API_KEY=hotline.key)
+    assert by_header.status_code == 200
+    in_address = APIClient().get(f"{BASE}/requests.json?api_key={hotline.key}")
+    assert in_address.status_code in (401, 403)
+    assert "X-Api-Key" in in_address.content.decode()
+    # Django's own request log line (a 4xx is logged with its path) does not carry the key.
+    assert hotline.key.split(".")[1] not in caplog.text
+
+
+def test_a_key_in_a_logged_address_is_redacted():
+    import logging
+
+    from core.logredact import SecretRedactFilter
+
+    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+                               ("GET /open311/v2/requests.json?api_key=ab12cd34.s3cr3t&page=2 HTTP/1.1", 401, 120),
+                               None)
+    SecretRedactFilter().filter(record)
+    assert record.getMessage() == '"GET /open311/v2/requests.json?api_key=[redacted]&page=2 HTTP/1.1" 401 120'

@@ -66,8 +66,8 @@ def test_open311_clients_get_the_limit_as_a_georeport_error(hotline):
     _limit(hotline, 1)
     client = APIClient()
     with mock.patch("integration.api.throttling.time.time", return_value=A_MINUTE_START):
-        client.get(f"/open311/v2/requests.json?api_key={hotline.key}")
-        response = client.get(f"/open311/v2/requests.json?api_key={hotline.key}")
+        client.get("/open311/v2/requests.json", HTTP_X_API_KEY=hotline.key)
+        response = client.get("/open311/v2/requests.json", HTTP_X_API_KEY=hotline.key)
     assert response.status_code == 429 and response.json()[0]["code"] == 429
 
 
