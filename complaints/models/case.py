@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, ConcurrentTransitionMixin, FSMField, transition
 
-from routing.models import PlatformJurisdiction
 from core.legal_basis import LegalBasis, legal_basis_for
 from deadlines.workdays import local_date
+from routing.models import PlatformJurisdiction
 
 from .. import access
 from .choices import (
