@@ -7,6 +7,7 @@ admin.site.site_header = _("12315投诉举报工单系统 管理后台")
 admin.site.site_title = _("12315工单系统")
 
 urlpatterns = [
+    path("", include("operations.urls")),  # /health/ and /metrics (issue 16, part 4)
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

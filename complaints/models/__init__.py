@@ -1,5 +1,6 @@
 from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
+from .demo import DemoDatabase
 from .events import Attachment, CaseEvent
 from .notices import Notification
 from .rating import PublicRating
@@ -17,6 +18,7 @@ __all__ = [
     "CaseEvent",
     "CaseNumberSequence",
     "DeclineReason",
+    "DemoDatabase",
     "ExtensionRequest",
     "IntakeSettings",
     "Notification",
