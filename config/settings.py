@@ -332,6 +332,9 @@ LOGGING = {
                              "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# The worker logs through LOGGING above (JSON lines with the task's request id), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS = False  # our handler writes to stderr; redirected, it would loop
 # /metrics answers only these client addresses or networks (the scraper's), comma-separated.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 # The address /metrics checks: REMOTE_ADDR, or behind nginx the X-Real-IP it sets (never one a client

@@ -56,7 +56,8 @@ def task_headers_add(headers=None, **kwargs) -> None:
 def task_request_id_set(task=None, **kwargs) -> None:
     """task_prerun: the worker logs under the id of the request that queued the task, or a new one."""
     request = getattr(task, "request", None)
-    request_id = getattr(request, HEADER, None) or (request.get(HEADER) if hasattr(request, "get") else None)
+    # A worker puts a message's own headers on the request; Task.apply() keeps them in .headers.
+    request_id = getattr(request, HEADER, None) or (getattr(request, "headers", None) or {}).get(HEADER)
     request_id_var.set(request_id or request_id_new())
 
 

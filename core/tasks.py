@@ -12,8 +12,10 @@ logger = logging.getLogger(__name__)
 def mail_send_task(messages: list[list]) -> int:
     """`messages` as send_mass_mail takes them: (subject, body, from, [recipients]) each."""
     # get_connection() reads EMAIL_TIMEOUT for the SMTP backend.
-    return send_mass_mail([tuple(message) for message in messages], fail_silently=False,
+    sent = send_mass_mail([tuple(message) for message in messages], fail_silently=False,
                           connection=get_connection())
+    logger.info("notification mail sent", extra={"mails": sent})
+    return sent
 
 
 def mail_send_later(messages: list[tuple]) -> None:
