@@ -6,18 +6,7 @@ from tests.complaints import journeys
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def worker_runs_tasks_here():
-    """The mail is sent by the worker (core/tasks.py); here the task runs in this process."""
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-def test_dispatch_notifies_the_unit_and_it_can_mark_it_read(client, org, mailoutbox, django_capture_on_commit_callbacks,
-                                                            worker_runs_tasks_here):
+def test_dispatch_notifies_the_unit_and_it_can_mark_it_read(client, org, mailoutbox, django_capture_on_commit_callbacks):
     org.handler.email = "handler@example.cn"
     org.handler.save()
     with django_capture_on_commit_callbacks(execute=True):
