@@ -97,7 +97,10 @@ http {{
 
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory) -> Path:
-    """collectstatic once for the module: hashing and compressing ~1000 files takes a while."""
+    """collectstatic once for the module: hashing and compressing ~1000 files takes a while (on a
+    developer's busy machine, REUSE_STATIC_ROOT names the output of an earlier run instead)."""
+    if os.environ.get("REUSE_STATIC_ROOT") and not os.environ.get("CI"):
+        return Path(os.environ["REUSE_STATIC_ROOT"])
     static = tmp_path_factory.mktemp("static")
     env = {k: v for k, v in os.environ.items() if k not in SUITE_ONLY}
     env.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "localhost",
@@ -110,6 +113,12 @@ def static_root(tmp_path_factory) -> Path:
 @pytest.fixture
 def production(tmp_path, _media_root, org, static_root):
     nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+    # The suite hashes with MD5 for speed (tests/conftest.py); the server knows the real hashers only.
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    for user in (org.clerk, org.handler, org.other_handler):
+        user.password = PBKDF2PasswordHasher().encode(PASSWORD, secrets.token_hex(8))
+        user.save(update_fields=["password"])
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
                     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
@@ -138,8 +147,7 @@ def production(tmp_path, _media_root, org, static_root):
         processes.append(nginx)
         _wait_for_port(web, gunicorn, logs["gunicorn"])
         _wait_for_port(https, nginx, tmp_path / "error.log")
-        session = requests.Session()
-        session.verify = str(cert)
+        session = _session(cert)
         yield {"base": f"https://localhost:{https}", "http": f"http://localhost:{http}", "session": session,
                "static": static, "org": org, "logs": logs}
     finally:
@@ -149,6 +157,13 @@ def production(tmp_path, _media_root, org, static_root):
                 process.wait(timeout=20)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(process.pid, 9)
+
+
+def _session(cert) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE from the environment would win over verify
+    session.verify = str(cert)
+    return session
 
 
 def _csrf(session, url: str) -> str:
@@ -195,15 +210,13 @@ def test_login_intake_and_evidence_through_nginx_over_https(production):
     attachment = Attachment(case=dispatched, description="消费收据", uploaded_by=org.handler)
     attachment.file.save("收据.png", ContentFile(b"\x89PNG-receipt-bytes"), save=True)
     url = f"{base}/cases/{dispatched.number}/evidence/{attachment.pk}/"
-    handler = requests.Session()
-    handler.verify = session.verify
+    handler = _session(session.verify)
     _log_in(handler, base, org.handler.username)
     download = handler.get(url)
     assert download.status_code == 200 and download.content == b"\x89PNG-receipt-bytes"
     assert "X-Accel-Redirect" not in download.headers and "attachment" in download.headers["Content-Disposition"]
     # Another station's handler may not; nor may anyone fetch the internal location directly.
-    other = requests.Session()
-    other.verify = session.verify
+    other = _session(session.verify)
     _log_in(other, base, org.other_handler.username)
     assert other.get(url).status_code == 404
     assert handler.get(f"{base}/_evidence/{attachment.file.name}").status_code == 404
