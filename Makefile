@@ -60,7 +60,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@test -n "$(NAME)" || { echo "usage: make bench NAME=<module in bench/> [ARGS='--size N']"; exit 2; }
-	$(PY) -m bench.$(NAME) $(ARGS)
+	DEBUG=$${DEBUG:-1} $(PY) -m bench.$(NAME) $(ARGS)  # the in-process benches run on the development key
 
 clean:
 	rm -rf .pytest_cache test-artifacts staticfiles
