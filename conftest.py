@@ -1,7 +1,7 @@
 """Project-wide pytest setup.
 
-- Tests marked ``postgres``, ``redis`` or ``browser`` are skipped, with the reason, when that service
-  is not available here.
+- Tests marked ``postgres``, ``redis``, ``redis_cache``, ``production`` or ``browser`` are skipped,
+  with the reason, when that service is not available here.
 - When ``CI`` is set, any skipped test fails the session: CI must run everything.
 - Uploaded files go to a temporary MEDIA_ROOT, never to var/media.
 - On PostgreSQL, the flush that ends each transactional test may empty the case history, which the
@@ -47,6 +47,30 @@ def _redis_unavailable() -> str | None:
 
 
 @functools.cache
+def _redis_cache_unavailable() -> str | None:
+    url = os.environ.get("CACHE_URL", "")
+    if not url.startswith("redis"):
+        return "needs a Redis cache: CACHE_URL is not set to redis://... (a database other than REDIS_URL's)"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except Exception as exc:  # any failure means "not available"
+        return f"needs a Redis cache: ping to CACHE_URL failed ({exc.__class__.__name__}: {exc})"
+    return None
+
+
+@functools.cache
+def _production_unavailable() -> str | None:
+    import shutil
+
+    missing = [tool for tool in ("nginx", "openssl") if not (shutil.which(tool) or Path(f"/usr/sbin/{tool}").exists())]
+    if missing:
+        return f"needs {' and '.join(missing)} for the production shape (apt-get install nginx openssl)"
+    return _postgres_unavailable()
+
+
+@functools.cache
 def _browser_unavailable() -> str | None:
     if not CHROMIUM.exists():
         return f"needs chromium: {CHROMIUM} is missing (apt-get install chromium)"
@@ -59,6 +83,8 @@ _SERVICE_CHECKS = {
     "postgres": _postgres_unavailable,
     "redis": _redis_unavailable,
     "browser": _browser_unavailable,
+    "redis_cache": _redis_cache_unavailable,
+    "production": _production_unavailable,
 }
 
 

@@ -17,6 +17,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -163,7 +164,9 @@ def main() -> None:
 
     key = _setup()
     port = _free_port()
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "*", "LOG_LEVEL": "WARNING"}
+    # DEBUG off as in production, over plain HTTP on loopback: a key of its own, no HTTPS redirect.
+    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "*", "LOG_LEVEL": "WARNING",
+           "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50), "SECURE_SSL_REDIRECT": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
          "--threads", str(args.threads), "--log-level", "warning"],

@@ -4,7 +4,7 @@ from django.db import transaction
 from routing.models import Area, Category, RoutingRule, Unit, User
 
 from . import services
-from .models import Case
+from .models import Case, DemoDatabase
 
 DEMO_PASSWORD = "demo12315"
 
@@ -61,9 +61,32 @@ CATEGORIES = [
 ]
 
 
+class DemoRefused(Exception):
+    """The demo data would go where it must not; the message says why and what to do."""
+
+
+def demo_database_claim(*, debug: bool, allow_without_debug: bool = False) -> None:
+    """The demo world (a superuser with a published password, a full-scope API key) goes only into an
+    empty database, which is then marked as the demo's, or one marked so before; and only with DEBUG
+    on, unless the operator asks for it explicitly. Call inside the loading transaction."""
+    if not debug and not allow_without_debug:
+        raise DemoRefused(
+            "DEBUG is off: this looks like a production process, and the demo data publishes its logins."
+            " Run with DEBUG=1 (make run does), or pass --allow-without-debug if you really mean it.")
+    if DemoDatabase.objects.exists():
+        return
+    if User.objects.exists() or Unit.objects.exists() or Case.objects.exists():
+        raise DemoRefused(
+            "This database already holds data that is not demo data (users, units or cases): the demo"
+            " data is never loaded into it. Point DATABASE_URL at an empty database for a demo.")
+    DemoDatabase.objects.create()
+
+
 @transaction.atomic
-def demo_data_load() -> list[tuple[str, str, str, str]]:
-    """Create the demo world; returns (username, password, unit, role) for each demo login."""
+def demo_data_load(*, debug: bool = True, allow_without_debug: bool = False) -> list[tuple[str, str, str, str]]:
+    """Create the demo world; returns (username, password, unit, role) for each demo login. Raises
+    DemoRefused where the demo world must not go (`demo_database_claim`)."""
+    demo_database_claim(debug=debug, allow_without_debug=allow_without_debug)
     units = {}
     for code, name, kind, parent in UNITS:
         units[code], _ = Unit.objects.get_or_create(

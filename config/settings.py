@@ -15,10 +15,49 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-key-change-me-in-production")
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# --- Demo and production apart (issue 16, part 1) -------------------------------------------------
+# DEBUG is off unless asked for (`make run` sets DEBUG=1 for itself). Off, the process refuses to start
+# with the key anyone can read here or without the host names it answers to: a production server
+# never runs on the demo's defaults by accident.
+BUILTIN_SECRET_KEY = "dev-only-secret-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", BUILTIN_SECRET_KEY)
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+if not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if SECRET_KEY == BUILTIN_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DEBUG is off and SECRET_KEY is the built-in development key: set SECRET_KEY to a long random"
+            " value (python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=1 to develop.")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "DEBUG is off and ALLOWED_HOSTS is not set: set ALLOWED_HOSTS to the site's host names"
+            " (comma-separated), or DEBUG=1 to develop.")
+# Behind TLS (nginx, deploy/nginx/cases12315.conf) every default is the secure one; each can be turned
+# off from the environment (the test suite does, it speaks plain HTTP).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# The header the TLS proxy sets to "https" (HTTP_X_FORWARDED_PROTO). Only behind a proxy that always
+# sets it: a client reaching gunicorn directly could claim HTTPS otherwise.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+# One request's body, whatever it carries (evidence uploads included); nginx's client_max_body_size
+# is the same number (deploy/nginx/cases12315.conf), so a larger body is refused before it is read.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * 1024 * 1024)))
+# The path nginx serves MEDIA_ROOT under, `internal` only: evidence is answered with X-Accel-Redirect
+# after the permission check (complaints/files.py). Unset: Django streams the file itself.
+EVIDENCE_ACCEL_REDIRECT_PREFIX = os.environ.get("EVIDENCE_ACCEL_REDIRECT_PREFIX", "")
+# --- end: demo and production apart ---------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,9 +80,14 @@ INSTALLED_APPS = [
     "documents",
     "messaging",
     "reports",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # Operations (issue 16, part 4): a request id for the logs and tasks, counts for /metrics, and the
+    # request size limit before anything reads the body.
+    "operations.middleware.RequestIdMiddleware",
+    "operations.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,17 +163,27 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Hashed names (cached for a year by browsers and nginx) and .gz copies made by collectstatic, which
+# nginx sends as they are (gzip_static): the 1.1 MB ECharts file leaves as about 360 kB.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-# Celery: Redis when REDIS_URL is set, otherwise a broker that needs no server.
+# --- Broker and cache apart (issue 16, part 1) ----------------------------------------------------
+# Celery's broker: REDIS_URL (or CELERY_BROKER_URL), otherwise a broker that needs no server.
+# The cache is another Redis database or server, CACHE_URL: a cache.clear() must never empty the task
+# queue. Without CACHE_URL, a file cache in VAR_DIR shared by every process of this machine, so the
+# rate limits (complaints/ratelimit.py) hold across gunicorn workers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
+if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
     _broker_dir = VAR_DIR / "broker"
@@ -143,23 +197,37 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Webhooks and mail wait on other people's servers: their own queue, so a dead receiver cannot delay
+# the deadline sweep. A worker started without -Q consumes both (make run); deploy/ runs one each.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "outbound": {}}
+CELERY_TASK_ROUTES = {
+    "complaints.tasks.webhook_deliver_task": {"queue": "outbound"},
+    "core.tasks.mail_send_task": {"queue": "outbound"},
+}
 
-# The cache backs the rate limits (public look-up, API), so it must be shared by all web processes:
-# Redis when configured; the in-process cache otherwise (one process, as `make run` starts it).
-# Nothing depends on it being up (complaints/ratelimit.py counts per process meanwhile); short
-# timeouts so that an unreachable Redis costs a request half a second at most, not a hang.
-if REDIS_URL:
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL and CACHE_URL == CELERY_BROKER_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CACHE_URL names the Celery broker's Redis database: give the cache another one"
+                               " (redis://host:6379/1), a cache flush would empty the task queue.")
+# Short timeouts, so an unreachable Redis costs a request half a second at most, not a hang; nothing
+# depends on the cache being up (complaints/ratelimit.py counts per process meanwhile).
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cases12315"}
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                    "LOCATION": str(VAR_DIR / "cache")}
     }
+# --- end: broker and cache apart ------------------------------------------------------------------
 
 # Public progress look-up: failed attempts allowed per window, per client IP and per case number.
 TRACK_FAILURES_PER_IP = int(os.environ.get("TRACK_FAILURES_PER_IP", "10"))
@@ -170,6 +238,8 @@ TRACK_TRUST_X_FORWARDED_FOR = env_bool("TRACK_TRUST_X_FORWARDED_FOR", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# /health/ fails when the last successful sweep is older than two of these intervals.
+SWEEP_INTERVAL_SECONDS = float(os.environ.get("SWEEP_INTERVAL_SECONDS", "180"))
 CELERY_BEAT_SCHEDULE = {
     "calendar-coverage-check": {
         "task": "supervision.tasks.calendar_coverage_check",
@@ -178,7 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     # Deadlines live on the clock rows, so a missed run is caught up by the next one.
     "deadlines-sweep": {
         "task": "supervision.tasks.deadlines_sweep_task",
-        "schedule": float(os.environ.get("SWEEP_INTERVAL_SECONDS", "180")),
+        "schedule": SWEEP_INTERVAL_SECONDS,
     },
     "clocks-reschedule-waiting": {
         "task": "deadlines.tasks.clocks_reschedule_task",
@@ -261,13 +331,42 @@ SPECTACULAR_SETTINGS = {
 CALENDAR_WARNING_DAYS = int(os.environ.get("CALENDAR_WARNING_DAYS", "60"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail leaves from a Celery task (core/tasks.py), never from the web request; a mail server that
+# does not answer gives up after this many seconds.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
+# --- Operating it (issue 16, part 4) ---------------------------------------------------------------
+# Logs: one JSON object per line with the request id (LOG_FORMAT=json, the default with DEBUG off),
+# or plain text for a developer's terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# The worker logs through LOGGING above (JSON lines with the task's request id), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS = False  # our handler writes to stderr; redirected, it would loop
+# /metrics answers only these client addresses or networks (the scraper's), comma-separated.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+# The address /metrics checks: REMOTE_ADDR, or behind nginx the X-Real-IP it sets (never one a client
+# can write: nginx overwrites the header, deploy/nginx/cases12315.conf).
+METRICS_TRUST_X_REAL_IP = env_bool("METRICS_TRUST_X_REAL_IP", False)
+# Errors to a Sentry-compatible server when its DSN is set (sentry-sdk); nothing is sent otherwise.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                    send_default_pii=False, traces_sample_rate=0.0)
+# --- end: operating it ----------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = ["routing.auth.RoleBackend"]
 

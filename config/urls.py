@@ -11,6 +11,7 @@ admin.site.site_title = _("12315工单系统")
 admin.site.login_form = StaffAdminAuthenticationForm
 
 urlpatterns = [
+    path("", include("operations.urls")),  # /health/ and /metrics (issue 16, part 4)
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=StaffAuthenticationForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

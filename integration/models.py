@@ -166,6 +166,8 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(_("错误"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    # A worker sending it now holds it until then (integration/webhooks.py: claim, commit, send, record).
+    claimed_until = models.DateTimeField(_("发送占用至"), null=True, blank=True)
 
     class Meta:
         db_table = "complaints_webhookdelivery"

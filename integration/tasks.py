@@ -5,17 +5,19 @@ and messages already queued (a delivery, a delayed registration) name them too."
 from celery import shared_task
 
 from .services import external_cases_register
-from .webhooks import webhook_deliver, webhooks_retry_due
+from .webhooks import webhook_deliver, webhooks_fan_out
 
 
+# Routed to the outbound queue (config/settings.py CELERY_TASK_ROUTES).
 @shared_task(name="complaints.tasks.webhook_deliver_task", ignore_result=True)
-def webhook_deliver_task(delivery_id: int) -> None:
-    webhook_deliver(delivery_id=delivery_id)
+def webhook_deliver_task(delivery_id: int, due_only: bool = False) -> None:
+    webhook_deliver(delivery_id=delivery_id, due_only=due_only)
 
 
 @shared_task(name="complaints.tasks.webhooks_retry_task", ignore_result=True)
 def webhooks_retry_task() -> int:
-    return webhooks_retry_due()
+    """Fans out one delivery task per due delivery; returns how many it queued."""
+    return webhooks_fan_out()
 
 
 @shared_task(name="complaints.tasks.external_cases_register_task", ignore_result=True)

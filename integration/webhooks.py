@@ -12,6 +12,7 @@ import urllib.request
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from complaints.identity import identity_history_data
@@ -46,6 +47,8 @@ MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX = timedelta(hours=6)
 TIMEOUT_SECONDS = 10
+# How long a worker's claim on a delivery keeps other workers off it: well past one send's timeout.
+CLAIM_LEASE = timedelta(seconds=TIMEOUT_SECONDS * 6)
 
 
 def webhook_enqueue(*, event: CaseEvent) -> WebhookDelivery | None:
@@ -96,43 +99,72 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (attempts - 1)), BACKOFF_MAX)
 
 
-def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
-    """Try one delivery now. The row is locked (skip_locked) so two workers never send it twice at
-    once; a delivered or given-up row is left alone."""
+def webhook_deliver(*, delivery_id: int, due_only: bool = False) -> WebhookDelivery | None:
+    """Try one delivery now: claim the row, commit, send, record. No transaction or row lock is held
+    while the receiver takes its time (up to TIMEOUT_SECONDS): the claim is a lease on the row
+    (`claimed_until`), so a second worker leaves it alone meanwhile, and a worker that dies while
+    sending leaves a lease that expires, after which the retry sweep sends it again. A delivered or
+    given-up row is left alone; `due_only` (the sweep's tasks) also leaves one whose backoff runs."""
+    delivery = _claim(delivery_id=delivery_id, due_only=due_only)
+    if delivery is None:
+        return None
+    code, error = _send(delivery)
+    return _record(delivery_id=delivery.pk, claim=delivery.claimed_until, code=code, error=error)
+
+
+def _claim(*, delivery_id: int, due_only: bool) -> WebhookDelivery | None:
+    now = timezone.now()
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("system").filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).first()
-        )
+        rows = WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related("system") \
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING) \
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        if due_only:
+            rows = rows.filter(next_attempt_at__lte=now)
+        delivery = rows.first()
         if delivery is None:
             return None
-        body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
-        timestamp = str(int(time.time()))
-        request = urllib.request.Request(
-            delivery.system.webhook_url, data=body, method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "X-Webhook-Id": str(delivery.pk),
-                "X-Webhook-Event": delivery.event,
-                "X-Webhook-Timestamp": timestamp,
-                "X-Webhook-Signature": webhook_signature(
-                    secret=delivery.system.webhook_secret, timestamp=timestamp, body=body
-                ),
-            },
-        )
-        code, error = None, ""
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-                code = response.status
-        except urllib.error.HTTPError as exc:
-            code, error = exc.code, f"HTTP {exc.code}"
-        except Exception as exc:  # connection refused, timeout, DNS ...: retry later
-            error = f"{exc.__class__.__name__}: {exc}"[:300]
+        delivery.claimed_until = now + CLAIM_LEASE
+        delivery.save(update_fields=["claimed_until"])
+    return delivery
+
+
+def _send(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(
+        delivery.system.webhook_url, data=body, method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Webhook-Id": str(delivery.pk),
+            "X-Webhook-Event": delivery.event,
+            "X-Webhook-Timestamp": timestamp,
+            "X-Webhook-Signature": webhook_signature(
+                secret=delivery.system.webhook_secret, timestamp=timestamp, body=body
+            ),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except Exception as exc:  # connection refused, timeout, DNS ...: retry later
+        return None, f"{exc.__class__.__name__}: {exc}"[:300]
+
+
+def _record(*, delivery_id: int, claim, code: int | None, error: str) -> WebhookDelivery | None:
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update(of=("self",)).select_related("system") \
+            .filter(pk=delivery_id).first()
+        if delivery is None:  # the case was deleted meanwhile
+            return None
         now = timezone.now()
         delivery.attempts += 1
         delivery.last_attempt_at = now
         delivery.response_code = code
         delivery.last_error = error
+        if delivery.claimed_until == claim:  # a replay meanwhile keeps its own lease
+            delivery.claimed_until = None
         if code is not None and 200 <= code < 300:
             delivery.status = WebhookDelivery.Status.DELIVERED
             delivery.delivered_at = now
@@ -147,21 +179,36 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
 
 
 def webhooks_due(*, limit: int = 200) -> list[int]:
+    now = timezone.now()
     return list(
-        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now())
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
     )
 
 
 def webhooks_retry_due(*, limit: int = 200) -> int:
-    """The beat sweep: send every pending delivery whose time has come (also those whose queue
-    message was lost). Returns how many were delivered."""
+    """Send every pending delivery whose time has come, one after the other in this process (an
+    operator's shell, tests); the beat sweep fans out instead (`webhooks_fan_out`). Returns how many
+    were delivered."""
     delivered = 0
     for delivery_id in webhooks_due(limit=limit):
-        delivery = webhook_deliver(delivery_id=delivery_id)
+        delivery = webhook_deliver(delivery_id=delivery_id, due_only=True)
         if delivery is not None and delivery.status == WebhookDelivery.Status.DELIVERED:
             delivered += 1
     return delivered
+
+
+def webhooks_fan_out(*, limit: int = 1000) -> int:
+    """The beat sweep: one task per due delivery (also those whose queue message was lost), on the
+    outbound queue, so a slow receiver delays only its own deliveries. Returns how many were queued."""
+    from .tasks import webhook_deliver_task  # the tasks module imports this one
+
+    queued = 0
+    for delivery_id in webhooks_due(limit=limit):
+        webhook_deliver_task.delay(delivery_id, due_only=True)
+        queued += 1
+    return queued
 
 
 @transaction.atomic
@@ -170,6 +217,7 @@ def webhook_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = timezone.now()
-    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
+    delivery.claimed_until = None
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at", "claimed_until"])
     transaction.on_commit(lambda: _send_later(delivery.pk))
     return delivery

@@ -11,6 +11,9 @@ if [[ -z "${PYTHON:-}" ]]; then
     if [[ -x "$ROOT/.venv/bin/python" ]]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3; fi
 fi
 PORT="${PORT:-8000}"
+# The demo: debug pages on, the built-in key, any host (config/settings.py refuses those with DEBUG
+# off). A production server runs deploy/, never this script.
+export DEBUG="${DEBUG:-1}"
 VAR_DIR="${VAR_DIR:-$ROOT/var}"
 export VAR_DIR
 mkdir -p "$VAR_DIR"
@@ -53,9 +56,8 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
-"$PYTHON" -m gunicorn config.wsgi:application \
-    --bind "0.0.0.0:${PORT}" --workers 2 --threads 2 \
-    --access-logfile - --error-logfile - &
+GUNICORN_BIND="0.0.0.0:${PORT}" GUNICORN_WORKERS="${GUNICORN_WORKERS:-2}" GUNICORN_THREADS="${GUNICORN_THREADS:-2}" \
+    "$PYTHON" -m gunicorn -c gunicorn.conf.py config.wsgi:application &
 pids+=($!)
 "$PYTHON" -m celery -A config worker -l info &
 pids+=($!)

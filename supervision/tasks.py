@@ -33,10 +33,16 @@ def calendar_coverage_check() -> str | None:
 def deadlines_sweep_task(now: str | None = None) -> str:
     """Colour and escalate deadlines (see supervision/sweep.py); safe to run often and concurrently.
     `now` (ISO) lets an operator replay a sweep as of a given moment."""
+    import time
     from datetime import datetime
 
+    from supervision.models import SweepRun
     from supervision.sweep import deadlines_sweep
 
+    started = time.monotonic()
     result = deadlines_sweep(now=datetime.fromisoformat(now) if now else None)
-    logger.info("deadline sweep: %s", result)
+    duration = time.monotonic() - started
+    # Only a sweep that committed counts as run (/health/ and /metrics read this row).
+    SweepRun.record(name=SweepRun.DEADLINES, duration_seconds=duration)
+    logger.info("deadline sweep: %s", result, extra={"duration_seconds": round(duration, 3)})
     return str(result)

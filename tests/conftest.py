@@ -95,3 +95,13 @@ def redis_down(settings):
     yield settings.CACHES["default"]["LOCATION"]
     # Back before other fixtures' teardown, which may clear the working cache.
     settings.CACHES = working
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox, monkeypatch):
+    """pytest-django's outbox, with the mail task (core/tasks.py, run by the outbound worker in
+    production) run in this process as soon as it is queued."""
+    from core.tasks import mail_send_task
+
+    monkeypatch.setattr(mail_send_task, "delay", lambda *args, **kwargs: mail_send_task.apply(args, kwargs))
+    return mailoutbox

@@ -1,5 +1,6 @@
 from .assignments import CaseAssignment, CaseRouting, CrossRegionNotice
 from .case import Case, CaseNumberSequence
+from .demo import DemoDatabase
 from .events import Attachment, CaseEvent
 from .evidence import EvidenceSettings
 from .notices import Notification
@@ -21,6 +22,7 @@ __all__ = [
     "CaseNumberSequence",
     "DeclineReason",
     "EvidenceSettings",
+    "DemoDatabase",
     "ExtensionRequest",
     "IntakeSettings",
     "LegalDecision",

@@ -2,11 +2,11 @@
 import logging
 from collections.abc import Iterable
 
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.tasks import mail_send_later
 from routing.models import User
 
 from ..models import Notification
@@ -69,10 +69,8 @@ def notifications_mail(*, told: Iterable[tuple[str, str, int | None, int | None]
 
 
 def _mail(messages: list[tuple]) -> None:
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # the in-app notification is the record; a mail failure must not undo it
-        logger.exception("notification e-mail failed")
+    # Sent by the worker with a timeout (core/tasks.py), never by the web request.
+    mail_send_later(messages)
 
 
 @transaction.atomic

@@ -75,11 +75,12 @@ def test_other_units_requests_are_not_found(org, hotline, service):
     assert client.get(f"{BASE}/requests/{number}.json").status_code == 404
 
 
-def test_demo_data_gives_a_working_key_and_services(db):
+def test_demo_data_gives_a_working_key_and_services(db, settings):
     import io
 
     from django.core.management import call_command
 
+    settings.DEBUG = True  # as make run starts it
     out = io.StringIO()
     call_command("demo_data", stdout=out)
     call_command("demo_data", stdout=io.StringIO())  # twice changes nothing

@@ -14,7 +14,6 @@ from complaints import services
 from complaints.models import Case
 from integration.models import WebhookDelivery
 from integration.services import external_cases_register
-from integration.tasks import webhooks_retry_task
 from integration.webhooks import MAX_ATTEMPTS, webhook_deliver, webhooks_retry_due
 from tests.api.conftest import system_create
 from tests.api.payloads import work_order
@@ -126,7 +125,7 @@ def test_the_sweep_sends_only_due_deliveries(org, filed, webhook_receiver):
     WebhookDelivery.objects.update(next_attempt_at=timezone.now() + timedelta(minutes=5))
     assert webhooks_retry_due() == 0 and webhook_receiver.calls == []
     WebhookDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-    assert webhooks_retry_task() == 1
+    assert webhooks_retry_due() == 1
     assert WebhookDelivery.objects.get().status == "delivered"
 
 
@@ -158,7 +157,7 @@ def test_every_beat_entry_and_queued_message_names_a_registered_task():
     """The integration tasks moved out of complaints.tasks under the names they had there: the beat
     schedule and messages already queued before an upgrade still find them."""
     from config.celery import app
-    from integration.tasks import external_cases_register_task, webhook_deliver_task
+    from integration.tasks import external_cases_register_task, webhook_deliver_task, webhooks_retry_task
 
     app.loader.import_default_modules()
     assert {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()} <= set(app.tasks)

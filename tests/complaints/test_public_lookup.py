@@ -133,7 +133,7 @@ def test_rating_without_a_lookup_goes_back_to_the_form(client, org):
     assert not PublicRating.objects.exists()
 
 
-@pytest.mark.redis
+@pytest.mark.redis_cache
 def test_failed_attempts_are_counted_in_redis_shared_by_all_web_processes(client, org, settings):
     import os
 
@@ -142,7 +142,7 @@ def test_failed_attempts_are_counted_in_redis_shared_by_all_web_processes(client
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     case = journeys.to_dispatched(org)
     look_up(client, case.number, "BADCODE1")
-    server = redis.Redis.from_url(os.environ["REDIS_URL"])
+    server = redis.Redis.from_url(os.environ["CACHE_URL"])
     keys = [key.decode() for key in server.keys(f"*ratelimit:track:case:{case.number}")]
     assert len(keys) == 1 and int(server.get(keys[0])) == 1
 

@@ -80,6 +80,8 @@ def _paths(values: dict) -> list[str]:
     for pattern in _url_patterns():
         if pattern.startswith("admin/") or "^" in pattern or "(?P" in pattern:
             continue  # the admin is for is_staff users only (checked below); regexes match anything
+        if pattern == "health/":
+            continue  # answers 503 by design while the deadline sweep has not run (tests/operations/)
         paths.append("/" + PARAMETER.sub(lambda m: str(values.get(m["name"], "1")), pattern))
     return paths
 
