@@ -6,7 +6,7 @@ gets no notice: there is nobody to address it to."""
 from django.utils.translation import gettext_lazy as _
 
 from complaints.identity import identity_outbound
-from complaints.models import Case
+from complaints.models import Case, LegalDecision
 from deadlines.models import CaseClock, Clock
 
 from .kinds import DocumentKind, chinese_date, kind_add
@@ -85,3 +85,49 @@ def register() -> None:
         values=_reply_values, issuer=lambda *, case, subject_key: case.handling_unit,
         placeholders=("承办单位", "答复内容"),
     ))
+    register_statutory()
+
+
+# --- the notices of the statutory track (Orders 20 and 121): one per recorded decision -----------
+
+NOT_ACCEPTED_NOTICE = "not_accepted_notice"
+ACCEPTANCE_NOTICE = "acceptance_notice"
+MEDIATION_TERMINATION_NOTICE = "mediation_termination_notice"
+
+
+def _decisions(outcome: str):
+    def subjects(case) -> list[tuple[str, str]]:
+        if case.anonymous:
+            return []
+        return [(str(decision.pk), "") for decision in
+                LegalDecision.objects.filter(case=case, outcome=outcome).order_by("decided_at")]
+    return subjects
+
+
+def _decision(case, subject_key) -> LegalDecision:
+    return LegalDecision.objects.select_related("ground", "decided_by_unit").get(case=case, pk=int(subject_key))
+
+
+def _decision_values(*, case, subject_key):
+    decision = _decision(case, subject_key)
+    ground = decision.ground
+    basis = ground.source if ground and ground.source else str(decision.get_legal_basis_display())
+    return {**case_values(case), "告知内容": decision.notice_text or (ground.notice_text if ground else ""),
+            "法律依据": basis, "终止理由": ground.title if ground else decision.note,
+            "承办单位": (case.handling_unit or decision.decided_by_unit).name
+            if (case.handling_unit or decision.decided_by_unit) else ""}
+
+
+def _decision_issuer(*, case, subject_key):
+    return _decision(case, subject_key).decided_by_unit
+
+
+def register_statutory() -> None:
+    placeholders = ("告知内容", "法律依据", "终止理由", "承办单位")
+    for code, title, outcome in (
+        (NOT_ACCEPTED_NOTICE, _("不予受理告知书"), LegalDecision.Outcome.NOT_ACCEPTED),
+        (ACCEPTANCE_NOTICE, _("受理通知书"), LegalDecision.Outcome.ACCEPTED),
+        (MEDIATION_TERMINATION_NOTICE, _("终止调解告知书"), LegalDecision.Outcome.TERMINATED),
+    ):
+        kind_add(DocumentKind(code=code, title=title, subjects=_decisions(outcome), values=_decision_values,
+                              issuer=_decision_issuer, placeholders=placeholders))
