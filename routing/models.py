@@ -139,6 +139,33 @@ class Area(models.Model):
         return [code for code in self.path.split("/") if code]
 
 
+class Coverage(models.Model):
+    """A unit covers an area in a role (辖区). One area may be covered by several units, each in its
+    own role: a county's district center covers the county, its law-enforcement squad the zone
+    inside the ring road, a station its township. The county-level division a unit belongs to,
+    which decides 同城通办, is read from what it covers (routing/divisions.py); which unit a case
+    goes to is the routing rules' and `Area.unit`'s business, not this table's."""
+
+    class Role(models.TextChoices):
+        INTAKE = "intake", _("投诉举报受理")
+        SUPERVISION = "supervision", _("属地监管")
+        ENFORCEMENT = "enforcement", _("执法")
+        DEPARTMENT = "department", _("业务主管")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="coverages")
+    area = models.ForeignKey("routing.Area", verbose_name=_("区域"), on_delete=models.CASCADE,
+                             related_name="coverages")
+    role = models.CharField(_("职责"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("单位辖区")
+        verbose_name_plural = _("单位辖区")
+        constraints = [models.UniqueConstraint(fields=["unit", "area", "role"], name="coverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.area} ({self.get_role_display()})"
+
+
 class RoutingRule(models.Model):
     """Area and/or category and/or kind → the unit with jurisdiction (管辖规则).
 

@@ -123,7 +123,8 @@ def case_reply(*, case: Case, by, text: str) -> Case:
         case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).update(
             decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("已答复,申请失效")
         )
-    clocks_stop(case=case, clocks=["handling", "redo", "statutory_mediation", "statutory_report_decision"], at=at)
+    clocks_stop(case=case, clocks=["handling", "redo", "statutory_mediation", "statutory_report_decision",
+                                   "platform_due"], at=at)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REPLY, source=source, note=text, at=at)
     reply_filings_send(case=case, by=by, at=at)
     return case

@@ -20,6 +20,9 @@ class Clock(models.TextChoices):
     STATUTORY_ACCEPT = "statutory_accept", _("受理决定(法定)")
     STATUTORY_MEDIATION = "statutory_mediation", _("调解(法定)")
     STATUTORY_REPORT_DECISION = "statutory_report_decision", _("举报核查决定(法定)")
+    # The due time a platform (12345, the national platform) set on its work order: not ours to
+    # compute, kept beside the statutory clocks so the unit sees whichever comes first.
+    PLATFORM_DUE = "platform_due", _("平台办结期限")
 
 
 class LimitUnit(models.TextChoices):
