@@ -20,7 +20,8 @@ class IntakeSettingsForm(forms.ModelForm):
 
     class Meta:
         model = IntakeSettings
-        fields = "__all__"
+        fields = ["repeat_window_days", "cluster_window_days", "cluster_min_complainants", "five_element_kinds",
+                  "cross_region_level"]
 
 
 @admin.register(IntakeSettings)

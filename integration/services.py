@@ -15,11 +15,11 @@ from django_fsm import ConcurrentTransition
 
 from complaints.access import require_receive
 from complaints.models import Case
-from complaints.rowwrite import rows_insert
 from complaints.models.choices import CaseKind
+from complaints.rowwrite import rows_insert
 from complaints.services.intake import case_build, case_register, case_update_details, cases_link
-from deadlines.services import clock_build_fixed
 from core.errors import ApplicationError
+from deadlines.services import clock_build_fixed
 
 from .models import ApiKey, ExternalCaseRef, ExternalSystem, api_key_hash
 
