@@ -15,7 +15,7 @@ from django.db.models import Q
 from .models import Area, Unit
 
 # The order of the administrative levels from the top; a zone (特定区域) is not a level.
-LEVEL_ORDER = [Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET, Area.Level.VILLAGE]
+LEVEL_ORDER = [Area.Level.PROVINCE, Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET, Area.Level.VILLAGE]
 
 
 @dataclass(frozen=True)
