@@ -22,8 +22,9 @@ from .models import Area, Category, RoutingRule, Unit
 
 def rules_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportResult:
     """Rules are identified by their conditions (area, category, kind) and sequence number: a row
-    for an existing one updates it; a renumbered table renumbers its rules. Several rules for one area with different numbers are accepted; one that can never
-    win (a rule matching every case it matches comes first) is a warning naming that rule."""
+    for an existing one updates it; a renumbered table renumbers its rules. Several rules for one
+    area with different numbers are accepted; one that can never win (a rule matching every case
+    it matches comes first) is a warning naming that rule."""
     rows, errors = _normalise(rows, RULE_COLUMNS)
     area_codes = {nbs_code(r["area"]) for _line, r in rows if r["area"]}
     areas = {a.code: a for a in Area.objects.filter(code__in=area_codes).only("pk", "code", "path")}
