@@ -48,7 +48,7 @@ def detail(platform, number):
     return platform.client.get(f"/api/v1/cases/{number}/").json()
 
 
-def test_the_platforms_receipt_is_kept_while_the_statutory_clock_counts_from_ours(platform):
+def test_the_platforms_receipt_is_kept_while_the_statutory_clock_counts_from_ours(platform, fs, client):
     platform_received = timezone.now() - timedelta(days=3)
     before = timezone.now()
     number = created(platform, foshan_order(received_at=platform_received.isoformat()))["number"]
@@ -61,6 +61,9 @@ def test_the_platforms_receipt_is_kept_while_the_statutory_clock_counts_from_our
     body = detail(platform, number)
     assert body["platform"]["reference"] == "FS12345-20261201-0088"
     assert body["platform"]["received_at"] is not None
+    client.force_login(UserFactory(username="fs-supervisor", unit=fs.center, role=User.Role.SUPERVISOR))
+    page = client.get(f"/cases/{number}/").content.decode()
+    assert "平台接收时间" in page and timezone.localtime(platform_received).strftime("%Y-%m-%d %H:%M") in page
 
 
 def test_the_platforms_due_time_is_a_clock_of_its_own(platform, fs, client):
