@@ -52,12 +52,14 @@ class UnknownFieldsRefused:
     """A field the input does not know is refused with 400 naming it: dropping it silently would let
     the caller believe it was stored."""
 
+    fixed_fields: dict = {}  # fields the input knows but refuses, with why
+
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
             unknown = sorted(set(data.keys()) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [_("未知字段,未保存。")] for name in unknown}
+                    {name: [self.fixed_fields.get(name) or _("未知字段,未保存。")] for name in unknown}
                     | {"non_field_errors": [_("未知字段:%s") % ", ".join(unknown)]})
         return super().to_internal_value(data)
 
@@ -333,6 +335,8 @@ class CaseUpdateInput(ActionInput, CaseCreateInput):
 
     reference = None
     channel = None
+    fixed_fields = {"reference": _("工单来源(编号、渠道)不能修改,未保存。"),
+                    "channel": _("工单来源(编号、渠道)不能修改,未保存。")}
     received_at = None
     platform_due_at = None
     also_report = None
