@@ -49,7 +49,7 @@ def test_areas_import_builds_the_tree_with_paths(org):
 def test_bad_area_rows_are_reported_by_line_and_nothing_is_imported(org):
     bad = AREAS_CSV.strip() + """
 440703002,环市街道,街道,440799,S0102
-440703003,,片区,440703,NOPE
+440703003,,小区,440703,NOPE
 440703001,重复,街道,440703,S0101
 """
     with pytest.raises(ImportRejected) as rejected:
@@ -57,7 +57,7 @@ def test_bad_area_rows_are_reported_by_line_and_nothing_is_imported(org):
     messages = {e.line: e.message for e in rejected.value.errors}
     assert set(messages) == {6, 7, 8}
     assert "上级编码“440799”不存在" in messages[6]
-    assert "缺少名称" in messages[7] and "层级“片区”无效" in messages[7] and "NOPE" in messages[7]
+    assert "缺少名称" in messages[7] and "层级“小区”无效" in messages[7] and "NOPE" in messages[7]
     assert "与第3行重复" in messages[8]
     assert not Area.objects.exists()
 
