@@ -101,7 +101,7 @@ def _world(*, size: int, rng: random.Random):
                                      category_depth=2, unit=rng.choice(stations)))
         elif shape < 9:  # category to a department, whatever the area
             rules.append(RoutingRule(category=rng.choice(tops), category_depth=1, unit=rng.choice(stations),
-                                     priority=150))
+                                     sequence=50))
         else:  # kind within a district
             district = rng.choice(districts)
             rules.append(RoutingRule(area=district, area_depth=2, case_kind="report", unit=district.unit))

@@ -1,8 +1,11 @@
 """Admin: reference data and registration's rules (登记规则, the professional claimants) are
 editable; cases and their history are read-only here (state changes go through the services,
 history is append-only)."""
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from core.choices import CaseKind
 from deadlines.models import CaseClock
 
 from .models import (
@@ -47,9 +50,24 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         return False
 
 
+class IntakeSettingsForm(forms.ModelForm):
+    five_element_kinds = forms.MultipleChoiceField(
+        label=_("登记需五要素齐全的工单类型"), choices=CaseKind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("默认:投诉、举报、微博、市长信箱。未勾选的类型写明何事即可登记。"),
+    )
+
+    class Meta:
+        model = IntakeSettings
+        fields = ["repeat_window_days", "cluster_window_days", "cluster_min_complainants", "five_element_kinds",
+                  "cross_region_level"]
+
+
 @admin.register(IntakeSettings)
 class IntakeSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "repeat_window_days", "cluster_window_days", "cluster_min_complainants"]
+    form = IntakeSettingsForm
+    list_display = ["__str__", "repeat_window_days", "cluster_window_days", "cluster_min_complainants",
+                    "cross_region_level"]
 
     def has_add_permission(self, request):
         # One row of rules: edit it rather than add another.

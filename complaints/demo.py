@@ -44,12 +44,12 @@ AREAS = [
 ]
 
 ROUTING_RULES = [
-    # area code, category code, kind, unit code, priority, note
+    # area code, category code, kind, unit code, sequence (1 first), note
     ("440703001", None, "", "S0101", 100, "白沙街道由白沙所管辖"),
     ("440703002", None, "", "S0102", 100, "环市街道由环市所管辖"),
     ("440705", None, "", "D02", 100, "新会区经区中心二级分流"),
     ("440705900", None, "", "Q0201", 100, "县城环城路以内由执法中队管辖"),
-    (None, "01", "", "F01", 200, "食品类由食品安全监管科办理"),
+    (None, "01", "", "F01", 1, "食品类由食品安全监管科办理"),
 ]
 
 CATEGORIES = [
@@ -98,10 +98,10 @@ def demo_data_load(*, debug: bool = True, allow_without_debug: bool = False) -> 
     for code, name, parent in CATEGORIES:
         Category.objects.get_or_create(code=code, defaults={
             "name": name, "parent": Category.objects.filter(code=parent).first()})
-    for area, category, kind, unit, priority, note in ROUTING_RULES:
+    for area, category, kind, unit, sequence, note in ROUTING_RULES:
         RoutingRule.objects.get_or_create(
             area=Area.objects.filter(code=area).first(), category=Category.objects.filter(code=category).first(),
-            case_kind=kind, defaults={"unit": units[unit], "priority": priority, "note": note})
+            case_kind=kind, defaults={"unit": units[unit], "sequence": sequence, "note": note})
     logins = []
     for username, name, unit, role in USERS:
         user, created = User.objects.get_or_create(

@@ -10,7 +10,8 @@ from .identity import IDENTITY_CHOICE_FIELDS
 from .intake_rules import case_fields_check
 from .models import Case
 from .models.case import FIVE_ELEMENT_FIELDS
-from .models.choices import KINDS_NEEDING_FIVE_ELEMENTS, CaseKind
+from .models.choices import CaseKind
+from .models.repeats import kinds_needing_five_elements
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -79,7 +80,7 @@ class CaseDetailsForm(forms.ModelForm):
                         # is told about the case's kind.
                         self.add_error(name if name in self.fields else "kind", message)
         if self.registering:
-            needed = (FIVE_ELEMENT_FIELDS if kind in KINDS_NEEDING_FIVE_ELEMENTS
+            needed = (FIVE_ELEMENT_FIELDS if kind in kinds_needing_five_elements()
                       else {"facts": FIVE_ELEMENT_FIELDS["facts"]})
             for field, label in needed.items():
                 if not (data.get(field) or "").strip() and field not in self.errors:

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from complaints.login import StaffAdminAuthenticationForm, StaffAuthenticationForm
+from routing.first_password import FirstPasswordView
 
 admin.site.site_header = _("12315投诉举报工单系统 管理后台")
 admin.site.site_title = _("12315工单系统")
@@ -15,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=StaffAuthenticationForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/first-password/", FirstPasswordView.as_view(), name="first-password"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("reports.urls")),
     path("supervision/", include("supervision.urls")),

@@ -76,6 +76,20 @@ def clock_start(*, case: ClockedCase, clock: str, at, amount: int | None = None,
     return running
 
 
+def clock_build_fixed(*, case: ClockedCase, clock: str, at, due_at: datetime, basis: str) -> CaseClock:
+    """A clock whose deadline someone else set (a platform's due time), scheduled but not written.
+    Kept as an hours limit, which calendar corrections never recount, so its due time stays the
+    one given; its warning follows the center's lead like every clock's."""
+    hours = max(1, -(-int((due_at - at).total_seconds()) // 3600))
+    running = CaseClock(case=case, clock=clock, started_at=at, limit_amount=hours, limit_unit="hours",
+                        basis=basis[:200], due_at=due_at, due_date=local_date(due_at))
+    try:
+        running.warn_at = warn_at_compute(due_at=due_at, calendar=load_calendar(), started_at=at)
+    except CalendarYearMissing:
+        running.warn_at = None
+    return running
+
+
 def _schedule(clock: CaseClock, calendar=None, policy: DeadlineSettings | None = None) -> None:
     """Compute the clock's due date from its start, its limit, its approved extensions and pauses."""
     calendar = calendar or load_calendar()

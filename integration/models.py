@@ -129,6 +129,10 @@ class ExternalCaseRef(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Set at receipt when the system registers automatically; cleared once the worker has tried.
     registration_pending = models.BooleanField(_("待自动登记"), default=False)
+    # The platform's own times, as it sent them. Statutory clocks count from our receipt (the
+    # case's received_at); the platform's due time is a clock of its own (platform_due).
+    platform_received_at = models.DateTimeField(_("平台接收时间"), null=True, blank=True)
+    platform_due_at = models.DateTimeField(_("平台办结期限"), null=True, blank=True)
 
     class Meta:
         db_table = "complaints_externalcaseref"

@@ -16,9 +16,11 @@ from django_fsm import ConcurrentTransition
 
 from complaints.access import require_receive
 from complaints.models import Case
+from complaints.models.choices import CaseKind
 from complaints.rowwrite import rows_insert
-from complaints.services.intake import case_build, case_register, case_update_details
+from complaints.services.intake import case_build, case_register, case_update_details, cases_link
 from core.errors import ApplicationError
+from deadlines.services import clock_build_fixed
 
 from .models import ApiKey, ExternalCaseRef, ExternalSystem, StaffToken, api_key_hash
 
@@ -80,7 +82,8 @@ def _replayed(ref: ExternalCaseRef, fingerprint: str) -> Case:
     return ref.case
 
 
-def case_receive_external(*, system: ExternalSystem, reference: str, fields: dict) -> tuple[Case, bool]:
+def case_receive_external(*, system: ExternalSystem, reference: str, fields: dict, also_report: bool = False,
+                          platform_received_at=None, platform_due_at=None) -> tuple[Case, bool]:
     """Receive a work order from an external system, once per (system, reference): a retry of the
     same work order returns the case made the first time (created=False); other content under the
     same reference is refused.
@@ -90,17 +93,45 @@ def case_receive_external(*, system: ExternalSystem, reference: str, fields: dic
     registers automatically has its complete cases registered by the worker moments later
     (`external_cases_register`), so a burst from a hotline platform is absorbed at the door.
     The unique constraint on (system, reference) decides races: concurrent retries wait on the
-    winner's uncommitted row, fail, and return the winner's case."""
+    winner's uncommitted row, fail, and return the winner's case.
+
+    The statutory clocks count from our receipt (now); the platform's receipt time is kept on the
+    reference, and its due time becomes a clock of its own (platform_due) beside ours. A work order
+    that is both a complaint and a report (`also_report`) becomes two linked cases, as on the
+    intake page; the report's reference is the work order's with "#report"."""
     require_receive(system.acting_user)
     fields = {**fields, "external_ref": reference}
     fields.setdefault("channel", system.channel)
-    fingerprint = _fingerprint(fields)
+    if also_report and fields.get("kind") != CaseKind.COMPLAINT:
+        raise ApplicationError(_("只有投诉可以同时作为举报登记。"), field="also_report")
+    fingerprint = _fingerprint({**fields, "also_report": also_report, "platform_received_at": platform_received_at,
+                                "platform_due_at": platform_due_at})
     if _reference_used(system=system, reference=reference):
         existing = ExternalCaseRef.objects.select_related("case").get(system=system, reference=reference)
         return _replayed(existing, fingerprint), False
+    times = {"platform_received_at": platform_received_at, "platform_due_at": platform_due_at}
+    if also_report:
+        with transaction.atomic():
+            case, created = _receive_one(system=system, reference=reference, fields=fields,
+                                         fingerprint=fingerprint, times=times)
+            if created:
+                twin_ref = f"{reference[:57]}#report"
+                twin, _made = _receive_one(system=system, reference=twin_ref, fingerprint=fingerprint, times=times,
+                                           fields={**fields, "kind": CaseKind.REPORT, "external_ref": ""})
+                cases_link(case, twin, by=system.acting_user, at=case.received_at)
+        return case, created
+    return _receive_one(system=system, reference=reference, fields=fields, fingerprint=fingerprint, times=times)
+
+
+def _receive_one(*, system: ExternalSystem, reference: str, fields: dict, fingerprint: str,
+                 times: dict) -> tuple[Case, bool]:
     case, rows = case_build(by=system.acting_user, fields=fields, at=timezone.now())
+    if times["platform_due_at"] is not None:
+        rows.append(clock_build_fixed(case=case, clock="platform_due", at=case.received_at,
+                                      due_at=times["platform_due_at"],
+                                      basis=_("%(system)s工单办结期限") % {"system": system.name}))
     ref = ExternalCaseRef(system=system, reference=reference, fingerprint=fingerprint, case=case,
-                          registration_pending=system.registers_automatically)
+                          registration_pending=system.registers_automatically, **times)
     try:
         # Inside a caller's transaction a savepoint keeps a lost race from spoiling it; outside
         # one (API requests) the batch is its own transaction.

@@ -89,6 +89,9 @@ class User(AbstractUser):
     unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
+    # Set for people created by an import: they log in with a one-time password and must choose
+    # their own before anything else (routing.auth.FirstPasswordMiddleware).
+    must_set_password = models.BooleanField(_("首次登录须设置密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -107,6 +110,7 @@ class Area(models.Model):
     """An administrative division (down to street/village) or a named zone, and the unit covering it."""
 
     class Level(models.TextChoices):
+        PROVINCE = "province", _("省")
         CITY = "city", _("市")
         DISTRICT = "district", _("区县")
         STREET = "street", _("街道/乡镇")
@@ -157,13 +161,41 @@ class Area(models.Model):
         return [code for code in self.path.split("/") if code]
 
 
+class Coverage(models.Model):
+    """A unit covers an area in a role (辖区). One area may be covered by several units, each in its
+    own role: a county's district center covers the county, its law-enforcement squad the zone
+    inside the ring road, a station its township. The county-level division a unit belongs to,
+    which decides 同城通办, is read from what it covers (routing/divisions.py); which unit a case
+    goes to is the routing rules' and `Area.unit`'s business, not this table's."""
+
+    class Role(models.TextChoices):
+        INTAKE = "intake", _("投诉举报受理")
+        SUPERVISION = "supervision", _("属地监管")
+        ENFORCEMENT = "enforcement", _("执法")
+        DEPARTMENT = "department", _("业务主管")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="coverages")
+    area = models.ForeignKey("routing.Area", verbose_name=_("区域"), on_delete=models.CASCADE,
+                             related_name="coverages")
+    role = models.CharField(_("职责"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("单位辖区")
+        verbose_name_plural = _("单位辖区")
+        constraints = [models.UniqueConstraint(fields=["unit", "area", "role"], name="coverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.area} ({self.get_role_display()})"
+
+
 class RoutingRule(models.Model):
     """Area and/or category and/or kind → the unit with jurisdiction (管辖规则).
 
     A rule matches a case when each of its set conditions holds: the respondent's area is the rule's
     area or lies inside it, the case's category is the rule's or a sub-category of it, the kind is
-    the rule's. Among matching rules the highest priority wins; at equal priority the most specific
-    (deeper area, then sub-category, then kind), then the oldest rule.
+    the rule's. Among matching rules the lowest sequence number wins (顺序号: 1 first, as officials
+    number their rule tables); at an equal number the most specific (deeper area, then
+    sub-category, then kind), then the oldest rule.
     """
 
     area = models.ForeignKey(
@@ -181,14 +213,16 @@ class RoutingRule(models.Model):
         _("工单类型"), max_length=20, choices=CaseKind.choices, blank=True, help_text=_("留空表示所有类型")
     )
     unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="rules")
-    priority = models.IntegerField(_("优先级"), default=100, help_text=_("数值越大越优先;相同时越具体的规则越优先"))
+    sequence = models.PositiveIntegerField(
+        _("顺序号"), default=100,
+        help_text=_("1 最先:顺序号小的规则先匹配;顺序号相同时越具体的规则越优先"))
     is_active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("分流规则")
         verbose_name_plural = _("分流规则")
-        ordering = ["-priority", "-area_depth", "-category_depth", "pk"]
+        ordering = ["sequence", "-area_depth", "-category_depth", "pk"]
         indexes = [
             models.Index(fields=["area", "is_active"], name="routing_rule_area_idx"),
             models.Index(fields=["category", "is_active"], name="routing_rule_category_idx"),
@@ -266,3 +300,32 @@ class PlatformJurisdiction(models.TextChoices):
 
     NO_ADDRESS = "no_address", _("平台内经营者未在平台公示地址")
     UNREACHABLE = "unreachable", _("按平台公示地址无法联系平台内经营者")
+class ImportJob(models.Model):
+    """A file being imported in the background (a province's 600,000 village codes): its dry run
+    first, then, once confirmed, the import itself. Progress is kept in the cache while it runs
+    (the import is one transaction, so rows written here would not be seen until it ends)."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("校验中")
+        CHECKED = "checked", _("已校验,待确认")
+        REJECTED = "rejected", _("有错误,未导入")
+        IMPORTING = "importing", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
+
+    what = models.CharField(_("导入内容"), max_length=20)
+    file = models.FileField(_("文件"), upload_to="imports/")
+    filename = models.CharField(_("文件名"), max_length=200)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.CHECKING)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_by = models.ForeignKey("routing.User", verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.filename}"

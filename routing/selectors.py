@@ -33,7 +33,7 @@ class RouteProposal:
 
 def area_full_name(ancestors: list[Area]) -> str:
     """"蓬江区白沙街道": the names from the district down (the city is implied)."""
-    names = [a.name for a in ancestors if a.level != Area.Level.CITY]
+    names = [a.name for a in ancestors if a.level not in (Area.Level.PROVINCE, Area.Level.CITY)]
     return "".join(names) or "".join(a.name for a in ancestors)
 
 
@@ -51,7 +51,7 @@ def route_propose(*, area: Area | None, category: Category | None, kind: str) ->
         .filter(Q(area__isnull=True) | Q(area_id__in=area_ids))
         .filter(Q(category__isnull=True) | Q(category_id__in=category_ids))
         .filter(Q(case_kind="") | Q(case_kind=kind))
-        .order_by("-priority", "-area_depth", "-category_depth", "-case_kind", "pk")
+        .order_by("sequence", "-area_depth", "-category_depth", "-case_kind", "pk")
         .first()
     )
     where = area_full_name(ancestors)

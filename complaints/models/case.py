@@ -19,13 +19,13 @@ from routing.models import PlatformJurisdiction
 
 from .. import access
 from .choices import (
-    KINDS_NEEDING_FIVE_ELEMENTS,
     CaseKind,
     Channel,
     ComplainantType,
     Grade,
     Satisfaction,
 )
+from .repeats import kinds_needing_five_elements
 
 FIVE_ELEMENT_FIELDS = {
     "incident_time": _("何时"),
@@ -317,7 +317,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def missing_elements(self) -> list[str]:
         """The five elements (五要素) still missing, as user-facing labels."""
-        if self.kind not in KINDS_NEEDING_FIVE_ELEMENTS:
+        if self.kind not in kinds_needing_five_elements():
             return [] if self.facts.strip() else [str(FIVE_ELEMENT_FIELDS["facts"])]
         return [str(label) for field, label in FIVE_ELEMENT_FIELDS.items() if not getattr(self, field).strip()]
 

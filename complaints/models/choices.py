@@ -5,9 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import CaseKind, Grade  # noqa: F401
 from deadlines.models import LimitUnit
 
-# Kinds that follow the registration system (登记制): all five elements are needed to register.
-KINDS_NEEDING_FIVE_ELEMENTS = {CaseKind.COMPLAINT, CaseKind.REPORT}
-
 
 class Channel(models.TextChoices):
     PHONE = "phone", _("12315电话")

@@ -10,7 +10,20 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import CaseKind
 from core.models import SingleRowSettings
+
+# The kinds that follow the registration system (登记制) unless the center says otherwise: all five
+# elements before registration. A Weibo post or a mayor's-mailbox letter is a complaint or report
+# in another dress, so it waits for its demand like one.
+DEFAULT_FIVE_ELEMENT_KINDS = [CaseKind.COMPLAINT.value, CaseKind.REPORT.value, CaseKind.WEIBO.value,
+                              CaseKind.MAYOR_MAILBOX.value]
+# The levels 同城通办 may be judged at: county-level (区/县/县级市) by default, as the seeds' plan.
+CROSS_REGION_LEVELS = [("district", _("区县(县级)")), ("street", _("街道/乡镇"))]
+
+
+def default_five_element_kinds() -> list[str]:
+    return list(DEFAULT_FIVE_ELEMENT_KINDS)
 
 
 class IntakeSettings(SingleRowSettings):
@@ -25,11 +38,24 @@ class IntakeSettings(SingleRowSettings):
     cluster_min_complainants = models.PositiveIntegerField(
         _("集中投诉最少投诉人数"), default=5, validators=[MinValueValidator(2)]
     )
+    five_element_kinds = models.JSONField(
+        _("登记需五要素齐全的工单类型"), default=default_five_element_kinds,
+        help_text=_("这些类型的工单须何时、何地、何人、何事、何由齐全方可登记;其他类型只需写明何事"),
+    )
+    cross_region_level = models.CharField(
+        _("同城通办判定层级"), max_length=10, choices=CROSS_REGION_LEVELS, default="district",
+        help_text=_("受理单位与被投诉人所在地不属同一此级行政区划的,为同城通办;市中心及其科室受理的不算"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("登记规则")
         verbose_name_plural = _("登记规则")
+
+
+def kinds_needing_five_elements() -> set[str]:
+    """The kinds registration needs all five elements of (登记规则, read from the per-process copy)."""
+    return set(IntakeSettings.cached().five_element_kinds)
 
 
 class ProfessionalClaimant(models.Model):

@@ -15,7 +15,7 @@ from .notifications import notification_send
 from .routing import dispatch_followups, redispatch_followups
 
 INTAKE_CLOCKS = ["dispatch", "statutory_accept", "statutory_mediation", "statutory_report_decision"]
-ALL_CLOCKS = INTAKE_CLOCKS + ["contact", "handling", "redo", "cross_region_notice"]
+ALL_CLOCKS = INTAKE_CLOCKS + ["contact", "handling", "redo", "cross_region_notice", "platform_due"]
 
 
 @transaction.atomic

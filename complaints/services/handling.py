@@ -150,7 +150,7 @@ def case_reply(*, case: Case, by, text: str) -> Case:
             decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("已答复,申请失效")
         )
     # The statutory clocks stop at their own decisions (services/procedure.py), not at the reply.
-    clocks_stop(case=case, clocks=["handling", "redo"], at=at)
+    clocks_stop(case=case, clocks=["handling", "redo", "platform_due"], at=at)
     # The reply carries the mediation outcome of an accepted complaint (archive requires one).
     data = {"mediation_outcome": case.mediation_outcome} if case.acceptance == "accepted" else {}
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REPLY, source=source, note=text, at=at,

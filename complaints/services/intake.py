@@ -124,7 +124,7 @@ def case_receive(
         if fields.get("kind") != CaseKind.COMPLAINT:
             raise ApplicationError(_("只有投诉可以同时作为举报登记。"), field="also_report")
         twin = _new_case(by=by, fields={**fields, "kind": CaseKind.REPORT, "external_ref": ""}, at=at)
-        _link(cases[0], twin, by=by, at=at)
+        cases_link(cases[0], twin, by=by, at=at)
         cases.append(twin)
     for case in cases:
         for upload in files:
@@ -134,7 +134,8 @@ def case_receive(
     return cases
 
 
-def _link(first: Case, second: Case, *, by, at) -> None:
+def cases_link(first: Case, second: Case, *, by, at) -> None:
+    """One submission taken as a complaint and as a report: each case names the other."""
     first.linked_case, second.linked_case = second, first
     Case.objects.filter(pk=first.pk).update(linked_case=second)
     Case.objects.filter(pk=second.pk).update(linked_case=first)

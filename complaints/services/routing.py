@@ -13,11 +13,12 @@ from django.utils.translation import gettext_noop
 from core.errors import ApplicationError
 from core.notes import Note
 from deadlines.services import clock_start, clocks_stop
+from routing.divisions import area_division, division_bureau, unit_division
 from routing.models import Unit
 from routing.selectors import platform_route_propose, route_propose
 
 from ..access import dispatch_scope_unit, require_add_findings, require_assign_cohandlers, require_notify_cross_region
-from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, Notification
+from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, IntakeSettings, Notification
 from ..models.choices import Grade
 from .history import case_event_record
 from .notifications import notification_send
@@ -56,22 +57,69 @@ def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
 
 
 def _cross_region_check(*, case: Case, by, target: Unit | None, at) -> None:
-    """A case taken in by a unit (not the center) outside the respondent's unit is 同城通办: the
-    receiving unit must tell the respondent's unit within the policy's time and file with the center."""
+    """同城通办 (SPEC §6.4): the receiving unit's county-level division (or the level the center
+    sets in 登记规则) is not the respondent's. The receiving unit must tell the respondent's
+    county-level bureau (its district center) within the policy's time and file with the center.
+    The city center and its departments cover the whole city, and a case whose respondent has no
+    area (or lies in no division) is judged by nobody: neither is cross-region.
+
+    Run at registration and again when a correction moves the respondent: the flag, the notice
+    record and its clock follow the respondent's area as it now stands."""
+    level = IntakeSettings.cached().cross_region_level
     receiving = case.registering_unit
-    if target is None or receiving.kind == Unit.Kind.CENTER or hasattr(case, "cross_region_notice"):
+    theirs = area_division(area=case.respondent_area, level=level)
+    ours = unit_division(unit=receiving, level=level) if theirs is not None else None
+    cross = ours is not None and ours.division is not None and ours.division.pk != theirs.pk
+    notice = CrossRegionNotice.objects.filter(case=case).select_related("target_unit").first()
+    if not cross:
+        if notice is not None or case.cross_region:
+            _cross_region_withdraw(case=case, notice=notice, by=by, at=at)
         return
-    if target.is_within(receiving) or receiving.is_within(target):
+    bureau = division_bureau(division=theirs) or _district_center_of(target) or target
+    if bureau is None:
         return
-    case.cross_region = True
-    case.save()
-    clock = clock_start(case=case, clock="cross_region_notice", at=at)
-    CrossRegionNotice.objects.create(case=case, receiving_unit=receiving, target_unit=target,
-                                     due_at=clock.due_at if clock else None)
+    if notice is not None and notice.target_unit_id == bureau.pk and case.cross_region:
+        return
+    if not case.cross_region:
+        case.cross_region = True
+        case.save()
+    if notice is None:
+        clock = clock_start(case=case, clock="cross_region_notice", at=at)
+        CrossRegionNotice.objects.create(case=case, receiving_unit=receiving, target_unit=bureau,
+                                         due_at=clock.due_at if clock else None)
+    else:
+        # The respondent turned out to be in another division: that bureau is the one to tell, and
+        # a notice already sent went to the wrong one, so it is owed again.
+        notice.target_unit, notice.receiving_unit = bureau, receiving
+        notice.notified_at, notice.notified_by, notice.note = None, None, ""
+        if not case.clocks.filter(clock="cross_region_notice", stopped_at__isnull=True).exists():
+            clock = clock_start(case=case, clock="cross_region_notice", at=at)
+            notice.due_at = clock.due_at if clock else None
+        notice.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at,
-                      note=Note(gettext_noop("同城通办:被投诉人属%(unit)s管辖,%(receiving)s须告知该单位并报中心备案。"),
-                                unit=target.name, receiving=receiving.name),
-                      data={"unit": target.code, "unit_name": target.name})
+                      note=Note(gettext_noop("同城通办:被投诉人在%(division)s,%(receiving)s须告知%(unit)s并报中心备案。"),
+                                division=theirs.name, unit=bureau.name, receiving=receiving.name),
+                      data={"unit": bureau.code, "unit_name": bureau.name, "division": theirs.code})
+
+
+def _cross_region_withdraw(*, case: Case, notice: CrossRegionNotice | None, by, at) -> None:
+    """A correction put the respondent in the receiving unit's own division: no notice is owed.
+    A notice already sent stays on record; one still owed is withdrawn with its clock."""
+    if case.cross_region:
+        case.cross_region = False
+        case.save()
+    clocks_stop(case=case, clocks=["cross_region_notice"], at=at)
+    if notice is not None and notice.notified_at is None:
+        notice.delete()
+    case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at,
+                      note=Note(gettext_noop("被投诉人所在地已更正,不属同城通办,无须告知。")),
+                      data={"withdrawn": True})
+
+
+def _district_center_of(unit: Unit | None) -> Unit | None:
+    if unit is None or unit.kind == Unit.Kind.DISTRICT_CENTER:
+        return unit
+    return _bypassed_district_center(unit)
 
 
 @transaction.atomic

@@ -26,6 +26,9 @@ class Clock(models.TextChoices):
     STATUTORY_REPORT_NOTICE = "statutory_report_notice", _("举报决定告知实名举报人(法定)")
     # Not a clock that runs: the length of the one extension of the report clock the center may approve.
     STATUTORY_REPORT_EXTENSION = "statutory_report_extension", _("举报核查延长(法定,经批准)")
+    # The due time a platform (12345, the national platform) set on its work order: not ours to
+    # compute, kept beside the statutory clocks so the unit sees whichever comes first.
+    PLATFORM_DUE = "platform_due", _("平台办结期限")
 
 
 class LimitUnit(models.TextChoices):

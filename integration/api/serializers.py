@@ -48,7 +48,23 @@ def _case_field(name: str, **overrides) -> serializers.Field:
     return field_class(**kwargs)
 
 
-class CaseCreateInput(serializers.Serializer):
+class UnknownFieldsRefused:
+    """A field the input does not know is refused with 400 naming it: dropping it silently would let
+    the caller believe it was stored."""
+
+    fixed_fields: dict = {}  # fields the input knows but refuses, with why
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [self.fixed_fields.get(name) or _("未知字段,未保存。")] for name in unknown}
+                    | {"non_field_errors": [_("未知字段:%s") % ", ".join(unknown)]})
+        return super().to_internal_value(data)
+
+
+class CaseCreateInput(UnknownFieldsRefused, serializers.Serializer):
     """A work order as an external system sends it.
 
     Its fields are copied shallowly for each request: DRF's deep copy rebuilds every field from its
@@ -87,6 +103,21 @@ class CaseCreateInput(serializers.Serializer):
     facts = _case_field("facts", max_length=20000)
     demand = _case_field("demand", max_length=20000)
     category = _code_field(Category.objects.all(), required=False, allow_null=True)
+    # What the platform says of its work order beside the case itself.
+    received_at = TypedMomentSerializerField(
+        required=False, allow_null=True, default=None,
+        help_text=_("平台接收该工单的时间(保留并显示;法定时限自本系统接收时起算)。"))
+    platform_due_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text=_("平台要求的办结期限,作为单独的时限显示,承办单位看到较早的一个。"))
+    also_report = serializers.BooleanField(
+        required=False, default=False, help_text=_("投诉同时作为举报:生成两件关联工单(投诉、举报)。"))
+
+    def validate(self, data):
+        received, due = data.get("received_at"), data.get("platform_due_at")
+        if due is not None and received is not None and due <= received:
+            raise serializers.ValidationError({"platform_due_at": [_("平台办结期限须晚于平台接收时间。")]})
+        return data
 
 
 class CaseCreatedOutput(serializers.Serializer):
@@ -101,6 +132,7 @@ class CaseCreatedOutput(serializers.Serializer):
     registering_unit = serializers.CharField(source="registering_unit.code")
     missing_elements = serializers.ListField(child=serializers.CharField())
     received_at = serializers.DateTimeField()
+    linked_case = serializers.SlugRelatedField(slug_field="number", read_only=True)
 
 
 class ClockOutput(serializers.ModelSerializer):
@@ -171,14 +203,53 @@ class CaseDetailOutput(CaseOutput):
     merged_into = serializers.SlugRelatedField(slug_field="number", read_only=True)
     decisions = serializers.SerializerMethodField()
 
+    # What the center sees of the case, each derived at registration by the services.
+    routing = serializers.SerializerMethodField()
+    cross_region_notice = serializers.SerializerMethodField()
+    repeat_of = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    clusters = serializers.SerializerMethodField()
+    linked_cases = serializers.SerializerMethodField()
+    platform = serializers.SerializerMethodField()
+
     class Meta(CaseOutput.Meta):
         fields = CaseOutput.Meta.fields + [
             "legal_basis", "acceptance", "mediation_outcome", "amount_recovered", "report_decision", "merged_into",
-            "decisions", "clocks", "history"]
+            "decisions", "clocks", "history", "routing", "cross_region", "cross_region_notice", "is_repeat",
+            "repeat_of", "clusters", "professional_claimant", "linked_cases", "platform"]
 
     def get_decisions(self, case) -> list[dict]:
         return LegalDecisionOutput(case.legal_decisions.select_related("ground", "related_case", "decided_by_unit"),
                                    many=True).data
+
+    def get_routing(self, case) -> dict | None:
+        routing = getattr(case, "routing", None)
+        if routing is None:
+            return None
+        return {"proposed_unit": getattr(routing.proposed_unit, "code", None),
+                "proposed_unit_name": getattr(routing.proposed_unit, "name", None),
+                "rule": routing.rule_id, "reason": routing.reason, "computed_at": routing.computed_at}
+
+    def get_cross_region_notice(self, case) -> dict | None:
+        notice = getattr(case, "cross_region_notice", None)
+        if notice is None:
+            return None
+        return {"receiving_unit": notice.receiving_unit.code, "target_unit": notice.target_unit.code,
+                "target_unit_name": notice.target_unit.name, "due_at": notice.due_at,
+                "notified_at": notice.notified_at, "status": notice.status}
+
+    def get_clusters(self, case) -> list[dict]:
+        return [{"id": c.pk, "respondent_name": c.respondent_name, "state": c.state} for c in case.clusters.all()]
+
+    def get_linked_cases(self, case) -> list[str]:
+        return [case.linked_case.number] if case.linked_case_id else []
+
+    def get_platform(self, case) -> dict | None:
+        """The calling platform's own numbers and times for its work order."""
+        origin = getattr(case, "external_origin", None)
+        if origin is None:
+            return None
+        return {"system": origin.system.code, "reference": origin.reference,
+                "received_at": origin.platform_received_at, "due_at": origin.platform_due_at}
 
     def get_clocks(self, case) -> list[dict]:
         return ClockOutput(case.clocks.all(), many=True).data
@@ -192,7 +263,7 @@ class CaseDetailOutput(CaseOutput):
 
 # --- transitions: one input shape per operation -------------------------------------------------
 
-class ActionInput(serializers.Serializer):
+class ActionInput(UnknownFieldsRefused, serializers.Serializer):
     version = serializers.IntegerField(
         required=False, min_value=0, help_text=_("客户端看到的工单版本;已变化则返回409(也可用 If-Match 头)。")
     )
@@ -339,6 +410,11 @@ class CaseUpdateInput(ActionInput, CaseCreateInput):
 
     reference = None
     channel = None
+    fixed_fields = {"reference": _("工单来源(编号、渠道)不能修改,未保存。"),
+                    "channel": _("工单来源(编号、渠道)不能修改,未保存。")}
+    received_at = None
+    platform_due_at = None
+    also_report = None
 
 
 @extend_schema_field(OpenApiTypes.BINARY)

@@ -46,7 +46,9 @@ def _case_for(request, number: str, *, detail: bool = False) -> Case:
         qs = qs.prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor_unit")),
             Prefetch("clocks", queryset=CaseClock.objects.order_by("started_at", "pk")),
-        )
+            "clusters",
+        ).select_related("routing__proposed_unit", "linked_case", "repeat_of", "external_origin__system",
+                         "cross_region_notice__target_unit", "cross_region_notice__receiving_unit")
     try:
         return qs.get(number=number)
     except Case.DoesNotExist:
@@ -89,8 +91,10 @@ class CaseCollectionApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         reference = fields.pop("reference")
+        extra = {"also_report": fields.pop("also_report"), "platform_received_at": fields.pop("received_at"),
+                 "platform_due_at": fields.pop("platform_due_at")}
         try:
-            case, created = case_receive_external(system=system, reference=reference, fields=fields)
+            case, created = case_receive_external(system=system, reference=reference, fields=fields, **extra)
         except ReferenceConflict as conflict:
             body = {"detail": conflict.message, "reference": [conflict.message]}
             if conflict.case is not None:

@@ -89,11 +89,13 @@ def test_bad_fields_are_400_naming_them(hotline):
                                               "complainant_phone": "1" * 21})
     assert response.status_code == 400
     assert {"kind", "respondent_area", "complainant_phone"} <= set(response.json())
-    # What says where the work order came from is not the platform's to change.
+    # What says where the work order came from is not the platform's to change: refused, not
+    # dropped, so the platform does not believe it was stored.
     response = _patch(hotline.client, case, {"reference": "GD-OTHER", "channel": "wechat", "demand": "退款"})
-    assert response.status_code == 200
+    assert response.status_code == 400 and {"reference", "channel"} <= set(response.json())
+    assert "不能修改" in response.json()["reference"][0]
     case.refresh_from_db()
-    assert (case.external_ref, case.channel, case.demand) == ("GD-2026-0001", "hotline_12345", "退款")
+    assert (case.external_ref, case.channel, case.demand) == ("GD-2026-0001", "hotline_12345", "")
 
 
 def test_a_stale_version_is_409_and_changes_nothing(hotline):

@@ -14,6 +14,7 @@ def test_the_windows_are_edited_in_the_intake_rules_admin(admin_client):
     assert "重复投诉认定期(天)" in page and "集中投诉最少投诉人数" in page
     response = admin_client.post("/admin/complaints/intakesettings/1/change/", {
         "repeat_window_days": 60, "cluster_window_days": 10, "cluster_min_complainants": 3,
+        "cross_region_level": "district", "five_element_kinds": ["complaint", "report"],
     })
     assert response.status_code == 302
     rules = IntakeSettings.cached()
@@ -24,6 +25,7 @@ def test_the_intake_rules_admin_refuses_a_single_complainant_cluster(admin_clien
     IntakeSettings.current()
     response = admin_client.post("/admin/complaints/intakesettings/1/change/", {
         "repeat_window_days": 30, "cluster_window_days": 7, "cluster_min_complainants": 1,
+        "cross_region_level": "district", "five_element_kinds": ["complaint", "report"],
     })
     assert response.status_code == 200 and IntakeSettings.current().cluster_min_complainants == 5
 
@@ -45,3 +47,26 @@ def test_reading_the_rules_inserts_no_row():
     IntakeSettings.objects.all().delete()
     assert IntakeSettings.cached().repeat_window_days == 30
     assert not IntakeSettings.objects.exists()
+
+
+def test_which_kinds_need_the_five_elements_is_set_in_the_admin(admin_client, org):
+    from core.choices import CaseKind
+    from tests.factories import case_received
+
+    # By default a Weibo post missing its demand stays received until the demand is supplied.
+    weibo = case_received(by=org.clerk, kind=CaseKind.WEIBO, channel="weibo", demand="")
+    assert weibo.state == "received" and weibo.missing_elements == ["何由(诉求)"]
+    mailbox = case_received(by=org.clerk, kind=CaseKind.MAYOR_MAILBOX, channel="letter", incident_time="")
+    assert mailbox.state == "received"
+    IntakeSettings.current()
+    page = admin_client.get("/admin/complaints/intakesettings/1/change/").content.decode()
+    assert "登记需五要素齐全的工单类型" in page
+    response = admin_client.post("/admin/complaints/intakesettings/1/change/", {
+        "repeat_window_days": 30, "cluster_window_days": 7, "cluster_min_complainants": 5,
+        "cross_region_level": "district", "five_element_kinds": ["complaint", "report", "mayor_mailbox"],
+    })
+    assert response.status_code == 302
+    assert IntakeSettings.current().five_element_kinds == ["complaint", "report", "mayor_mailbox"]
+    # Weibo is no longer held to the five elements; a new post without its demand registers.
+    registered = case_received(by=org.clerk, kind=CaseKind.WEIBO, channel="weibo", demand="")
+    assert registered.state == "registered"

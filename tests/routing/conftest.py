@@ -32,5 +32,5 @@ def world(org):
 
 
 def rule(**fields) -> RoutingRule:
-    fields.setdefault("priority", 100)
+    fields.setdefault("sequence", 100)
     return RoutingRule.objects.create(**fields)

@@ -1,5 +1,6 @@
-"""File anywhere (同城通办): a case taken in away from the respondent's unit is marked, routed to
-that unit, and the receiving unit's notice (within 2 days, filed with the center) is tracked."""
+"""File anywhere (同城通办): a case taken in in another county-level division than the respondent's
+is marked, routed to the respondent's unit, and the receiving unit's notice to the respondent's
+district center (within 2 days, filed with the center) is tracked."""
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,7 @@ def test_case_filed_away_from_the_respondents_unit_is_cross_region(world, far_cl
     assert case.cross_region is True
     assert case.routing.proposed_unit == world.org.station  # routed to the respondent's unit
     notice = case.cross_region_notice
-    assert notice.receiving_unit == world.org.far_station and notice.target_unit == world.org.station
+    assert notice.receiving_unit == world.org.far_station and notice.target_unit == world.org.district
     clock = case.clocks.get(clock="cross_region_notice", stopped_at__isnull=True)
     assert clock.limit_amount == 2 and clock.limit_unit == "days" and notice.due_at == clock.due_at
     assert notice.status == "pending"
@@ -46,13 +47,13 @@ def test_receiving_unit_records_the_notice_which_goes_to_the_unit_and_the_center
     case = file_at_far_station(world, far_clerk)
     client.force_login(far_clerk)
     assert "记录同城通办告知" in client.get(f"/cases/{case.number}/").content.decode()
-    client.post(f"/cases/{case.number}/routing/cross-region-notice/", {"text": "已电话告知白沙所并传真工单"})
+    client.post(f"/cases/{case.number}/routing/cross-region-notice/", {"text": "已电话告知蓬江区12315受理中心并传真工单"})
     notice = CrossRegionNotice.objects.get(case=case)
     assert notice.status == "sent" and notice.notified_by == far_clerk
     assert not case.clocks.filter(clock="cross_region_notice", stopped_at__isnull=True).exists()
     recipients = set(Notification.objects.filter(case=case, kind="cross_region")
                      .values_list("recipient_unit__code", flat=True))
-    assert recipients == {"S0101", "C"}
+    assert recipients == {"D01", "C"}
     assert case.events.filter(action=CaseEvent.Action.CROSS_REGION, data__notified=True).exists()
 
 

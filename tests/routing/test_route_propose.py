@@ -1,4 +1,4 @@
-"""Which unit the rules propose, and why: each kind of rule, priority and specificity."""
+"""Which unit the rules propose, and why: each kind of rule, sequence number (1 first) and specificity."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +20,7 @@ def test_area_rule_covers_the_area_and_everything_below_it(world):
     assert proposal.reason == f"被投诉人位于蓬江区白沙街道白沙某社区 → 白沙市场监管所,规则#{r.pk}"
 
 
-def test_deeper_area_rule_beats_the_district_rule_at_equal_priority(world):
+def test_deeper_area_rule_beats_the_district_rule_at_equal_sequence(world):
     rule(area=world.pengjiang, unit=world.org.district)
     street = rule(area=world.huanshi, unit=world.org.other_station)
     assert propose(world, area=world.huanshi).rule == street
@@ -29,7 +29,7 @@ def test_deeper_area_rule_beats_the_district_rule_at_equal_priority(world):
 
 def test_category_rule_sends_food_to_the_department_whatever_the_area(world):
     rule(area=world.baisha, unit=world.org.station)
-    food = rule(category=world.food, unit=world.department, priority=200)
+    food = rule(category=world.food, unit=world.department, sequence=50)
     proposal = propose(world, area=world.baisha, category=world.catering)  # sub-category of 食品
     assert proposal.rule == food and proposal.unit == world.department
     assert "业务分类“食品 / 餐饮服务”" in proposal.reason
@@ -51,9 +51,9 @@ def test_area_and_category_together_is_more_specific_than_either(world):
     assert propose(world, area=world.baisha, category=world.gym).rule == both
 
 
-def test_higher_priority_wins_over_specificity(world):
+def test_lower_sequence_number_wins_over_specificity(world):
     rule(area=world.village, unit=world.org.station)
-    wide = rule(area=world.pengjiang, unit=world.org.district, priority=300)
+    wide = rule(area=world.pengjiang, unit=world.org.district, sequence=30)
     assert propose(world, area=world.village).rule == wide
 
 
@@ -61,7 +61,7 @@ def test_inactive_rules_and_rules_to_inactive_units_are_ignored(world):
     rule(area=world.baisha, unit=world.org.other_station, is_active=False)
     world.org.far_station.is_active = False
     world.org.far_station.save()
-    rule(area=world.baisha, unit=world.org.far_station, priority=500)
+    rule(area=world.baisha, unit=world.org.far_station, sequence=10)
     proposal = propose(world, area=world.baisha)
     assert proposal.rule is None and proposal.unit == world.org.station  # area coverage
 
@@ -84,13 +84,13 @@ def test_moving_an_area_moves_its_subtree_paths(world):
     world.baisha.save()
     world.village.refresh_from_db()
     assert world.village.path == "4407/440705/440703001/440703001001/"
-    rule(area=world.xinhui, unit=world.org.far_district, priority=200)
+    rule(area=world.xinhui, unit=world.org.far_district, sequence=50)
     assert propose(world, area=world.village).unit == world.org.far_district
 
 
 def test_routing_costs_two_queries_however_many_rules(world):
     for n in range(50):
-        rule(area=world.huicheng, case_kind="report", unit=world.org.far_station, priority=n)
+        rule(area=world.huicheng, case_kind="report", unit=world.org.far_station, sequence=200 + n)
     rule(area=world.baisha, unit=world.org.station)
     with CaptureQueriesContext(connection) as queries:
         propose(world, area=world.village, category=world.catering)

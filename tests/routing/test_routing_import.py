@@ -43,13 +43,13 @@ def test_areas_import_builds_the_tree_with_paths(org):
     # Re-importing updates in place.
     again = routing_import(what="areas", content=csv_bytes(AREAS_CSV.replace("白沙街道", "白沙街")),
                            filename="areas.csv")
-    assert again.updated == 4 and Area.objects.get(code="440703001").name == "白沙街"
+    assert (again.updated, again.unchanged) == (1, 3) and Area.objects.get(code="440703001").name == "白沙街"
 
 
 def test_bad_area_rows_are_reported_by_line_and_nothing_is_imported(org):
     bad = AREAS_CSV.strip() + """
 440703002,环市街道,街道,440799,S0102
-440703003,,片区,440703,NOPE
+440703003,,小区,440703,NOPE
 440703001,重复,街道,440703,S0101
 """
     with pytest.raises(ImportRejected) as rejected:
@@ -57,7 +57,7 @@ def test_bad_area_rows_are_reported_by_line_and_nothing_is_imported(org):
     messages = {e.line: e.message for e in rejected.value.errors}
     assert set(messages) == {6, 7, 8}
     assert "上级编码“440799”不存在" in messages[6]
-    assert "缺少名称" in messages[7] and "层级“片区”无效" in messages[7] and "NOPE" in messages[7]
+    assert "缺少名称" in messages[7] and "层级“小区”无效" in messages[7] and "NOPE" in messages[7]
     assert "与第3行重复" in messages[8]
     assert not Area.objects.exists()
 
@@ -75,9 +75,9 @@ def test_rules_import_from_excel_and_routing_uses_them(org):
 
     CategoryFactory(code="01", name="食品")
     content = xlsx_bytes([
-        ["区域编码", "分类编码", "工单类型", "承办单位编码", "优先级", "启用", "说明"],
+        ["区域编码", "分类编码", "工单类型", "承办单位编码", "顺序号", "启用", "说明"],
         [440703001, None, None, "S0101", 100, "是", "白沙街道"],
-        [None, "01", None, "S0102", 200, "是", "食品类"],
+        [None, "01", None, "S0102", 50, "是", "食品类"],
         [440703, None, "举报", "D01", 100, "否", "停用的举报规则"],
     ])
     result = routing_import(what="rules", content=content, filename="rules.xlsx")
@@ -91,7 +91,7 @@ def test_rules_import_from_excel_and_routing_uses_them(org):
 def test_bad_rule_rows_are_reported_and_nothing_is_imported(org):
     routing_import(what="areas", content=csv_bytes(AREAS_CSV), filename="areas.csv")
     content = xlsx_bytes([
-        ["area", "category", "kind", "unit", "priority", "active"],
+        ["area", "category", "kind", "unit", "sequence", "active"],
         ["440703001", "", "", "S0101", "100", ""],
         ["999999", "", "", "S0101", "abc", ""],
         ["", "", "", "S0101", "", ""],
@@ -102,10 +102,10 @@ def test_bad_rule_rows_are_reported_and_nothing_is_imported(org):
         routing_import(what="rules", content=content, filename="rules.xlsx")
     messages = {e.line: e.message for e in rejected.value.errors}
     assert set(messages) == {3, 4, 5, 6}
-    assert "区域编码“999999”不存在" in messages[3] and "不是整数" in messages[3]
+    assert "区域编码“999999”不存在" in messages[3] and "正整数" in messages[3]
     assert "至少要指定" in messages[4]
     assert "外部部门" in messages[5] and "是/否" in messages[5]
-    assert "与第2行的条件相同" in messages[6]
+    assert "与第2行的条件和顺序号都相同" in messages[6]
     assert not RoutingRule.objects.exists()
 
 
@@ -125,12 +125,14 @@ def test_import_page_lists_the_bad_rows(client, org):
 
     client.force_login(org.supervisor)
     upload = SimpleUploadedFile("areas.csv", b"code,name,level,parent,unit\nA1,,street,,\n")
-    response = client.post("/routing/import/", {"what": "areas", "file": upload})
-    assert response.status_code == 400
+    response = client.post("/routing/import/", {"what": "areas", "file": upload}, follow=True)
     assert "第2行" in response.content.decode() and not Area.objects.exists()
     upload = SimpleUploadedFile("areas.csv", AREAS_CSV.strip().encode())
     response = client.post("/routing/import/", {"what": "areas", "file": upload}, follow=True)
-    assert "新增 4 条" in response.content.decode()
+    assert "将新增" in response.content.decode() and not Area.objects.exists()
+    confirm = response.redirect_chain[-1][0] + "confirm/"
+    client.post(confirm)
+    assert Area.objects.count() == 4
     client.force_login(org.handler)
     assert client.get("/routing/import/").status_code == 403
 
