@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "supervision.context_processors.calendar_warning",
+                "supervision.context_processors.todo_count",
                 "complaints.context_processors.unread_notifications",
                 "complaints.context_processors.menu_access",
             ],

@@ -1,6 +1,9 @@
 """Template context: a banner when the official holiday schedule is missing for a year in reach."""
 from django.conf import settings
 
+from complaints import access
+from supervision.todo import center_todo_count
+
 from deadlines.workdays import calendar_coverage_warning
 
 
@@ -11,3 +14,11 @@ def calendar_warning(request) -> dict:
         return {"calendar_warning": None}
     # One fingerprint query; the calendar itself is cached per process (workdays.load_calendar).
     return {"calendar_warning": calendar_coverage_warning(ahead_days=settings.CALENDAR_WARNING_DAYS)}
+
+
+def todo_count(request) -> dict:
+    """The to-do list's figure in the menu, for those who oversee units (supervision/todo.py)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not access.oversees_units(user):
+        return {}
+    return {"todo_count": center_todo_count(user=user)}

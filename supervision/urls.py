@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_todo
 
 urlpatterns = [
     path("", views.overview, name="supervision"),
+    path("todo/", views_todo.todo, name="todo"),
     path("red-lines/", views.red_lines, name="supervision-red-lines"),
     path("stage-replies/", views.stage_replies, name="supervision-stage-replies"),
     path("accountability/", views.accountability, name="supervision-accountability"),

@@ -6,6 +6,7 @@ from .rating import PublicRating
 from .reference import DeclineReason
 from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
 from .requests import ExtensionRequest
+from .submissions import FormSubmission
 
 __all__ = [
     "Attachment",
@@ -18,6 +19,7 @@ __all__ = [
     "CaseNumberSequence",
     "DeclineReason",
     "ExtensionRequest",
+    "FormSubmission",
     "IntakeSettings",
     "Notification",
     "ProfessionalClaimant",
