@@ -12,6 +12,10 @@ def calendar_warning(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"calendar_warning": None}
+    # The banner asks for the schedule to be entered in the admin: only for those who can. Everyone
+    # else sees the clocks it affects marked "截止日待定" where they are shown.
+    if not (user.is_staff and user.has_perm("deadlines.change_holidayschedule")):
+        return {"calendar_warning": None}
     # One fingerprint query; the calendar itself is cached per process (workdays.load_calendar).
     return {"calendar_warning": calendar_coverage_warning(ahead_days=settings.CALENDAR_WARNING_DAYS)}
 

@@ -6,6 +6,7 @@ from .rating import PublicRating
 from .reference import DeclineReason
 from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
 from .requests import ExtensionRequest
+from .signoff import ReplyDraft
 from .submissions import FormSubmission
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "Notification",
     "ProfessionalClaimant",
     "PublicRating",
+    "ReplyDraft",
 ]

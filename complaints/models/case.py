@@ -45,6 +45,9 @@ CONDITION_MESSAGES = {
     "reply_approved_and_followed_up": _("办结前须核查通过答复并完成回访(或记录无法回访的原因)。"),
     "was_handled": _("该工单未曾分流承办,不能二次交办。"),
     "redispatched_by_district_center": _("该工单不是由区县受理中心二级分流的。"),
+    "no_reply_awaiting_sign_off": _("已有答复待负责人签发。"),
+    "has_reply_awaiting_sign_off": _("没有待签发的答复。"),
+    "is_sensitive": _("只有舆情敏感工单的答复需要报批。"),
 }
 
 
@@ -215,6 +218,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("reopen_case", _("二次交办")),
             ("add_evidence_case", _("补充证据")),
             ("reassign_case", _("单位内改派承办人")),
+            ("sign_off_reply_case", _("签发答复(承办单位负责人)")),
+            ("approve_sensitive_reply_case", _("审批舆情敏感工单的答复(中心主任)")),
         ]
 
     def __str__(self) -> str:
@@ -415,3 +420,29 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.archived_at = None
         self.satisfaction = ""
         self.resolved = None
+
+    # --- sign-off inside the unit and 报批 (complaints/services/signoff.py) ----------------------
+    def no_reply_awaiting_sign_off(self) -> bool:
+        return not self.reply_drafts.filter(decision="pending").exists()
+
+    def has_reply_awaiting_sign_off(self) -> bool:
+        return self.reply_drafts.filter(decision="pending").exists()
+
+    def is_sensitive(self) -> bool:
+        return self.sensitive
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING,
+                conditions=[contact_done_or_impossible, no_reply_awaiting_sign_off],
+                permission=access.may_submit_reply)
+    def submit_reply(self) -> None:
+        pass  # the draft is a row of its own (ReplyDraft); the version moves with the save
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING,
+                conditions=[has_reply_awaiting_sign_off], permission=access.may_sign_off_reply)
+    def return_reply_draft(self) -> None:
+        pass
+
+    @transition(field=state, source=State.REPLIED, target=State.REPLIED,
+                conditions=[is_sensitive, reply_not_yet_approved], permission=access.may_refer_reply)
+    def refer_reply(self) -> None:
+        pass  # the referral (报批) is history and a notice to the director

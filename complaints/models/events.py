@@ -58,6 +58,9 @@ class CaseEvent(models.Model):
         PAUSE = "pause", _("时限暂停")
         RESUME = "resume", _("时限恢复")
         BATCH_ACTION = "batch_action", _("专项行动")
+        SUBMIT_REPLY = "submit_reply", _("答复提交负责人签发")
+        RETURN_REPLY_DRAFT = "return_reply_draft", _("答复稿退回修改")
+        REFER_REPLY = "refer_reply", _("答复报批")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)
