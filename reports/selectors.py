@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from complaints.models import Case
@@ -22,7 +22,7 @@ from deadlines.workdays import (
     load_calendar,
 )
 from routing.models import Area, Category, Unit
-from supervision.models import RedLineItem
+from supervision.models import RedLineItem, SampledCase
 
 from .metrics import KPI_CASE_METRICS, KPI_CLOCK_METRICS, METRICS, TODAY_METRICS, MetricContext, metric_counts
 
@@ -123,7 +123,9 @@ def _cases_in_period(period: Period) -> Q:
     """Every case a figure of `_case_figures` may count: received, dispatched or followed up in it."""
     start, end = period.start_at, period.end_at
     return (Q(received_at__gte=start, received_at__lt=end) | Q(dispatched_at__gte=start, dispatched_at__lt=end)
-            | Q(followed_up_at__gte=start, followed_up_at__lt=end))
+            | Q(followed_up_at__gte=start, followed_up_at__lt=end)
+            | Q(Exists(SampledCase.objects.filter(case=OuterRef("pk"), followed_up_at__gte=start,
+                                                 followed_up_at__lt=end))))
 
 
 def _rates(figures: dict) -> dict:
@@ -132,6 +134,9 @@ def _rates(figures: dict) -> dict:
         "completion_rate": _percent(figures["completion_on_time"], figures["completion_due"]),
         "satisfaction_rate": _percent(figures["satisfied"], figures["followed_up"]),
         "resolution_rate": _percent(figures["resolved"], figures["followed_up"]),
+        # The sampled second follow-up (抽查回访), shown beside the first.
+        "sampled_satisfaction_rate": _percent(figures["sampled_satisfied"], figures["sampled"]),
+        "sampled_resolution_rate": _percent(figures["sampled_resolved"], figures["sampled"]),
     }
 
 

@@ -18,7 +18,7 @@ from .snapshots import ReportSnapshot
 RATES = ("completion_rate", "contact_rate", "satisfaction_rate", "resolution_rate")
 # Figures a row carries besides the rates: what each rate is made of, for the page and the export.
 COUNTS = ("volume", "contact_due", "contact_on_time", "completion_due", "completion_on_time", "followed_up",
-          "satisfied", "resolved", "overdue")
+          "satisfied", "resolved", "overdue", "sampled", "sampled_satisfaction_rate", "sampled_resolution_rate")
 
 
 def _lower_is_better(value: float, values: list[float]) -> float:
