@@ -11,12 +11,12 @@ from django_fsm import can_proceed, has_transition_perm
 from routing.models import Unit, User
 
 from . import services
-from .services import signoff
-from .services.signoff import reply_draft_pending
 from .inputs import TypedMomentField
 from .models import Case, DeclineReason
 from .models.choices import HANDLING_LIMIT_UNITS, ContactMeans, Satisfaction
 from .routing_selectors import dispatch_targets
+from .services import signoff
+from .services.signoff import reply_draft_pending
 
 
 def _text(label, required=True, rows=3):

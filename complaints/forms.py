@@ -91,7 +91,8 @@ class IntakeForm(CaseDetailsForm):
     )
     attachments = MultipleFileField(label=_("证据附件"), required=False)
     # The one-time token of this form (services/submissions.py): a second submission of the same
-    # form finds the case the first created.
+    # form finds the case the first created (a page fetched again after "back" has a new token: its
+    # content, refilled by the browser, is recognised instead).
     form_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def clean(self):

@@ -23,7 +23,7 @@ from .forms import CaseDetailsForm, IntakeForm
 from .identity import may_see_identity
 from .inputs import typed_id
 from .models import Case
-from .services.submissions import form_token_case, form_token_claim, form_token_new
+from .services.submissions import form_fingerprint, form_submitted_case, form_token_claim, form_token_new
 from .views_landing import landing_url
 
 
@@ -75,13 +75,17 @@ def case_new(request):
         registering = request.POST.get("submit") != "receive"
         form = IntakeForm(request.POST, request.FILES, registering=registering)
         token = request.POST.get("form_token", "")
-        earlier = form_token_case(token=token) if token else None
+        earlier = form_submitted_case(token=token, by=request.user)
         if earlier is not None:
             return _already_submitted(request, earlier)
         if form.is_valid():
+            fingerprint = form_fingerprint(form.case_fields())
+            earlier = form_submitted_case(token="", by=request.user, fingerprint=fingerprint)
+            if earlier is not None:
+                return _already_submitted(request, earlier)
             try:
                 with transaction.atomic():
-                    claim = form_token_claim(token=token, by=request.user)
+                    claim = form_token_claim(token=token, by=request.user, fingerprint=fingerprint)
                     if token and claim is None:  # the same form, submitted a moment ago
                         raise _AlreadySubmitted
                     cases = services.case_receive(
@@ -92,7 +96,7 @@ def case_new(request):
                         claim.case = cases[0]
                         claim.save(update_fields=["case"])
             except _AlreadySubmitted:
-                earlier = form_token_case(token=token)
+                earlier = form_submitted_case(token=token, by=request.user)
                 if earlier is not None:
                     return _already_submitted(request, earlier)
                 form.add_error(None, _("该表单正在提交,请稍候查看工单列表。"))

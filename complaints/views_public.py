@@ -15,8 +15,8 @@ from core.errors import ApplicationError
 from . import services
 from .models import Case, PublicRating
 from .ratelimit import attempt_record, attempts_exceeded
-from .services.public import case_public_rating_allowed
 from .selectors_public import case_public_lookup, case_public_rating, case_public_timeline, case_public_tracked
+from .services.public import case_public_rating_allowed
 
 SESSION_KEY = "track_case_id"
 

@@ -169,6 +169,8 @@ TRACK_FAILURES_PER_CASE = int(os.environ.get("TRACK_FAILURES_PER_CASE", "50"))
 TRACK_FAILURE_WINDOW_SECONDS = int(os.environ.get("TRACK_FAILURE_WINDOW_SECONDS", "900"))
 # Set when the site runs behind a reverse proxy that appends the client address to X-Forwarded-For.
 TRACK_TRUST_X_FORWARDED_FOR = env_bool("TRACK_TRUST_X_FORWARDED_FOR", False)
+# How long the menu's to-do figure is kept per user (the to-do page itself counts live).
+TODO_COUNT_CACHE_SECONDS = int(os.environ.get("TODO_COUNT_CACHE_SECONDS", "30"))
 # The number the public pages give for help (missing elements, a forgotten query code).
 PUBLIC_HOTLINE = os.environ.get("PUBLIC_HOTLINE", "12315")
 CELERY_TIMEZONE = TIME_ZONE

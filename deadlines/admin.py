@@ -80,7 +80,8 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(TimeLimit)
 class TimeLimitAdmin(admin.ModelAdmin):
-    list_display = ["clock", "case_kind", "grade", "enterprise_related", "amount", "unit", "effective_from", "basis", "is_active"]
+    list_display = ["clock", "case_kind", "grade", "enterprise_related", "amount", "unit", "effective_from", "basis",
+                    "is_active"]
     list_filter = ["clock", "case_kind", "grade", "enterprise_related", "unit", "is_active", "effective_from"]
     search_fields = ["basis"]
 

@@ -22,7 +22,6 @@ from complaints.models.choices import Satisfaction
 from complaints.selectors import case_due_soon, case_overdue
 from deadlines.models import CaseClock
 from deadlines.workdays import SHANGHAI, end_of_day, local_date
-
 from supervision.sampling_models import SampledCase
 
 from .breakdowns import breakdown_filter

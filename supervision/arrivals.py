@@ -23,10 +23,12 @@ ARRIVALS = {
 def arrival_recipients(*, case, director: bool) -> list[User]:
     """The active supervisors of the center and of the district center above the handling unit (or
     that dispatched the case), and the center's directors when `director`."""
-    overseers = [unit.pk for unit in (case.handling_unit, case.dispatching_unit)
-                 if unit is not None and unit.kind == Unit.Kind.DISTRICT_CENTER]
+    # The district centers above (or at) the handling unit and the one that dispatched the case.
+    codes = {code for unit in (case.handling_unit, case.dispatching_unit) if unit is not None
+             for code in unit.path.split("/") if code}
     users = User.objects.filter(is_active=True, role=User.Role.SUPERVISOR, unit__kind=Unit.Kind.CENTER)
-    users = users | User.objects.filter(is_active=True, role=User.Role.SUPERVISOR, unit_id__in=overseers)
+    users = users | User.objects.filter(is_active=True, role=User.Role.SUPERVISOR,
+                                        unit__kind=Unit.Kind.DISTRICT_CENTER, unit__code__in=codes)
     if director:
         users = users | User.objects.filter(is_active=True, role=User.Role.DIRECTOR, unit__kind=Unit.Kind.CENTER)
     return list(users.distinct().order_by("pk"))

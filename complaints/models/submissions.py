@@ -15,9 +15,13 @@ class FormSubmission(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("提交人"))
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    # What the form said: "back" may fetch the form again with a new token while the browser
+    # restores what was typed, so the same content from the same person shortly after is the same.
+    fingerprint = models.CharField(_("内容摘要"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("表单提交记录")
+        indexes = [models.Index(fields=["submitted_by", "fingerprint", "submitted_at"], name="formsubmission_same_idx")]
         verbose_name_plural = _("表单提交记录")
 
     def __str__(self) -> str:
