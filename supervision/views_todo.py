@@ -36,6 +36,10 @@ def todo(request):
     for section in sections:
         if section["kind"].name == "red_lines":
             section["forms"] = [(item, CloseForm(item_pk=item.pk)) for item in section["rows"]]
+        if section["kind"].name == "replies":
+            # A sensitive reply is the director's to approve (报批): others are offered the referral.
+            for case in section["rows"]:
+                case.may_approve = access.may_approve_reply(case, request.user)
     return render(request, "supervision/todo.html", {
         "sections": sections, "total": sum(section["count"] for section in sections),
         "may_register": request.user.has_perm("complaints.register_case"),

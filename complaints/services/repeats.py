@@ -34,6 +34,11 @@ def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
     return bool(match) and ProfessionalClaimant.objects.filter(match, is_active=True).exists()
 
 
+# The note as earlier history rows stored it (half-width punctuation): kept so those rows still
+# read in English.
+EARLIER_NOTES = (gettext_noop("重复投诉:同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉,原工单 %(number)s"),)
+
+
 def case_repeats_check(*, case: Case, by, at) -> None:
     """Link a registered case to an earlier one by the same complainant about the same respondent
     and matter, and gather many complainants about one respondent into a cluster. Saves the case

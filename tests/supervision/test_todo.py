@@ -93,3 +93,15 @@ def test_each_role_lands_on_its_own_page(client, org):
                           (org.district_supervisor, "/supervision/todo/")):
         client.force_login(user)
         assert client.get("/")["Location"] == landing
+
+
+def test_a_sensitive_reply_is_referred_from_the_to_do_not_approved(client, org):
+    case = journeys.to_replied(org, sensitive=True)
+    client.force_login(org.supervisor)
+    page = client.get("/supervision/todo/").content.decode()
+    row = page.split(f'data-case="{case.number}"')[1].split("</tr>")[0]
+    assert "报中心主任审批" in row and "核查通过" not in row
+    response = client.post(f"/cases/{case.number}/act/refer_reply/",
+                           {"version": case.version, "next": "/supervision/todo/"})
+    assert response.status_code == 302 and response["Location"] == "/supervision/todo/"
+    assert case.events.filter(action="refer_reply").exists()
