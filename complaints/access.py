@@ -108,7 +108,23 @@ may_contact, require_contact = _pair("complaints.contact_case", handles, HANDLIN
 may_stage_reply, require_stage_reply = _pair("complaints.stage_reply_case", handles, HANDLING_UNIT_ONLY)
 may_request_extension, require_request_extension = _pair(
     "complaints.request_extension_case", handles, HANDLING_UNIT_ONLY)
-may_reply, require_reply = _pair("complaints.reply_case", handles, HANDLING_UNIT_ONLY)
+def _signs_off(user) -> bool:
+    return user.has_perm("complaints.sign_off_reply_case")
+
+
+def _needs_sign_off(case) -> bool:
+    return case.handling_unit is not None and case.handling_unit.reply_needs_sign_off
+
+
+# A unit that requires its leader's sign-off (经办人 → 负责人): its leader sends the reply, its
+# handlers submit theirs for sign-off.
+may_reply, require_reply = _pair(
+    "complaints.reply_case", lambda case, user: handles(case, user) and (not _needs_sign_off(case) or _signs_off(user)),
+    _("本单位的答复须经负责人签发：请“提交负责人签发”。"))
+may_submit_reply, require_submit_reply = _pair(
+    "complaints.reply_case", lambda case, user: handles(case, user) and _needs_sign_off(case) and not _signs_off(user),
+    HANDLING_UNIT_ONLY)
+may_sign_off_reply, require_sign_off_reply = _pair("complaints.sign_off_reply_case", handles, HANDLING_UNIT_ONLY)
 may_reassign, require_reassign = _pair("complaints.reassign_case", handles, HANDLING_UNIT_ONLY)
 
 # The statutory decisions (受理/不予受理, the mediation outcome, 立案/不予立案, repeats and merges)
@@ -125,7 +141,19 @@ may_decide_legal, require_decide_legal = _pair(
 # Oversight of the case: the center, or the district center above the handling unit.
 may_decide_extension, require_decide_extension = _pair(
     "complaints.decide_extension_case", oversees_case, OVERSIGHT_ONLY)
-may_approve_reply, require_approve_reply = _pair("complaints.approve_reply_case", oversees_case, OVERSIGHT_ONLY)
+def _approves_sensitive(user) -> bool:
+    return user.has_perm("complaints.approve_sensitive_reply_case")
+
+
+# A sensitive case's reply (舆情敏感) is approved by the center's director only (报批); others refer it.
+may_approve_reply, require_approve_reply = _pair(
+    "complaints.approve_reply_case",
+    lambda case, user: oversees_case(case, user) and (
+        not case.sensitive or (_approves_sensitive(user) and is_center(user))),
+    _("舆情敏感工单的答复须报中心主任审批（报批）。"))
+may_refer_reply, require_refer_reply = _pair(
+    "complaints.approve_reply_case",
+    lambda case, user: oversees_case(case, user) and not _approves_sensitive(user), OVERSIGHT_ONLY)
 may_redo, require_redo = _pair("complaints.redo_case", oversees_case, OVERSIGHT_ONLY)
 may_follow_up, require_follow_up = _pair("complaints.follow_up_case", oversees_case, OVERSIGHT_ONLY)
 may_archive, require_archive = _pair("complaints.archive_case", oversees_case, OVERSIGHT_ONLY)

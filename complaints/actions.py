@@ -16,6 +16,8 @@ from .inputs import TypedMomentField
 from .models import Case, DeclineReason
 from .models.choices import HANDLING_LIMIT_UNITS, ContactMeans, Satisfaction
 from .routing_selectors import dispatch_targets
+from .services import signoff
+from .services.signoff import reply_draft_pending
 
 
 def _text(label, required=True, rows=3):
@@ -97,6 +99,18 @@ class TextForm(forms.Form):
     text = _text(_("内容"), rows=4)
 
 
+class ReplyForm(TextForm):
+    """The reply; where a draft waits for the leader's sign-off, it starts from the draft's text."""
+    takes_case = True
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        draft = reply_draft_pending(case=case) if case is not None and case.pk else None
+        if draft is not None:
+            self.fields["text"].initial = draft.text
+            self.fields["text"].help_text = _("%(who)s提交的答复稿，签发前可修改。") % {"who": draft.submitted_by}
+
+
 class ExtensionRequestForm(forms.Form):
     # The statutory report clock is extended once by the policy's length (the service decides it).
     clock = forms.ChoiceField(label=_("延长的时限"), initial="handling", choices=[
@@ -161,6 +175,8 @@ class CaseAction:
     form: type[forms.Form]
     run: Callable  # (case, user, cleaned_data) -> object
     style: str = "primary"
+    # Asked before an action that ends the case for the complainant (不予登记, 办结归档).
+    confirm: str = ""
 
     def build_form(self, case: Case, *args, user=None, **kwargs) -> forms.Form:
         if getattr(self.form, "takes_case", False):
@@ -176,7 +192,8 @@ ACTIONS = [
     CaseAction("answer", _("当场解答并办结"), "answer_on_the_spot", AnswerForm,
                lambda c, u, d: services.case_answer(case=c, by=u, **d)),
     CaseAction("decline", _("不予登记"), "decline", DeclineForm,
-               lambda c, u, d: services.case_decline(case=c, by=u, **d), "danger"),
+               lambda c, u, d: services.case_decline(case=c, by=u, **d), "danger",
+               _("确定不予登记？投诉人将收到不予登记告知，工单随即终结。")),
     CaseAction("transfer", _("移送外部门"), "transfer_out", TransferForm,
                lambda c, u, d: services.case_transfer_out(case=c, by=u, **d), "secondary"),
     CaseAction("dispatch", _("分流"), "dispatch", DispatchForm,
@@ -200,8 +217,15 @@ ACTIONS = [
                lambda c, u, d: services.case_reassign(case=c, by=u, **d), "secondary"),
     CaseAction("decide_extension", _("审批延期"), "decide_extension", ExtensionDecisionForm,
                lambda c, u, d: services.case_decide_extension(case=c, by=u, **d)),
-    CaseAction("reply", _("答复"), "reply", TextForm,
+    CaseAction("reply", _("答复"), "reply", ReplyForm,
                lambda c, u, d: services.case_reply(case=c, by=u, **d)),
+    # Sign-off inside the unit (经办人 → 负责人) and the referral of a sensitive reply (报批).
+    CaseAction("submit_reply", _("提交负责人签发"), "submit_reply", TextForm,
+               lambda c, u, d: signoff.case_submit_reply(case=c, by=u, **d)),
+    CaseAction("return_reply_draft", _("退回答复稿修改"), "return_reply_draft", ReasonForm,
+               lambda c, u, d: signoff.case_return_reply_draft(case=c, by=u, **d), "danger"),
+    CaseAction("refer_reply", _("报中心主任审批"), "refer_reply", NoteForm,
+               lambda c, u, d: signoff.case_refer_reply(case=c, by=u, **d), "secondary"),
     CaseAction("approve_reply", _("核查通过"), "approve_reply", NoteForm,
                lambda c, u, d: services.case_approve_reply(case=c, by=u, **d)),
     CaseAction("redo", _("发回重办"), "return_for_redo", ReasonForm,
@@ -209,7 +233,8 @@ ACTIONS = [
     CaseAction("follow_up", _("回访"), "follow_up", FollowUpForm,
                lambda c, u, d: services.case_follow_up(case=c, by=u, **d)),
     CaseAction("archive", _("办结归档"), "archive", NoteForm,
-               lambda c, u, d: services.case_archive(case=c, by=u, **d)),
+               lambda c, u, d: services.case_archive(case=c, by=u, **d), "primary",
+               _("确定办结归档？归档后工单办结销号，只能以二次交办重新办理。")),
     CaseAction("reopen", _("二次交办"), "reopen", ReasonForm,
                lambda c, u, d: services.case_reopen(case=c, by=u, **d), "danger"),
     # The statutory track (complaints/services/procedure.py).

@@ -93,6 +93,10 @@ class IntakeForm(CaseDetailsForm):
         label=_("同时作为举报登记(生成关联的举报工单)"), required=False
     )
     attachments = MultipleFileField(label=_("证据附件"), required=False)
+    # The one-time token of this form (services/submissions.py): a second submission of the same
+    # form finds the case the first created (a page fetched again after "back" has a new token: its
+    # content, refilled by the browser, is recognised instead).
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def clean(self):
         data = super().clean()

@@ -14,7 +14,9 @@ OVERSIGHT = INTAKE + [
 ROLE_PERMISSIONS = {
     "clerk": INTAKE,
     "handler": HANDLING,
-    "unit_leader": HANDLING + ["redispatch_case", "reassign_case"],
+    # The leader signs off the unit's replies where the unit requires it (经办人 → 负责人).
+    "unit_leader": HANDLING + ["redispatch_case", "reassign_case", "sign_off_reply_case"],
     "supervisor": OVERSIGHT,
-    "director": OVERSIGHT,
+    # A sensitive case's reply is approved by the director (报批).
+    "director": OVERSIGHT + ["approve_sensitive_reply_case"],
 }

@@ -2,7 +2,7 @@
 per-unit return counts and what a case page shows about its routing."""
 from datetime import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from routing.models import PlatformJurisdiction, Unit
 
@@ -13,8 +13,12 @@ from .selectors import case_dispatch_queue, case_list
 
 def dispatch_queue_with_proposals(*, visible_to, unmatched_only: bool = False) -> QuerySet[Case]:
     """The dispatch queue, each case with its routing proposal (one joined query per page)."""
+    last_return = CaseEvent.objects.filter(case=OuterRef("pk"), action=CaseEvent.Action.RETURN).order_by("-at", "-pk")
     qs = case_dispatch_queue(visible_to=visible_to).select_related(
-        "routing__proposed_unit", "routing__rule", "respondent_area")
+        "routing__proposed_unit", "routing__rule", "respondent_area").annotate(
+        # A returned case shows who returned it and why (退回), beside the proposal made without them.
+        returned_by_name=Subquery(last_return.filter(case__return_count__gt=0).values("actor_unit__name")[:1]),
+        returned_reason=Subquery(last_return.filter(case__return_count__gt=0).values("note")[:1]))
     if unmatched_only:
         qs = qs.filter(routing__proposed_unit__isnull=True)
     return qs
@@ -22,14 +26,14 @@ def dispatch_queue_with_proposals(*, visible_to, unmatched_only: bool = False) -
 
 def dispatch_targets(*, user) -> QuerySet[Unit]:
     """The units this user may dispatch to: the scope `access.require_dispatch_to` enforces, so a
-    form never offers a unit the service would refuse. A district center never names itself."""
+    form never offers a unit the service would refuse. Neither the center nor a district center names itself."""
     qs = Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True).order_by("path")
     if user is None or not access.dispatches(user):
         return qs.none()
     scope = access.dispatch_scope_unit(user)
     if scope is not None:
-        qs = qs.filter(path__startswith=scope.path).exclude(pk=scope.pk)
-    return qs
+        return qs.filter(path__startswith=scope.path).exclude(pk=scope.pk)
+    return qs.exclude(kind=Unit.Kind.CENTER)
 
 
 def redispatch_queue(*, visible_to) -> QuerySet[Case]:

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -60,7 +62,8 @@ def dispatch_queue(request):
     cases = routing_selectors.dispatch_queue_with_proposals(visible_to=request.user, unmatched_only=unmatched)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(request, "complaints/dispatch_queue.html", {
-        "page": page, "unmatched": unmatched, "units": _internal_units().order_by("path"),
+        # Where this user may dispatch to: never the center (or district center) itself.
+        "page": page, "unmatched": unmatched, "units": routing_selectors.dispatch_targets(user=request.user),
         "redispatch": routing_selectors.redispatch_queue(visible_to=request.user)[:100]})
 
 
@@ -91,15 +94,21 @@ def cross_region_list(request):
 
 
 def _act(request, number, form_class, run, success):
-    """Validate, call one service, report; errors come back as messages on the case page."""
+    """Validate, call one service, report; errors come back as messages on the case page, or on the
+    page the form came from (the dispatch queue, the center's to-do list)."""
     case = _get_case(request, number)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back_to = back
+    else:
+        back_to = None
     form = form_class(request.POST)
     if request.POST.get("version") and request.POST["version"] != str(case.version):
         messages.error(request, STALE_MESSAGE)
-        return redirect("case-detail", number=number)
+        return redirect(back_to or reverse("case-detail", args=[number]))
     if not form.is_valid():
         messages.error(request, "; ".join(f"{e}" for errors in form.errors.values() for e in errors))
-        return redirect("case-detail", number=number)
+        return redirect(back_to or reverse("case-detail", args=[number]))
     try:
         run(case, form.cleaned_data)
     except ConcurrentTransition:
@@ -108,7 +117,7 @@ def _act(request, number, form_class, run, success):
         messages.error(request, error.message)
     else:
         messages.success(request, success)
-    return redirect("case-detail", number=number)
+    return redirect(back_to or reverse("case-detail", args=[number]))
 
 
 @login_required

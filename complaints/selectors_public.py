@@ -33,7 +33,7 @@ def case_public_lookup(*, number: str, query_code: str) -> Case | None:
     """The case when number and code match, else None (an unknown number and a wrong code look alike)."""
     number, query_code = number.strip(), query_code.strip().upper()
     case = (
-        Case.objects.select_related("handling_unit", "category").filter(number=number).first()
+        Case.objects.select_related("handling_unit", "category", "decline_reason").filter(number=number).first()
         if number
         else None
     )
@@ -42,11 +42,31 @@ def case_public_lookup(*, number: str, query_code: str) -> Case | None:
     return case if case is not None and matches else None
 
 
+def _replies_not_approved(events: list[CaseEvent]) -> set[int]:
+    """The replies the center has not approved: still under review, or sent back for redo (发回重办).
+    The complainant sees a reply only as the answer the center approved."""
+    pending, hidden = None, set()
+    for event in events:
+        if event.action == CaseEvent.Action.REPLY:
+            if pending is not None:
+                hidden.add(pending)
+            pending = event.pk
+        elif event.action == CaseEvent.Action.APPROVE_REPLY:
+            pending = None
+        elif event.action == CaseEvent.Action.REDO and pending is not None:
+            hidden.add(pending)
+            pending = None
+    if pending is not None:
+        hidden.add(pending)
+    return hidden
+
+
 def case_public_timeline(*, case: Case) -> list[dict]:
-    """The non-internal history with no person's name: what happened, when, and which unit."""
-    events = (
-        CaseEvent.objects.filter(case=case, internal=False).select_related("actor_unit").order_by("at", "pk")
-    )
+    """The non-internal history with no person's name: what happened, when, and which unit; a reply
+    only once the center approved it."""
+    every = list(CaseEvent.objects.filter(case=case).select_related("actor_unit").order_by("at", "pk"))
+    hidden = _replies_not_approved(every)
+    events = [event for event in every if not event.internal and event.pk not in hidden]
     return [
         {
             "at": event.at,
@@ -63,7 +83,7 @@ def case_public_tracked(*, case_id) -> Case | None:
     """The case this visitor's session has already looked up with the right code."""
     if case_id is None:
         return None
-    return Case.objects.select_related("handling_unit", "category").filter(pk=case_id).first()
+    return Case.objects.select_related("handling_unit", "category", "decline_reason").filter(pk=case_id).first()
 
 
 def case_public_rating(*, case: Case) -> PublicRating | None:

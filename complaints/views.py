@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,8 @@ from .forms import CaseDetailsForm, IntakeForm
 from .identity import identity_shown
 from .inputs import typed_id
 from .models import Case
+from .services.submissions import form_fingerprint, form_submitted_case, form_token_claim, form_token_new
+from .views_landing import landing_url
 
 
 def _get_case(request, number: str) -> Case:
@@ -42,7 +45,9 @@ def _apply_errors(form: forms.Form, error: ApplicationError) -> None:
 
 @login_required
 def home(request):
-    return redirect("case-list")
+    """Where each role starts (views_landing.py): a clerk on intake, a unit on its inbox, the
+    center on its to-do list."""
+    return redirect(landing_url(request.user))
 
 
 class EvidenceForm(forms.Form):
@@ -66,16 +71,36 @@ def case_list(request):
 @login_required
 def case_new(request):
     access.require_receive(request.user)
-    form = IntakeForm()
+    form = IntakeForm(initial={"form_token": form_token_new()})
     if request.method == "POST":
         registering = request.POST.get("submit") != "receive"
         form = IntakeForm(request.POST, request.FILES, registering=registering)
+        token = request.POST.get("form_token", "")
+        earlier = form_submitted_case(token=token, by=request.user)
+        if earlier is not None:
+            return _already_submitted(request, earlier)
         if form.is_valid():
+            fingerprint = form_fingerprint(form.case_fields())
+            earlier = form_submitted_case(token="", by=request.user, fingerprint=fingerprint)
+            if earlier is not None:
+                return _already_submitted(request, earlier)
             try:
-                cases = services.case_receive(
-                    by=request.user, fields=form.case_fields(), register=registering,
-                    also_report=form.cleaned_data["also_report"], files=form.cleaned_data["attachments"],
-                )
+                with transaction.atomic():
+                    claim = form_token_claim(token=token, by=request.user, fingerprint=fingerprint)
+                    if token and claim is None:  # the same form, submitted a moment ago
+                        raise _AlreadySubmitted
+                    cases = services.case_receive(
+                        by=request.user, fields=form.case_fields(), register=registering,
+                        also_report=form.cleaned_data["also_report"], files=form.cleaned_data["attachments"],
+                    )
+                    if claim is not None:
+                        claim.case = cases[0]
+                        claim.save(update_fields=["case"])
+            except _AlreadySubmitted:
+                earlier = form_submitted_case(token=token, by=request.user)
+                if earlier is not None:
+                    return _already_submitted(request, earlier)
+                form.add_error(None, _("该表单正在提交,请稍候查看工单列表。"))
             except ApplicationError as error:
                 _apply_errors(form, error)
             else:
@@ -89,6 +114,16 @@ def case_new(request):
                 return redirect("case-detail", number=cases[0].number)
         return render(request, "complaints/case_form.html", {"form": form, "title": _("登记投诉举报")}, status=400)
     return render(request, "complaints/case_form.html", {"form": form, "title": _("登记投诉举报")})
+
+
+class _AlreadySubmitted(Exception):
+    pass
+
+
+def _already_submitted(request, case: Case):
+    """The form was sent before (back and submit again, a double click): show the case it made."""
+    messages.info(request, _("该表单已提交过,未重复登记。已登记的工单为 %(n)s。") % {"n": case.number})
+    return redirect("case-detail", number=case.number)
 
 
 @login_required
@@ -114,6 +149,14 @@ def case_edit(request, number):
     return render(request, "complaints/case_form.html", {**context, "form": form})
 
 
+def _announce_form_errors(request, form: forms.Form) -> None:
+    """An action's errors also go at the top of the page: the form itself may lie below the fold."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, _("%(label)s：%(error)s") % {"label": label, "error": error} if label else error)
+
+
 def _render_detail(request, case, *, status=200, failed=None):
     available = actions_available(case, request.user)
     forms_by_action = {
@@ -121,6 +164,7 @@ def _render_detail(request, case, *, status=200, failed=None):
     }
     if failed is not None:
         forms_by_action[failed[0]] = failed[1]
+        _announce_form_errors(request, failed[1])
     context = {
         "case": case,
         "actions": [(action, forms_by_action[action.name]) for action in available],
@@ -156,9 +200,11 @@ def case_detail(request, number):
 
 
 @login_required
-@require_POST
 def case_act(request, number, action_name):
     case = _get_case(request, number)
+    if request.method != "POST":
+        # The address bar keeps an action's URL after a refused submission: reopening it shows the case.
+        return redirect("case-detail", number=number)
     action = ACTIONS_BY_NAME.get(action_name)
     if action is None:
         raise Http404

@@ -22,6 +22,7 @@ from .selectors_public import (
     case_public_timeline,
     case_public_tracked,
 )
+from .services.public import case_public_rating_allowed
 
 SESSION_KEY = "track_case_id"
 
@@ -52,10 +53,17 @@ class RatingForm(forms.Form):
 
 
 def _limit_keys(request, number: str) -> list[tuple[str, int]]:
+    # The client is stopped first; a case number only at a much higher count (many clients guessing
+    # it), so a guesser elsewhere does not lock its rightful owner out for long.
     return [
         (f"track:ip:{client_ip(request)}", settings.TRACK_FAILURES_PER_IP),
         (f"track:case:{number.strip()}", settings.TRACK_FAILURES_PER_CASE),
     ]
+
+
+def _wait_minutes() -> int:
+    """How long a blocked visitor waits at most: the counting window, in whole minutes."""
+    return max(1, -(-settings.TRACK_FAILURE_WINDOW_SECONDS // 60))
 
 
 def _blocked(request, number: str) -> bool:
@@ -76,7 +84,11 @@ def _render_case(request, case: Case, *, rating_form=None, status=200):
             "timeline": case_public_timeline(case=case),
             "decisions": case_public_decisions(case=case),
             "rating": rating,
-            "rating_form": rating_form or (RatingForm() if case.replied_at and rating is None else None),
+            "rating_form": rating_form or (
+                RatingForm() if rating is None and case_public_rating_allowed(case=case) else None),
+            "hotline": settings.PUBLIC_HOTLINE,
+            # A case that waits for a missing element names it; a declined one shows its notice.
+            "missing": case.missing_elements if case.state == Case.State.RECEIVED else [],
         },
         status=status,
     )
@@ -103,7 +115,8 @@ def _lookup(request):
         return render(request, "complaints/track.html", {"form": form}, status=400)
     number = form.cleaned_data["number"]
     if _blocked(request, number):
-        form.add_error(None, _("查询失败次数过多,请稍后再试。"))
+        form.add_error(None, _("查询失败次数过多，请 %(minutes)s 分钟后再试；急需查询请拨打 %(hotline)s 热线。") % {
+            "minutes": _wait_minutes(), "hotline": settings.PUBLIC_HOTLINE})
         return render(request, "complaints/track.html", {"form": form}, status=429)
     case = case_public_lookup(number=number, query_code=form.cleaned_data["query_code"])
     if case is None:
@@ -111,7 +124,8 @@ def _lookup(request):
             keys=[key for key, _limit in _limit_keys(request, number)],
             window_seconds=settings.TRACK_FAILURE_WINDOW_SECONDS,
         )
-        form.add_error(None, _("工单编号或查询码不正确,请核对后重试。"))
+        form.add_error(None, _("工单编号或查询码不正确，请核对后重试。忘记查询码请拨打 %(hotline)s 热线。") % {
+            "hotline": settings.PUBLIC_HOTLINE})
         return render(request, "complaints/track.html", {"form": form}, status=404)
     request.session.cycle_key()
     request.session[SESSION_KEY] = case.pk

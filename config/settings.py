@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "supervision.context_processors.calendar_warning",
+                "supervision.context_processors.todo_count",
                 "complaints.context_processors.unread_notifications",
                 "complaints.context_processors.menu_access",
             ],
@@ -232,10 +233,14 @@ else:
 
 # Public progress look-up: failed attempts allowed per window, per client IP and per case number.
 TRACK_FAILURES_PER_IP = int(os.environ.get("TRACK_FAILURES_PER_IP", "10"))
-TRACK_FAILURES_PER_CASE = int(os.environ.get("TRACK_FAILURES_PER_CASE", "5"))
+TRACK_FAILURES_PER_CASE = int(os.environ.get("TRACK_FAILURES_PER_CASE", "50"))
 TRACK_FAILURE_WINDOW_SECONDS = int(os.environ.get("TRACK_FAILURE_WINDOW_SECONDS", "900"))
 # Set when the site runs behind a reverse proxy that appends the client address to X-Forwarded-For.
 TRACK_TRUST_X_FORWARDED_FOR = env_bool("TRACK_TRUST_X_FORWARDED_FOR", False)
+# How long the menu's to-do figure is kept per user (the to-do page itself counts live).
+TODO_COUNT_CACHE_SECONDS = int(os.environ.get("TODO_COUNT_CACHE_SECONDS", "30"))
+# The number the public pages give for help (missing elements, a forgotten query code).
+PUBLIC_HOTLINE = os.environ.get("PUBLIC_HOTLINE", "12315")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -90,9 +90,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(TimeLimit)
 class TimeLimitAdmin(admin.ModelAdmin):
-    list_display = ["clock", "case_kind", "grade", "amount", "unit", "effective_from", "basis", "source",
-                    "unverified", "is_active"]
-    list_filter = ["unverified", "clock", "case_kind", "grade", "unit", "is_active", "effective_from"]
+    list_display = ["clock", "case_kind", "grade", "enterprise_related", "amount", "unit", "effective_from", "basis",
+                    "source", "unverified", "is_active"]
+    list_filter = ["unverified", "clock", "case_kind", "grade", "enterprise_related", "unit", "is_active",
+                   "effective_from"]
     search_fields = ["basis", "source"]
 
 

@@ -34,19 +34,22 @@ _limits = TimedCopy(_active_limits)
 
 
 def _specificity(limit: TimeLimit) -> int:
-    return 2 * bool(limit.case_kind) + bool(limit.grade)
+    # A 涉企 row is the most specific: such a case is held to it whatever the kind's general limit.
+    return 4 * limit.enterprise_related + 2 * bool(limit.case_kind) + bool(limit.grade)
 
 
 def time_limit_for(
-    *, clock: str, case_kind: str | None, grade: str | None, received_on: date
+    *, clock: str, case_kind: str | None, grade: str | None, received_on: date, enterprise_related: bool = False
 ) -> TimeLimit | None:
     """The policy row for a case received on `received_on`: most specific scope first, then newest rule.
-    Chosen in memory from the (small) table of active rows, read at most every few seconds."""
+    Rows marked 涉企 apply only to enterprise-related cases. Chosen in memory from the (small) table
+    of active rows, read at most every few seconds."""
     kinds, grades = {case_kind or "", ""}, {grade or "", ""}
     candidates = [
         limit for limit in _limits.get()
         if limit.clock == clock and limit.effective_from <= received_on
         and limit.case_kind in kinds and limit.grade in grades
+        and (enterprise_related or not limit.enterprise_related)
     ]
     return max(candidates, key=lambda limit: (_specificity(limit), limit.effective_from), default=None)
 
@@ -61,6 +64,7 @@ def deadline_compute(
     amount: int | None = None,
     unit: str | None = None,
     calendar: WorkingCalendar | None = None,
+    enterprise_related: bool = False,
 ) -> Deadline | None:
     """When `clock` runs out, or None when no rule applies to this case.
 
@@ -69,7 +73,8 @@ def deadline_compute(
     official schedule is not loaded: a guessed deadline is worse than none.
     """
     if amount is None or unit is None:
-        limit = time_limit_for(clock=clock, case_kind=case_kind, grade=grade, received_on=received_on)
+        limit = time_limit_for(clock=clock, case_kind=case_kind, grade=grade, received_on=received_on,
+                               enterprise_related=enterprise_related)
         if limit is None:
             if amount is not None or unit is not None:
                 raise ValueError("a per-case amount needs a unit (and vice versa) when no policy applies")

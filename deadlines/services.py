@@ -28,6 +28,7 @@ class ClockedCase(Protocol):
     kind: str
     grade: str
     received_at: datetime
+    enterprise_related: bool  # 涉企: the policy may set it a shorter limit
 
 
 def clocks_start(*, case: ClockedCase, clocks: list[str], stop: list[str] = (), at) -> list[CaseClock]:
@@ -43,7 +44,8 @@ def clocks_build(*, case: ClockedCase, clocks: list[str], at) -> list[CaseClock]
     started = []
     for clock in clocks:
         limit = time_limit_for(clock=clock, case_kind=case.kind, grade=case.grade,
-                               received_on=local_date(case.received_at))
+                               received_on=local_date(case.received_at),
+                               enterprise_related=getattr(case, "enterprise_related", False))
         if limit is not None:
             started.append(CaseClock(case=case, clock=clock, started_at=at, limit_amount=limit.amount,
                                      limit_unit=limit.unit, basis=limit.basis))
@@ -65,7 +67,8 @@ def clock_start(*, case: ClockedCase, clock: str, at, amount: int | None = None,
         basis = _("中心按件设定")
     else:
         limit = time_limit_for(clock=clock, case_kind=case.kind, grade=case.grade,
-                               received_on=local_date(case.received_at))
+                               received_on=local_date(case.received_at),
+                               enterprise_related=getattr(case, "enterprise_related", False))
         if limit is None:
             return None
         amount, unit, basis = limit.amount, limit.unit, limit.basis

@@ -22,6 +22,7 @@ from complaints.models.choices import Satisfaction
 from complaints.selectors import case_due_soon, case_overdue
 from deadlines.models import CaseClock
 from deadlines.workdays import SHANGHAI, end_of_day, local_date
+from supervision.sampling_models import SampledCase
 
 from .breakdowns import breakdown_filter
 
@@ -82,6 +83,13 @@ def _followed(c: MetricContext) -> Q:
     """Follow-ups in the period that reached the complainant."""
     return Q(followed_up_at__gte=c.period.start_at, followed_up_at__lt=c.period.end_at) & ~Q(
         satisfaction=Satisfaction.UNREACHABLE)
+
+
+def _sampled(c: MetricContext, **answer) -> Q:
+    """Cases whose sampled second follow-up (抽查回访) in the period reached the complainant."""
+    return Q(Exists(SampledCase.objects.filter(
+        case=OuterRef("pk"), reached=True, followed_up_at__gte=c.period.start_at, followed_up_at__lt=c.period.end_at,
+        **answer)))
 
 
 ON_TIME = Q(stopped_at__isnull=False, stopped_at__lte=F("due_at"))
@@ -184,6 +192,10 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
     Metric("resolved", _("已解决"), lambda c: _followed(c) & Q(resolved=True)),
     Metric("unresolved", _("未解决"), lambda c: _followed(c) & Q(resolved=False)),
     Metric("repeat", _("重复投诉"), lambda c: _received(c) & Q(is_repeat=True)),
+    # The second follow-up of sampled cases, beside the first.
+    Metric("sampled", _("抽查回访"), _sampled),
+    Metric("sampled_satisfied", _("抽查满意及基本满意"), lambda c: _sampled(c, satisfaction__in=SATISFIED)),
+    Metric("sampled_resolved", _("抽查已解决"), lambda c: _sampled(c, resolved=True)),
     # A period: clocks.
     Metric("contact_due", _("应联系"), _contact_decided, on_clocks=True),
     Metric("contact_on_time", _("按时联系"), lambda c: _contact_decided(c) & ON_TIME, on_clocks=True),
@@ -228,7 +240,7 @@ KPI_CLOCK_METRICS = ("contact_due", "contact_on_time", "completion_due", "comple
                      "acceptance_due", "acceptance_on_time", "report_decision_due", "report_decision_on_time")
 KPI_CASE_METRICS = ("received", "dispatched", "followed_up", "satisfied", "resolved", "dissatisfied", "repeat",
                     "acceptance_decided", "accepted", "mediation_ended", "mediation_agreed", "amount_recovered",
-                    "report_decided", "report_opened")
+                    "report_decided", "report_opened", "sampled", "sampled_satisfied", "sampled_resolved")
 
 
 def metric_counts(names, context: MetricContext) -> dict[str, Count]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from complaints.models import Case
@@ -22,7 +22,7 @@ from deadlines.workdays import (
     load_calendar,
 )
 from routing.models import Area, Category, Unit
-from supervision.models import RedLineItem
+from supervision.models import RedLineItem, SampledCase
 
 from .metrics import KPI_CASE_METRICS, KPI_CLOCK_METRICS, METRICS, TODAY_METRICS, MetricContext, metric_counts
 
@@ -127,7 +127,9 @@ def _cases_in_period(period: Period) -> Q:
             # the statutory decisions of the period
             | Q(acceptance_decided_at__gte=start, acceptance_decided_at__lt=end)
             | Q(mediation_ended_at__gte=start, mediation_ended_at__lt=end)
-            | Q(report_decided_at__gte=start, report_decided_at__lt=end))
+            | Q(report_decided_at__gte=start, report_decided_at__lt=end)
+            | Q(Exists(SampledCase.objects.filter(case=OuterRef("pk"), followed_up_at__gte=start,
+                                                 followed_up_at__lt=end))))
 
 
 def _rates(figures: dict) -> dict:
@@ -144,6 +146,9 @@ def _rates(figures: dict) -> dict:
         "report_on_time_rate": _percent(figures["report_decision_on_time"], figures["report_decision_due"]),
         # A sum of yuan (Decimal, None over no rows) as a plain number: published rankings store JSON.
         "amount_recovered": round(float(figures.get("amount_recovered") or 0), 2),
+        # The sampled second follow-up (抽查回访), shown beside the first.
+        "sampled_satisfaction_rate": _percent(figures["sampled_satisfied"], figures["sampled"]),
+        "sampled_resolution_rate": _percent(figures["sampled_resolved"], figures["sampled"]),
     }
 
 

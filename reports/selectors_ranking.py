@@ -24,7 +24,7 @@ COUNTS = ("volume", "contact_due", "contact_on_time", "completion_due", "complet
           "satisfied", "resolved", "overdue",
           "acceptance_decided", "accepted", "acceptance_due", "acceptance_on_time", "mediation_ended",
           "mediation_agreed", "amount_recovered", "report_decided", "report_opened", "report_decision_due",
-          "report_decision_on_time")
+          "report_decision_on_time", "sampled", "sampled_satisfaction_rate", "sampled_resolution_rate")
 
 
 def _lower_is_better(value: float, values: list[float]) -> float:

@@ -6,8 +6,8 @@ from .models import Area, Category, Coverage, Platform, RoutingRule, Unit, User
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["code", "name", "kind", "parent", "reply_needs_sign_off", "is_active"]
+    list_filter = ["kind", "reply_needs_sign_off", "is_active"]
     search_fields = ["code", "name"]
 
 

@@ -29,6 +29,11 @@ class Unit(models.Model):
     path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True, default="")
     email = models.EmailField(_("邮箱"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # A unit's own rule (经办人 → 负责人): its handlers' replies go to the center only once signed off.
+    reply_needs_sign_off = models.BooleanField(
+        _("答复须经负责人签发"), default=False,
+        help_text=_("勾选后，本单位承办人的答复须经承办单位负责人签发后才报送中心核查"),
+    )
 
     class Meta:
         verbose_name = _("单位")

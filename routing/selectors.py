@@ -37,7 +37,9 @@ def area_full_name(ancestors: list[Area]) -> str:
     return "".join(names) or "".join(a.name for a in ancestors)
 
 
-def route_propose(*, area: Area | None, category: Category | None, kind: str) -> RouteProposal:
+def route_propose(*, area: Area | None, category: Category | None, kind: str,
+                  excluding: tuple[int, ...] = ()) -> RouteProposal:
+    """`excluding`: units not to propose (the unit that has just returned the case as not its own)."""
     ancestors: list[Area] = []
     if area is not None:
         by_code = {a.code: a for a in Area.objects.select_related("unit").filter(code__in=area.ancestor_codes)}
@@ -51,13 +53,15 @@ def route_propose(*, area: Area | None, category: Category | None, kind: str) ->
         .filter(Q(area__isnull=True) | Q(area_id__in=area_ids))
         .filter(Q(category__isnull=True) | Q(category_id__in=category_ids))
         .filter(Q(case_kind="") | Q(case_kind=kind))
+        .exclude(unit_id__in=excluding)
         .order_by("sequence", "-area_depth", "-category_depth", "-case_kind", "pk")
         .first()
     )
     where = area_full_name(ancestors)
     if rule is not None:
         return RouteProposal(unit=rule.unit, rule=rule, area=rule.area, note=_rule_reason(rule, where, category))
-    covering = next((a for a in reversed(ancestors) if a.unit_id and a.unit.is_active), None)
+    covering = next((a for a in reversed(ancestors)
+                     if a.unit_id and a.unit.is_active and a.unit_id not in excluding), None)
     if covering is not None:
         return RouteProposal(
             unit=covering.unit, rule=None, area=covering,

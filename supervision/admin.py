@@ -5,7 +5,7 @@ complaints/admin.py (登记规则, 职业索赔人名单)."""
 from django.contrib import admin
 
 from complaints.models import CaseCluster
-from supervision.models import Escalation, RedLineItem, SupervisionSettings
+from supervision.models import Escalation, RedLineItem, SamplingDraw, SamplingRate, SupervisionSettings
 
 
 @admin.register(SupervisionSettings)
@@ -52,3 +52,26 @@ class CaseClusterAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     filter_horizontal = []
     raw_id_fields = ["cases"]
+
+
+@admin.register(SamplingRate)
+class SamplingRateAdmin(admin.ModelAdmin):
+    """The center's sampling rates (抽查回访比例): one row per month for the city, and per unit where
+    the share differs."""
+
+    list_display = ["month", "unit", "percent", "note"]
+    list_filter = ["month"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(SamplingDraw)
+class SamplingDrawAdmin(admin.ModelAdmin):
+    """Read-only: a draw is made on the sampling page, with its seed recorded."""
+
+    list_display = ["month", "seed", "population", "drawn_at", "drawn_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ class SupervisionConfig(AppConfig):
         from core.cache import clear_all
 
         from . import documents
+        from .arrivals import arrivals_tell
         from .models import SupervisionSettings
         from .redlines import red_lines_from_history
         from .views import case_supervision_panel
@@ -24,6 +25,8 @@ class SupervisionConfig(AppConfig):
 
         # Repeat and dissatisfied cases go on the red-line ledger as their history is written.
         history_listener_add(red_lines_from_history)
+        # The center's supervisors (and director) hear of extension requests, returns and replies.
+        history_listener_add(arrivals_tell)
 
         # The case page (complaints) shows supervision's section without importing supervision.
         case_panel_add("supervision/_case_supervision.html", case_supervision_panel)

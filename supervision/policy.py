@@ -33,6 +33,18 @@ class SupervisionSettings(SingleRowSettings):
     hotspot_limit = models.PositiveIntegerField(
         _("每类热点最多列出"), default=10, validators=[MinValueValidator(1)]
     )
+    # Who is told when work arrives for the center (supervision/arrivals.py): its supervisors always,
+    # the director for the kinds ticked here.
+    tell_director_of_extensions = models.BooleanField(
+        _("延期申请同时通知中心主任"), default=True, help_text=_("承办单位申请延期时，除督办员外同时通知中心主任")
+    )
+    tell_director_of_returns = models.BooleanField(
+        _("退回同时通知中心主任"), default=False, help_text=_("承办单位退回工单时，除督办员外同时通知中心主任")
+    )
+    tell_director_of_replies = models.BooleanField(
+        _("答复同时通知中心主任"), default=False,
+        help_text=_("承办单位答复待核查时，除督办员外同时通知中心主任（舆情敏感工单的答复总是报中心主任）")
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

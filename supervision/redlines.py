@@ -1,5 +1,5 @@
 """Putting a case on the red-line ledger (三条红线) for what its history records: a repeat complaint
-(the link registration writes) and a dissatisfied follow-up. `red_lines_from_history` is a history
+(the link registration writes) and a follow-up found dissatisfied or unresolved. `red_lines_from_history` is a history
 listener (registered in SupervisionConfig.ready()): case_event_record calls it in the transaction
 of the change, so the item opens exactly when the change commits, and complaints need not know the
 ledger. Overdue items are opened by the deadline sweep, set-based."""
@@ -27,5 +27,7 @@ def red_lines_from_history(*, event: CaseEvent) -> None:
         if event.case.kind == Case.Kind.REPORT:
             return
         red_line_open(case=event.case, reason=RedLineItem.Reason.REPEAT, at=event.at)
-    elif event.action == CaseEvent.Action.FOLLOW_UP and event.data.get("satisfaction") == Satisfaction.DISSATISFIED:
+    elif event.action == CaseEvent.Action.FOLLOW_UP and (
+            event.data.get("satisfaction") == Satisfaction.DISSATISFIED or event.data.get("resolved") is False):
+        # "未解决" in any follow-up (the first, or a sampled second one) is a red line as "不满意" is.
         red_line_open(case=event.case, reason=RedLineItem.Reason.DISSATISFIED, at=event.at)

@@ -10,6 +10,8 @@ from .reference import DeclineReason
 from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
 from .requests import ExtensionRequest
 from .security import PersonalDataAccess, TotpDevice
+from .signoff import ReplyDraft
+from .submissions import FormSubmission
 
 __all__ = [
     "Attachment",
@@ -24,6 +26,7 @@ __all__ = [
     "EvidenceSettings",
     "DemoDatabase",
     "ExtensionRequest",
+    "FormSubmission",
     "IntakeSettings",
     "LegalDecision",
     "Notification",
@@ -32,4 +35,5 @@ __all__ = [
     "PublicRating",
     "StatutoryGround",
     "TotpDevice",
+    "ReplyDraft",
 ]

@@ -58,6 +58,9 @@ CONDITION_MESSAGES = {
     "mediation_concluded": _("已受理的投诉须先记录调解结果(达成协议或终止调解)方可办结。"),
     "is_merge_follower": _("该工单不是并案处理的从案。"),
     "decision_notice_owed": _("该工单没有待告知的决定。"),
+    "no_reply_awaiting_sign_off": _("已有答复待负责人签发。"),
+    "has_reply_awaiting_sign_off": _("没有待签发的答复。"),
+    "is_sensitive": _("只有舆情敏感工单的答复需要报批。"),
 }
 
 # The clocks of a notice owed after a decision: to both parties after a terminated mediation, to a
@@ -275,6 +278,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("add_evidence_case", _("补充证据")),
             ("reassign_case", _("单位内改派承办人")),
             ("decide_legal_case", _("法定程序决定(受理、调解、立案)")),
+            ("sign_off_reply_case", _("签发答复(承办单位负责人)")),
+            ("approve_sensitive_reply_case", _("审批舆情敏感工单的答复(中心主任)")),
         ]
 
     def __str__(self) -> str:
@@ -579,3 +584,28 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 conditions=[decision_notice_owed], permission=access.may_decide_legal)
     def record_decision_notice(self) -> None:
         pass  # the notice is history and stops its clock; the case's fields do not change
+    # --- sign-off inside the unit and 报批 (complaints/services/signoff.py) ----------------------
+    def no_reply_awaiting_sign_off(self) -> bool:
+        return not self.reply_drafts.filter(decision="pending").exists()
+
+    def has_reply_awaiting_sign_off(self) -> bool:
+        return self.reply_drafts.filter(decision="pending").exists()
+
+    def is_sensitive(self) -> bool:
+        return self.sensitive
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING,
+                conditions=[contact_done_or_impossible, no_reply_awaiting_sign_off],
+                permission=access.may_submit_reply)
+    def submit_reply(self) -> None:
+        pass  # the draft is a row of its own (ReplyDraft); the version moves with the save
+
+    @transition(field=state, source=State.HANDLING, target=State.HANDLING,
+                conditions=[has_reply_awaiting_sign_off], permission=access.may_sign_off_reply)
+    def return_reply_draft(self) -> None:
+        pass
+
+    @transition(field=state, source=State.REPLIED, target=State.REPLIED,
+                conditions=[is_sensitive, reply_not_yet_approved], permission=access.may_refer_reply)
+    def refer_reply(self) -> None:
+        pass  # the referral (报批) is history and a notice to the director

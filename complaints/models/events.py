@@ -71,6 +71,9 @@ class CaseEvent(models.Model):
         REPORT_REPEAT = "report_repeat", _("重复举报不予处理")
         MERGE = "merge", _("并案处理")
         DECISION_NOTICE = "decision_notice", _("告知决定")
+        SUBMIT_REPLY = "submit_reply", _("答复提交负责人签发")
+        RETURN_REPLY_DRAFT = "return_reply_draft", _("答复稿退回修改")
+        REFER_REPLY = "refer_reply", _("答复报批")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("时间"), default=timezone.now)

@@ -12,7 +12,7 @@ from ..models.choices import Grade
 from .guards import require_transition
 from .history import case_event_record
 from .notifications import notification_send
-from .routing import dispatch_followups, redispatch_followups
+from .routing import case_routing_refresh, dispatch_followups, redispatch_followups
 
 INTAKE_CLOCKS = ["dispatch", "statutory_accept", "statutory_mediation", "statutory_report_decision"]
 ALL_CLOCKS = INTAKE_CLOCKS + ["contact", "handling", "redo", "cross_region_notice", "platform_due"]
@@ -94,6 +94,8 @@ def case_return(*, case: Case, by, reason: str) -> Case:
         case.save()
         clocks_stop(case=case, clocks=["redispatch"], at=at)
         clock_start(case=case, clock="dispatch", at=at)
+        # The queue's proposal must not send it straight back to the unit that just returned it.
+        case_routing_refresh(case=case, by=by, at=at, excluding=(returned_by.pk,))
         back_to = None
     case_event_record(case=case, actor=by, action=CaseEvent.Action.RETURN, source=source, note=reason, at=at,
                       data={"unit": returned_by.code, "returned_by_name": returned_by.name,

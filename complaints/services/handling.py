@@ -18,6 +18,7 @@ from ..models.choices import ContactMeans
 from .guards import require_transition
 from .history import case_event_record
 from .routing import reply_filings_send
+from .signoff import reply_drafts_settle, reply_text_check
 
 
 @transaction.atomic
@@ -139,12 +140,12 @@ def report_extension_days(case: Case) -> int:
 @transaction.atomic
 def case_reply(*, case: Case, by, text: str) -> Case:
     """The unit's result in the reply format (答复口径); ends the handling and redo clocks."""
-    if len(text.strip()) < 10:
-        raise ApplicationError(_("答复内容过短,请写明调查核实情况、处理结果及依据。"), field="text")
+    reply_text_check(text)
     source = require_transition(case.reply, by)
     at = timezone.now()
     case.reply(text=text, at=at)
     case.save()
+    reply_drafts_settle(case=case, by=by, at=at)  # the leader's sign-off of the handler's draft
     if case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).exists():
         case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).update(
             decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("已答复,申请失效")

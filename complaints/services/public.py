@@ -10,9 +10,18 @@ from ..models import Case, CaseEvent, PublicRating
 from .history import case_event_record
 
 
+def case_public_rating_allowed(*, case: Case) -> bool:
+    """A reply the center approved (核查通过), or a consultation answered on the spot, may be rated;
+    a declined or transferred case has no handling to rate, and a reply sent back for redo is no
+    answer yet."""
+    if case.state in Case.NOT_TAKEN_UP_STATES or case.replied_at is None:
+        return False
+    return case.reply_approved_at is not None or case.state == Case.State.ARCHIVED
+
+
 def case_public_rating_open(*, case: Case) -> bool:
-    """The complainant may rate once the unit has replied (also after archive), and only once."""
-    return case.replied_at is not None and not PublicRating.objects.filter(case=case).exists()
+    """The complainant may rate the approved answer, and only once."""
+    return case_public_rating_allowed(case=case) and not PublicRating.objects.filter(case=case).exists()
 
 
 @transaction.atomic
@@ -21,8 +30,8 @@ def case_rate_public(*, case: Case, satisfaction: str, resolved: bool, comment: 
         raise ApplicationError(_("请选择满意度。"), field="satisfaction")
     if resolved is None:
         raise ApplicationError(_("请选择问题是否解决。"), field="resolved")
-    if case.replied_at is None:
-        raise ApplicationError(_("承办单位答复后才能评价。"))
+    if not case_public_rating_allowed(case=case):
+        raise ApplicationError(_("承办单位答复并经中心核查后才能评价。"))
     at = timezone.now()
     try:
         # The one-to-one constraint makes "once" hold even for two submissions at the same moment.

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from core.notes import Note
+from deadlines.workdays import local_date
 
 from ..identity import identity_repeat_match
 from ..models import Case, CaseCluster, CaseEvent, IntakeSettings, ProfessionalClaimant
@@ -33,6 +34,11 @@ def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
     return bool(match) and ProfessionalClaimant.objects.filter(match, is_active=True).exists()
 
 
+# The note as earlier history rows stored it (half-width punctuation): kept so those rows still
+# read in English.
+EARLIER_NOTES = (gettext_noop("重复投诉:同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉,原工单 %(number)s"),)
+
+
 def case_repeats_check(*, case: Case, by, at) -> None:
     """Link a registered case to an earlier one by the same complainant about the same respondent
     and matter, and gather many complainants about one respondent into a cluster. Saves the case
@@ -54,9 +60,9 @@ def case_repeats_check(*, case: Case, by, at) -> None:
         case.is_repeat, case.repeat_of = True, earlier
         case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at,
                           note=Note(gettext_noop(
-                                        "重复投诉:同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉,"
+                                        "重复投诉：同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉，"
                                         "原工单 %(number)s"),
-                                    day=f"{earlier.received_at:%Y-%m-%d}", number=earlier.number),
+                                    day=f"{local_date(earlier.received_at):%Y-%m-%d}", number=earlier.number),
                           data={"repeat_of": earlier.number})
     case.save()
     _cluster_join(case, since=at - timedelta(days=policy.cluster_window_days),

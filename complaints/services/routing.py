@@ -31,7 +31,7 @@ def _center() -> Unit | None:
 
 
 @transaction.atomic(savepoint=False)
-def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
+def case_routing_refresh(*, case: Case, by, at=None, excluding: tuple[int, ...] = ()) -> CaseRouting:
     """Compute (again) the unit with jurisdiction for a registered case and keep it with the case.
     At registration it also decides whether the case was filed away from the respondent's unit.
     No savepoint inside a caller's transaction (registration, an edit): a failure here undoes the
@@ -41,7 +41,8 @@ def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
         proposal = platform_route_propose(platform=case.respondent_platform, reason=case.platform_jurisdiction,
                                           category=case.category, kind=case.kind)
     else:
-        proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind)
+        proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind,
+                                 excluding=excluding)
     found = {"proposed_unit": proposal.unit, "rule": proposal.rule,
              "reason": proposal.note.in_default_language()[:300], "reason_i18n": proposal.note.stored(),
              "computed_at": at}
@@ -52,7 +53,8 @@ def case_routing_refresh(*, case: Case, by, at=None) -> CaseRouting:
     else:
         routing = CaseRouting(case=case, **found)  # also becomes case.routing
         routing.save(force_insert=True)
-    _cross_region_check(case=case, by=by, target=proposal.unit, at=at)
+    if not excluding:  # a new proposal after a return is not a new filing
+        _cross_region_check(case=case, by=by, target=proposal.unit, at=at)
     return routing
 
 

@@ -57,6 +57,10 @@ class TimeLimit(models.Model):
     grade = models.CharField(
         _("等级"), max_length=10, choices=Grade.choices, blank=True, help_text=_("留空表示所有等级")
     )
+    # 涉企 cases are handled "马上就办": a row marked here applies to them only, before the general ones.
+    enterprise_related = models.BooleanField(
+        _("仅涉企工单"), default=False, help_text=_("勾选表示此时限只适用于涉企工单（马上就办），优先于一般规定")
+    )
     amount = models.PositiveIntegerField(_("时限"), validators=[MinValueValidator(1)])
     unit = models.CharField(_("单位"), max_length=20, choices=LimitUnit.choices)
     effective_from = models.DateField(_("生效日期"), help_text=_("按工单接收日期适用此日期起生效的规定"))
@@ -77,16 +81,15 @@ class TimeLimit(models.Model):
         ordering = ["clock", "case_kind", "grade", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clock", "case_kind", "grade", "effective_from"],
+                fields=["clock", "case_kind", "grade", "enterprise_related", "effective_from"],
                 condition=Q(is_active=True),
-                name="supervision_timelimit_one_active_rule",
+                name="timelimit_one_active_rule_per_scope",
             ),
         ]
 
     def __str__(self) -> str:
-        scope = " ".join(
-            str(label) for label in (self.get_case_kind_display(), self.get_grade_display()) if label
-        ) or str(_("全部"))
+        labels = (self.get_case_kind_display(), self.get_grade_display(), _("涉企") if self.enterprise_related else "")
+        scope = " ".join(str(label) for label in labels if label) or str(_("全部"))
         return f"{self.get_clock_display()} / {scope}: {self.amount} {self.get_unit_display()}"
 
     def clean(self) -> None:

@@ -23,8 +23,11 @@
     series: [{ name: data.labels.trend, type: "bar", barMaxWidth: 24, data: data.trend.y, itemStyle: { color: "#1f5fa8" } }]
   }, function (p) { go("day", p.name); });
   make("chart-category", {
-    textStyle: font, tooltip: { trigger: "item", formatter: "{b}: {c} " + data.labels.cases + " ({d}%)" },
-    series: [{ type: "pie", radius: ["35%", "65%"], data: data.category, label: { formatter: "{b}\n{c}" } }]
+    textStyle: font, tooltip: { trigger: "item", formatter: "{b}：{c} " + data.labels.cases + "（{d}%）" },
+    // Chinese category names wrap inside the chart instead of being cut to "...".
+    series: [{ type: "pie", radius: ["28%", "52%"], data: data.category, avoidLabelOverlap: true,
+               label: { formatter: "{b}\n{c}", width: 84, overflow: "break", lineHeight: 15 },
+               labelLine: { length: 8, length2: 6 } }]
   }, function (p) { go("category", p.data.id); });
   make("chart-unit", {
     textStyle: font, tooltip: { trigger: "axis" }, grid: { left: 110, right: 16, top: 16, bottom: 30 },

@@ -52,7 +52,7 @@ def test_related_cases_are_listed_both_ways(client, org):
 
 
 def test_public_rating_shows_in_the_timeline(client, org):
-    case = journeys.to_replied(org)
+    case = journeys.to_approved(org)  # rated once the center approved the reply
     services.case_rate_public(case=case, satisfaction="dissatisfied", resolved=False, comment="商家仍未退款")
     page = page_of(client, org.supervisor, case)
     assert "投诉人评价" in page and "不满意" in page and "商家仍未退款" in page

@@ -37,7 +37,7 @@ def test_lookup_shows_the_public_timeline_without_internal_notes_or_names(client
     for person in (org.handler, org.supervisor, org.clerk):
         assert str(person) not in page
     assert "张三" not in page and "13800138000" not in page
-    assert "承办单位答复后" in page  # rating not yet open
+    assert "答复并经中心核查后" in page  # rating not yet open
 
 
 def test_wrong_code_and_unknown_number_get_the_same_answer(client, org):
@@ -90,7 +90,7 @@ def test_empty_form_shows_field_errors(client, db):
 
 
 def test_complainant_rates_once_after_the_reply(client, org):
-    case = journeys.to_replied(org)
+    case = journeys.to_approved(org)  # the center approved the reply: now it is the answer
     look_up(client, case.number, case.query_code)
     page = client.get("/track/").content.decode()
     assert "经调查,商家已同意退还" in page  # the reply is shown to the complainant
@@ -118,7 +118,7 @@ def test_rating_before_the_reply_is_refused(org):
 
 
 def test_rating_needs_a_choice(client, org):
-    case = journeys.to_replied(org)
+    case = journeys.to_approved(org)
     look_up(client, case.number, case.query_code)
     response = client.post("/track/", {"form": "rate"})
     assert response.status_code == 400 and not PublicRating.objects.exists()

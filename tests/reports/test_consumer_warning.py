@@ -31,11 +31,11 @@ def test_a_draft_is_written_from_the_hotspots_figures(client, org, prepaid):
     response = draft(client, org.supervisor, metric="category_exact", value=prepaid.pk)
     assert response.status_code == 200
     initial = response.context["draft"].initial
-    assert initial["title"] == "消费警示:警惕“预付式消费”类消费风险"
+    assert initial["title"] == "消费警示：警惕“预付式消费”类消费风险"
     body = initial["body"]
-    assert "2026年11月1日至2026年11月10日,市12315指挥中心共接到“预付式消费”类消费投诉举报4件" in body
-    assert "较上一周期(2026年10月22日至2026年10月31日)的1件增加3件,增长300%" in body
-    assert "投诉较为集中的经营者有:某健身房(3件)、某美容店(1件)。" in body
+    assert "2026年11月1日至2026年11月10日，市12315指挥中心共接到“预付式消费”类消费投诉举报4件" in body
+    assert "较上一周期（2026年10月22日至2026年10月31日）的1件增加3件，增长300%" in body
+    assert "投诉较为集中的经营者有：某健身房（3件）、某美容店（1件）。" in body
     assert "消费者的主要诉求包括“退还会员费”、“继续履行合同”等。" in body  # blanks trimmed, most frequent first
     assert "可拨打12315热线" in body
     *_, issuer, signed = body.splitlines()
@@ -46,7 +46,7 @@ def test_a_draft_is_written_from_the_hotspots_figures(client, org, prepaid):
 
 def test_a_respondents_draft_names_its_categories(client, org, prepaid):
     body = draft(client, org.supervisor, metric="respondent", value="某健身房").context["draft"].initial["body"]
-    assert "涉及“某健身房”的消费投诉举报3件" in body and "投诉主要涉及以下业务分类:预付式消费(3件)" in body
+    assert "涉及“某健身房”的消费投诉举报3件" in body and "投诉主要涉及以下业务分类：预付式消费（3件）" in body
 
 
 def test_the_edited_draft_downloads_as_text_and_prints(client, org, prepaid):
