@@ -122,3 +122,31 @@ def test_a_later_template_applies_to_new_documents_and_leaves_issued_ones_alone(
     second = issued("dispatch_slip", journeys.to_dispatched(org, **PREPAID), org.supervisor)
     assert second.number.startswith("江投交〔") and "并在系统中答复" in pdf_text(second)
     assert "并在系统中答复" not in pdf_text(first) and first.number.startswith("投交〔")
+
+
+def test_the_statutory_notices_follow_the_recorded_decisions(org):
+    from complaints import services
+    from complaints.models import StatutoryGround
+    from complaints.selectors_procedure import statutory_grounds_for
+
+    refused = journeys.to_handling(org, **PREPAID)
+    ground = statutory_grounds_for(case=refused, track=StatutoryGround.Track.NOT_ACCEPT).first()
+    decision = services.case_refuse_acceptance(case=refused, by=org.handler, ground=ground)
+    notice = issued("not_accepted_notice", refused, org.handler, subject=str(decision.pk))
+    text = pdf_text(notice)
+    assert "不予受理告知书" in text and "陈美玲" in text and "".join(ground.notice_text.split())[:15] in text
+    pdf_picture(notice, "not_accepted_notice")
+
+    mediated = journeys.to_handling(org, **{**PREPAID, "respondent_name": "江门市新会区好味道餐厅"})
+    accepted = services.case_accept_complaint(case=mediated, by=org.handler)
+    assert "受理通知书" in pdf_text(issued("acceptance_notice", mediated, org.handler, subject=str(accepted.pk)))
+    ending = statutory_grounds_for(case=mediated, track=StatutoryGround.Track.MEDIATION_END).first()
+    ended = services.case_mediation_record(case=mediated, by=org.handler, outcome="terminated", ground=ending)
+    termination = issued("mediation_termination_notice", mediated, org.handler, subject=str(ended.pk))
+    assert "终止调解告知书" in pdf_text(termination) and "".join(ending.title.split())[:10] in pdf_text(termination)
+    # Another unit may not issue the handling unit's notice.
+    third = journeys.to_handling(org, **{**PREPAID, "respondent_name": "江门市江海区某家电商行"})
+    third_accepted = services.case_accept_complaint(case=third, by=org.handler)
+    with pytest.raises(PermissionDenied):
+        document_issue(kind_code="acceptance_notice", case=third, subject_key=str(third_accepted.pk),
+                       by=org.far_handler)
