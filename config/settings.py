@@ -206,6 +206,9 @@ CELERY_TASK_QUEUES = {"celery": {}, "outbound": {}}
 CELERY_TASK_ROUTES = {
     "complaints.tasks.webhook_deliver_task": {"queue": "outbound"},
     "core.tasks.mail_send_task": {"queue": "outbound"},
+    # SMS goes out beside webhooks and mail: a dead gateway cannot delay the deadline sweep.
+    "messaging.tasks.sms_deliver_task": {"queue": "outbound"},
+    "messaging.tasks.sms_send_due_task": {"queue": "outbound"},
 }
 
 CACHE_URL = os.environ.get("CACHE_URL", "")

@@ -15,14 +15,18 @@ class MessagingConfig(AppConfig):
         from complaints.case_panels import case_panel_add
         from complaints.services.history import history_listener_add
         from core.cache import clear_all
+        from core.metrics import gauge_add
 
-        from .models import SmsSettings, SmsTemplate
+        from .models import SmsMessage, SmsSettings, SmsTemplate
         from .outbox import sms_enqueue
         from .views import case_sms_panel
 
         # The outbox row is written by case_event_record, in the transaction of the change.
         history_listener_add(sms_enqueue)
         case_panel_add("messaging/_case_sms.html", case_sms_panel)
+        # /metrics (operations) shows how many messages wait to go out.
+        gauge_add("cases12315_sms_outbox_depth", "SMS messages queued and not yet accepted by the gateway.",
+                  lambda: SmsMessage.objects.filter(status=SmsMessage.Status.QUEUED).count())
         # Templates and settings are read on every history row from a per-process copy (a cache,
         # dropped on any change in this process: not domain behaviour, so a signal is the tool).
         for model in (SmsSettings, SmsTemplate):
