@@ -34,15 +34,19 @@ def _request(user):
 
 
 @override_settings(CALENDAR_WARNING_DAYS=3650)  # ten years ahead: certainly beyond the data
-def test_banner_for_staff_not_for_anonymous_visitors():
-    staff = User.objects.create_user("clerk", password="x")
-    assert "节假日安排" in calendar_warning(_request(staff))["calendar_warning"]
+def test_banner_for_those_who_can_enter_the_calendar_only():
+    # The banner asks for the schedule to be entered in the admin: shown to whoever can do that,
+    # not to a clerk or a station (they see the affected clocks marked instead), nor to the public.
+    admin = User.objects.create_superuser("admin", password="x")
+    assert "节假日安排" in calendar_warning(_request(admin))["calendar_warning"]
+    clerk = User.objects.create_user("clerk", password="x", is_staff=True)
+    assert calendar_warning(_request(clerk))["calendar_warning"] is None
     assert calendar_warning(_request(AnonymousUser()))["calendar_warning"] is None
 
 
 @override_settings(CALENDAR_WARNING_DAYS=3650)
 def test_banner_costs_at_most_one_query_per_page(django_assert_max_num_queries):
-    staff = User.objects.create_user("clerk", password="x")
+    staff = User.objects.create_superuser("admin", password="x")
     calendar_warning(_request(staff))
     with django_assert_max_num_queries(1):
         assert calendar_warning(_request(staff))["calendar_warning"]
