@@ -83,11 +83,15 @@ INSTALLED_APPS = [
     "operations",
 ]
 
+# With DEBUG on, Django's technical 404/500 pages instead of ours only when asked for.
+DEBUG_TECHNICAL_ERRORS = env_bool("DEBUG_TECHNICAL_ERRORS", False)
+
 MIDDLEWARE = [
     # Operations (issue 16, part 4): a request id for the logs and tasks, counts for /metrics, and the
     # request size limit before anything reads the body.
     "operations.middleware.RequestIdMiddleware",
     "operations.middleware.RequestSizeLimitMiddleware",
+    "operations.middleware.StyledErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -6,6 +6,7 @@ import re
 import time
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from core.logs import request_id_new, request_id_var
@@ -53,3 +54,26 @@ class RequestSizeLimitMiddleware:
                                     request=None)
             return HttpResponse(page, status=413)
         return self.get_response(request)
+
+
+# Django's debug pages carry this sentence; with DEBUG on they replace our styled 404 and 500 pages.
+_TECHNICAL_PAGE = "seeing this error because you have <code>DEBUG = True</code>".encode()
+
+
+class StyledErrorPagesMiddleware:
+    """Our Chinese 404 and 500 pages in every mode: with DEBUG on (the demo, a developer's machine)
+    Django answers a missing page or an error with its technical page, which a clerk trying the demo
+    should not see. DEBUG_TECHNICAL_ERRORS=1 keeps the technical pages for debugging."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (not settings.DEBUG or settings.DEBUG_TECHNICAL_ERRORS or response.status_code not in (404, 500)
+                or getattr(response, "streaming", False) or _TECHNICAL_PAGE not in response.content):
+            return response
+        template = "404.html" if response.status_code == 404 else "500.html"
+        context = {"request": request} if response.status_code == 404 else {}
+        return HttpResponse(render_to_string(template, context, request=request if context else None),
+                            status=response.status_code)

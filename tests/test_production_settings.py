@@ -190,3 +190,15 @@ def test_evidence_goes_through_x_accel_redirect_after_the_permission_check(clien
     client.force_login(org.other_handler)
     refused = client.get(url)
     assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+
+
+@pytest.mark.django_db
+def test_with_debug_on_the_missing_page_is_still_ours_unless_technical_pages_are_asked_for(client, org, settings):
+    settings.DEBUG = True
+    for path in ("/no-such-page/", "/cases/20261202999999/"):
+        client.force_login(org.clerk)
+        response = client.get(path)
+        page = response.content.decode()
+        assert response.status_code == 404 and "页面不存在" in page and "DEBUG = True" not in page, path
+    settings.DEBUG_TECHNICAL_ERRORS = True
+    assert "DEBUG = True" in client.get("/no-such-page/").content.decode()
