@@ -57,7 +57,7 @@ class RequestSizeLimitMiddleware:
 
 
 # Django's debug pages carry this sentence; with DEBUG on they replace our styled 404 and 500 pages.
-_TECHNICAL_PAGE = "seeing this error because you have <code>DEBUG = True</code>".encode()
+_TECHNICAL_PAGE = b"seeing this error because you have <code>DEBUG = True</code>"
 
 
 class StyledErrorPagesMiddleware:
