@@ -168,7 +168,9 @@ def _render_detail(request, case, *, status=200, failed=None):
     context = {
         "case": case,
         "actions": [(action, forms_by_action[action.name]) for action in available],
-        "open_action": failed[0] if failed else "",
+        # An action opened from elsewhere (the inbox row's link to a decision), if the user has it.
+        "open_action": failed[0] if failed else next(
+            (a.name for a in available if a.name == request.GET.get("action")), ""),
         "running_clocks": selectors.case_running_clocks(case=case),
         "show_identity": identity_shown(case=case, user=request.user),
         "evidence_form": EvidenceForm(),

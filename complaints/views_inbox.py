@@ -17,10 +17,11 @@ from . import selectors_inbox as inbox_selectors
 from .actions import CaseAction, actions_available
 from .models import Case
 
-INBOX_ACTIONS = ("accept", "contact", "stage_reply", "request_extension", "reply", "reassign",
-                 # 受理 within its clock; the decisions with a ground (不予受理, 调解结果, 立案决定) need the
-                 # ground list of the case's order, a query per row: they are on the case page.
-                 "legal_accept")
+# The decisions with a ground (不予受理, 调解结果, 立案决定) need the ground list of the case's order, a
+# query per row: the row offers them as a link that opens the action on the case page.
+INBOX_LINKED_ACTIONS = ("not_accept", "mediation", "report_decide")
+INBOX_ACTIONS = ("accept", "contact", "stage_reply", "request_extension", "reply", "reassign", "legal_accept",
+                 *INBOX_LINKED_ACTIONS)
 PAGE_SIZE = 25
 
 
@@ -37,7 +38,7 @@ def _row_actions(case: Case, user) -> list[tuple[CaseAction, forms.Form | None]]
         # Reassign's choices are the unit's staff, loaded once for the page rather than per row.
         form = (
             None
-            if action.name == "reassign"
+            if action.name == "reassign" or action.name in INBOX_LINKED_ACTIONS
             else action.build_form(case, prefix=action.name, user=user, auto_id=f"id_{case.pk}_%s")
         )
         rows.append((action, form))
@@ -85,6 +86,7 @@ def inbox(request):
             "tab": tab,
             "q": search,
             "staff": staff,
+            "linked_actions": INBOX_LINKED_ACTIONS,
             "tabs": [(name, label, counts[name]) for name, label in tabs],
         },
     )
