@@ -63,6 +63,7 @@ def test_numbers_run_per_kind_and_year(org):
 def test_the_decline_notice_tells_the_ground_and_is_not_offered_for_an_anonymous_reporter(org):
     case = journeys.to_declined(org)
     notice = issued("decline_notice", case, org.clerk)
+    pdf_picture(notice, "decline_notice")
     text = pdf_text(notice)
     assert "不予登记告知书" in text and "张三" in text and case.decline_reason.notice_text.split("。")[0][:12] in text
     anonymous = journeys.to_declined(org)
@@ -75,6 +76,7 @@ def test_the_decline_notice_tells_the_ground_and_is_not_offered_for_an_anonymous
 def test_a_transfer_letter_goes_to_the_department(org):
     case = journeys.to_transferred(org)
     letter = issued("transfer_letter", case, org.clerk)
+    pdf_picture(letter, "transfer_letter")
     text = pdf_text(letter)
     assert "移送函" in text and "市住建局" in text and case.number in text
 
@@ -85,6 +87,7 @@ def test_the_reply_letter_waits_for_the_centers_approval(org):
         issued("reply_letter", case, org.handler)
     case = journeys.to_approved(org)
     letter = issued("reply_letter", case, org.handler)
+    pdf_picture(letter, "reply_letter")
     assert "商家已同意退还预付卡余额3000元" in pdf_text(letter)
 
 
@@ -108,8 +111,9 @@ def test_a_supervision_order_per_escalation_step(org):
     case = journeys.to_handling(org, **PREPAID)
     clock = case.clocks.get(clock="handling", stopped_at__isnull=True)
     deadlines_sweep(now=clock.due_at + timedelta(minutes=1))
-    escalation = Escalation.objects.get(case=case)
+    escalation = Escalation.objects.get(case=case, clock=clock, level=1)
     order = issued("supervision_order", case, org.supervisor, subject=str(escalation.pk))
+    pdf_picture(order, "supervision_order")
     text = pdf_text(order)
     assert "督办单" in text and "白沙市场监管所" in text and "办理" in text and order.number.startswith("投督〔")
 
