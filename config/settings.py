@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set that several fields share (the platform-jurisdiction reason).
+    "ENUM_NAME_OVERRIDES": {"PlatformJurisdictionEnum": "routing.models.PlatformJurisdiction"},
 }
 
 # How far ahead the official holiday schedule must be loaded before the center is warned.

@@ -31,7 +31,7 @@ class Unit(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     # A unit's own rule (经办人 → 负责人): its handlers' replies go to the center only once signed off.
     reply_needs_sign_off = models.BooleanField(
-        _("答复须经负责人签发"), default=False,
+        _("答复须经负责人签发"), default=False, db_default=False,
         help_text=_("勾选后，本单位承办人的答复须经承办单位负责人签发后才报送中心核查"),
     )
 
@@ -96,7 +96,7 @@ class User(AbstractUser):
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     # Set for people created by an import: they log in with a one-time password and must choose
     # their own before anything else (routing.auth.FirstPasswordMiddleware).
-    must_set_password = models.BooleanField(_("首次登录须设置密码"), default=False)
+    must_set_password = models.BooleanField(_("首次登录须设置密码"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("用户")

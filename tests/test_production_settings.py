@@ -27,7 +27,9 @@ PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HO
 # What config/settings_test.py put into this process's environment for the suite.
 SUITE_ONLY = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE",
               "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE", "CACHE_URL",
-              "CELERY_BROKER_URL", "SECURE_PROXY_SSL_HEADER"}
+              "CELERY_BROKER_URL", "SECURE_PROXY_SSL_HEADER",
+              # set by the browser tests' conftest for Playwright's thread; a server never has it
+              "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def manage(*args: str, env: dict, tmp_path: Path) -> subprocess.CompletedProcess:

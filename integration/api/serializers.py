@@ -120,6 +120,14 @@ class CaseCreateInput(UnknownFieldsRefused, serializers.Serializer):
         return data
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CaseNumberField(serializers.SlugRelatedField):
+    """Another case named by its number, in a serializer with no model to infer the type from."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="number", read_only=True, **kwargs)
+
+
 class CaseCreatedOutput(serializers.Serializer):
     """What a create answers: the case's identity and where it stands (the full case is at Location).
     Kept small because creates are the hot path of intake."""
@@ -132,7 +140,7 @@ class CaseCreatedOutput(serializers.Serializer):
     registering_unit = serializers.CharField(source="registering_unit.code")
     missing_elements = serializers.ListField(child=serializers.CharField())
     received_at = serializers.DateTimeField()
-    linked_case = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    linked_case = CaseNumberField()
 
 
 class ClockOutput(serializers.ModelSerializer):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='unit',
             name='reply_needs_sign_off',
-            field=models.BooleanField(default=False, help_text='勾选后，本单位承办人的答复须经承办单位负责人签发后才报送中心核查', verbose_name='答复须经负责人签发'),
+            field=models.BooleanField(default=False, db_default=False, help_text='勾选后，本单位承办人的答复须经承办单位负责人签发后才报送中心核查', verbose_name='答复须经负责人签发'),
         ),
     ]

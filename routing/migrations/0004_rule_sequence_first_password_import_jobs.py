@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='must_set_password',
-            field=models.BooleanField(default=False, verbose_name='首次登录须设置密码'),
+            field=models.BooleanField(default=False, db_default=False, verbose_name='首次登录须设置密码'),
         ),
         migrations.AlterField(
             model_name='area',

@@ -71,7 +71,7 @@ def test_from_a_hotspot_to_a_consumer_warning_and_the_volume_charts(live_server,
     expect(title).to_have_value("消费警示：警惕“预付式消费”类消费风险")
     body = page.locator("textarea[name=body]")
     expect(body).to_contain_text("投诉举报6件")
-    expect(body).to_contain_text("某健身房(5件)、某美容店(1件)")
+    expect(body).to_contain_text("某健身房（5件）、某美容店（1件）")
     title.fill("消费警示:办理健身预付卡需谨慎")
     screenshot("reports-consumer-warning-draft")
     with page.expect_download() as download:

@@ -144,6 +144,7 @@ def test_complaint_from_registration_to_the_complainants_rating(live_server, pag
             box.locator("select[name=follow_up-resolved]").select_option("1"),
         ),
     )
+    page.once("dialog", lambda dialog: dialog.accept())  # "确定办结归档？" asks before archiving
     act(page, "archive")
     expect(page.locator("#case-state")).to_have_text("已办结")
     expect(page.locator("#history")).to_contain_text("已答复 → 已办结")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from complaints import services
 from deadlines.models import CalendarDay, HolidaySchedule
 from deadlines.workdays import load_calendar
 from routing.models import User
@@ -103,6 +104,8 @@ def test_a_2027_text_entered_in_the_admin_makes_a_waiting_clock_count(org, time_
                                                                      admin_client):
     with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 12, 21, 9, 0, tzinfo=SHANGHAI)):
         case = journeys.to_registered(org)
+        # 受理 starts the statutory mediation clock, which runs into 2027.
+        services.case_accept_complaint(case=case, by=org.supervisor)
     waiting = case.clocks.get(clock="statutory_mediation")
     assert waiting.due_date is None and "2027" in waiting.pending_reason
 

@@ -53,8 +53,8 @@ def test_supervisors_and_per_the_rules_the_director_are_told_of_arrivals(org):
 def test_a_return_re_proposes_without_the_returning_unit(org):
     from routing.models import Area, RoutingRule
     area = Area.objects.create(code="440703001", name="白沙街道", level=Area.Level.STREET, unit=org.station)
-    RoutingRule.objects.create(area=area, unit=org.station, priority=100)
-    RoutingRule.objects.create(area=area, unit=org.other_station, priority=50)
+    RoutingRule.objects.create(area=area, unit=org.station, sequence=1)
+    RoutingRule.objects.create(area=area, unit=org.other_station, sequence=2)
     case = journeys.to_registered(org, respondent_area=area)
     assert case.routing.proposed_unit == org.station
     case = services.case_dispatch(case=case, unit=org.station, by=org.supervisor)
