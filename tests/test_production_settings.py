@@ -60,6 +60,13 @@ def test_start_is_refused_with_the_built_in_key_and_debug_off(tmp_path):
     assert wsgi.returncode != 0 and "SECRET_KEY" in wsgi.stderr
 
 
+def test_code_only_commands_run_without_a_production_configuration(tmp_path):
+    # A developer's or a linter's migration check reads the code only: no key is needed for it.
+    proc = manage("makemigrations", "--check", "--dry-run", env={}, tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "No changes detected" in proc.stdout
+
+
 def test_start_is_refused_without_allowed_hosts(tmp_path):
     proc = manage("check", env={**PRODUCTION, "ALLOWED_HOSTS": ""}, tmp_path=tmp_path)
     assert proc.returncode != 0 and "ALLOWED_HOSTS is not set" in proc.stderr
