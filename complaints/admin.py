@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import RecordAdmin, SingleRowSettingsAdmin
 from core.choices import CaseKind
 from deadlines.models import CaseClock
 
@@ -22,32 +23,17 @@ from .models import (
 
 
 @admin.register(EvidenceSettings)
-class EvidenceSettingsAdmin(admin.ModelAdmin):
+class EvidenceSettingsAdmin(SingleRowSettingsAdmin):
     list_display = ["__str__", "max_size_mb", "allowed_extensions", "updated_at"]
-
-    def has_add_permission(self, request):
-        return not EvidenceSettings.objects.exists()  # one row of rules
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(RecordAdmin):
     """Read-only: the log is written by complaints/access_log.py and searched on the center's page."""
 
     list_display = ["at", "user", "unit", "case", "channel", "ip", "reporter", "alert"]
     list_filter = ["alert", "channel", "reporter"]
     search_fields = ["case__number", "user__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class IntakeSettingsForm(forms.ModelForm):
@@ -101,22 +87,13 @@ class StatutoryGroundAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalDecision)
-class LegalDecisionAdmin(admin.ModelAdmin):
+class LegalDecisionAdmin(RecordAdmin):
     """Decisions are the record of what was decided: read here, written only by the services."""
 
     list_display = ["case", "track", "outcome", "ground", "amount_recovered", "decided_by_unit", "decided_at"]
     list_filter = ["track", "outcome", "legal_basis"]
     search_fields = ["case__number"]
     list_select_related = ["case", "ground", "decided_by_unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -143,35 +120,17 @@ class CaseClockInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(RecordAdmin):
     list_display = ["number", "kind", "state", "grade", "registering_unit", "handling_unit", "received_at"]
     list_filter = ["state", "kind", "grade", "channel"]
     search_fields = ["number", "complainant_phone", "respondent_name"]
     inlines = [CaseClockInline, CaseEventInline]
     list_select_related = ["registering_unit", "handling_unit"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(RecordAdmin):
     list_display = ["case", "at", "action", "actor", "actor_unit"]
     list_filter = ["action"]
     search_fields = ["case__number"]
     list_select_related = ["case", "actor", "actor_unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -63,14 +63,16 @@ def identity_output(*, case, user, values: dict) -> dict:
     if may_see_identity(case=case, user=user):
         identity_access_note(case=case, user=user, fields=[name for name in IDENTITY_FIELDS if values.get(name)])
         return values
-    return {**values, **{name: "" for name in IDENTITY_FIELDS if name in values}}
+    return _blanked(values)
 
 
 def identity_outbound(*, case, values: dict) -> dict:
     """`values` as a document sent outside the center carries them (分流单 to the handling unit,
     移送函 to another department): an anonymous reporter's identity never goes out."""
-    if not case.anonymous:
-        return values
+    return _blanked(values) if case.anonymous else values
+
+
+def _blanked(values: dict) -> dict:
     return {**values, **{name: "" for name in IDENTITY_FIELDS if name in values}}
 
 

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import RecordAdmin, SingleRowSettingsAdmin
 from core.errors import ApplicationError
 
 from .kinds import CASE_PLACEHOLDERS, COMMON_PLACEHOLDERS, kind_choices, kind_get
@@ -80,31 +81,15 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentSettings)
-class DocumentSettingsAdmin(admin.ModelAdmin):
+class DocumentSettingsAdmin(SingleRowSettingsAdmin):
     list_display = ["bureau_name", "center_name", "hotline"]
-
-    def has_add_permission(self, request):
-        return not DocumentSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(admin.ModelAdmin):
+class IssuedDocumentAdmin(RecordAdmin):
     """Read-only: an issued document is a record; a correction is a new document."""
 
     list_display = ["number", "title", "case", "issuing_unit", "issued_by", "issued_at"]
     list_filter = ["kind", "year"]
     search_fields = ["number", "case__number"]
     raw_id_fields = ["case"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-

@@ -4,20 +4,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import SingleRowSettingsAdmin
+
 from .models import SmsMessage, SmsSettings, SmsTemplate
 from .outbox import sms_resend
 from .params import UnknownSource, source_check
 
 
 @admin.register(SmsSettings)
-class SmsSettingsAdmin(admin.ModelAdmin):
+class SmsSettingsAdmin(SingleRowSettingsAdmin):
     list_display = ["__str__", "sign_name", "enabled"]
-
-    def has_add_permission(self, request):
-        return not SmsSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SmsTemplateForm(forms.ModelForm):

@@ -2,6 +2,7 @@
 has gone out is not edited)."""
 from django.contrib import admin
 
+from core.admin import RecordAdmin
 from reports.models import RankingWeights, ReportSnapshot
 
 
@@ -18,18 +19,9 @@ class RankingWeightsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportSnapshot)
-class ReportSnapshotAdmin(admin.ModelAdmin):
+class ReportSnapshotAdmin(RecordAdmin):
     list_display = ["kind", "period_start", "period_end", "scope", "created_at"]
     list_filter = ["kind", "scope"]
     list_select_related = ["scope"]
     date_hierarchy = "period_start"
     exclude = ["data"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
