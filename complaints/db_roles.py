@@ -14,7 +14,8 @@ from django.contrib import admin
 from django.db import connections, models, transaction
 from django.test import RequestFactory
 
-# Tables under the append-only triggers (complaints/migrations/0012 and 0020): read and insert only.
+# Tables under the append-only triggers (complaints/migrations/0012 and 0020): read and insert only,
+# and so are their month partitions (0031).
 APPEND_ONLY_TABLES = frozenset({"complaints_caseevent"})
 # Deleted by Django itself, not through a model of ours or the admin.
 DJANGO_DELETES = frozenset({"django_session"})
@@ -92,6 +93,14 @@ def role_grants_apply(*, role: str, using: str = "default") -> dict[str, int]:
             "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tableowner = %s ORDER BY 1", [schema, owner]
         )
         tables = [name for (name,) in cursor.fetchall()]
+        # A month partition (core/partitions.py) gets what its table gets: the history's partitions
+        # are read and insert only too.
+        cursor.execute(
+            "SELECT c.relname, p.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_class p ON p.oid = pg_partition_root(c.oid) WHERE n.nspname = %s AND c.relispartition",
+            [schema],
+        )
+        root_of = dict(cursor.fetchall())
 
         r, s = _quoted(connection, role), _quoted(connection, schema)
         cursor.execute(f"GRANT USAGE ON SCHEMA {s} TO {r}")
@@ -99,9 +108,11 @@ def role_grants_apply(*, role: str, using: str = "default") -> dict[str, int]:
         cursor.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}")
         counts = {"SELECT, INSERT": 0, "SELECT, INSERT, UPDATE": 0, "SELECT, INSERT, UPDATE, DELETE": 0}
         for table in tables:
-            if table in APPEND_ONLY_TABLES:
+            # A partition detached for archive keeps its table's name as its prefix (history_partitions).
+            root = root_of.get(table) or next((t for t in APPEND_ONLY_TABLES if table.startswith(t + "_p")), table)
+            if root in APPEND_ONLY_TABLES:
                 privileges = "SELECT, INSERT"
-            elif table in deletes:
+            elif root in deletes:
                 privileges = "SELECT, INSERT, UPDATE, DELETE"
             else:
                 privileges = "SELECT, INSERT, UPDATE"

@@ -285,11 +285,21 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Publishes last week's notice on Mondays and last month's ranking on the 1st; daily, so that a
     # missed morning is caught up the next one (publishing twice is impossible, see reports).
+    # Month partitions of the history, notifications and webhook deliveries, made ahead (core/partitions.py).
+    "partitions-ensure": {
+        "task": "core.tasks.partitions_ensure_task",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "report-snapshots-publish": {
         "task": "reports.tasks.report_snapshots_publish_task",
         "schedule": crontab(hour=7, minute=30),
     },
 }
+# Months of partitions kept ready ahead of today; a daily task, so a few missed days cost nothing.
+PARTITIONS_AHEAD_MONTHS = int(os.environ.get("PARTITIONS_AHEAD_MONTHS", "3"))
+# Partitions whose months all lie more than this many months before the current one may be detached
+# for archive (`manage.py history_partitions --detach-before`); none younger.
+PARTITIONS_RETENTION_MONTHS = int(os.environ.get("PARTITIONS_RETENTION_MONTHS", "36"))
 # After an API create, the worker registers the system's complete cases this many seconds later,
 # one message per web process per period however many cases arrive (integration/services.py).
 EXTERNAL_REGISTRATION_DELAY_SECONDS = float(os.environ.get("EXTERNAL_REGISTRATION_DELAY_SECONDS", "1"))

@@ -25,3 +25,19 @@ def mail_send_later(messages: list[tuple]) -> None:
         mail_send_task.delay([list(message) for message in messages])
     except Exception:
         logger.exception("notification e-mail not queued")
+
+
+@shared_task(name="core.tasks.partitions_ensure_task", ignore_result=True)
+def partitions_ensure_task() -> list[str]:
+    """Keep PARTITIONS_AHEAD_MONTHS of month partitions ready (core/partitions.py)."""
+    from django.conf import settings
+
+    from core.partitions import PARTITIONED, partitions_ensure
+
+    done = []
+    for table in PARTITIONED:
+        for line in partitions_ensure(table, months_ahead=settings.PARTITIONS_AHEAD_MONTHS):
+            # A blocked month means the task did not run in time: its rows sit in the default partition.
+            (logger.error if line.startswith("blocked") else logger.info)("partition " + line)
+            done.append(line)
+    return done
