@@ -19,11 +19,12 @@ nothing (complaints/db_roles.py), so the partitions it asks for are the owner's,
 grants and, on the history, the TRUNCATE guard (a statement trigger, which PostgreSQL does not
 clone to partitions; row triggers it does clone)."""
 import re
+import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 # Table -> its partition key. Their models say it in Meta too (complaints, integration).
@@ -34,7 +35,9 @@ PARTITIONED = {
 }
 # The swap waits this long for the table at most, then fails and can be run again, rather than
 # queueing every insert behind it while a long transaction holds the table.
-SWAP_LOCK_TIMEOUT = "10s"
+SWAP_LOCK_TIMEOUT = "2s"
+SWAP_ATTEMPTS = 30
+ENSURE_ATTEMPTS = 5
 BOUND = re.compile(r"FROM \((MINVALUE|'[^']+')\) TO \((MAXVALUE|'[^']+')\)")
 
 
@@ -83,9 +86,32 @@ def table_partition(table: str, key: str, *, now: datetime | None = None) -> str
         cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(check)} CHECK ({_q(key)} < %s) NOT VALID",
                        [boundary])
         cursor.execute(f"ALTER TABLE {_q(table)} VALIDATE CONSTRAINT {_q(check)}")
+    for attempt in range(SWAP_ATTEMPTS):
+        try:
+            _swap(table, key, boundary=boundary, legacy=legacy, check=check, unique=unique)
+            break
+        except OperationalError as error:
+            if _sqlstate(error) != "55P03" or attempt == SWAP_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 + 0.1 * attempt)  # a lock not had in time: everything released, try again
+    partitions_ensure(table, months_ahead=settings.PARTITIONS_AHEAD_MONTHS)
+    return legacy
+
+
+def _swap(table: str, key: str, *, boundary, legacy: str, check: str, unique: str) -> None:
+    """The short transaction: rename, hand the id sequence over, attach. Locks the table first (the
+    writers queue behind for at most SWAP_LOCK_TIMEOUT), then the tables its foreign keys point to:
+    attaching the old table's foreign keys to the parent's drops its action triggers on those,
+    which takes them exclusively. A writer that changed a case and waits for the history would
+    deadlock with that second wait, so it gives up before PostgreSQL's deadlock check could pick
+    the writer as its victim; the whole swap is then tried again (found by the migration test).
+    Reads of cases, units and users pause for the swap's milliseconds."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
         cursor.execute(f"LOCK TABLE {_q(table)} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute("SELECT greatest(setting::int / 2, 10) FROM pg_settings WHERE name = 'deadlock_timeout'")
+        cursor.execute(f"SET LOCAL lock_timeout = {int(cursor.fetchone()[0])}")
+        _lock_referenced(cursor, table, "ACCESS EXCLUSIVE")
         parts = _definition(cursor, table, skip_constraints={check, f"{table}_pkey", unique})
         cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(unique)} UNIQUE USING INDEX {_q(unique)}")
         cursor.execute(f"ALTER TABLE {_q(table)} RENAME TO {_q(legacy)}")
@@ -105,8 +131,9 @@ def table_partition(table: str, key: str, *, now: datetime | None = None) -> str
         cursor.execute(f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(legacy)} FOR VALUES FROM (MINVALUE) TO (%s)",
                        [boundary])
         cursor.execute(f"ALTER TABLE {_q(legacy)} DROP CONSTRAINT {_q(check)}")
-    partitions_ensure(table, months_ahead=settings.PARTITIONS_AHEAD_MONTHS)
-    return legacy
+        default = _short(table, "_default")
+        cursor.execute(f"CREATE TABLE {_q(default)} PARTITION OF {_q(table)} DEFAULT")
+        cursor.execute("SELECT partitions_guard(%s, %s)", [table, default])
 
 
 def table_unpartition(table: str) -> None:
@@ -124,6 +151,18 @@ def table_unpartition(table: str) -> None:
         cursor.execute(f"ALTER TABLE {_q(plain)} RENAME TO {_q(table)}")
         cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(table + '_pkey')} PRIMARY KEY (id)")
         _apply_definition(cursor, table, parts)
+
+
+def _sqlstate(error) -> str | None:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)  # psycopg 3 or 2
+
+
+def _lock_referenced(cursor, table: str, mode: str) -> None:
+    cursor.execute("SELECT DISTINCT confrelid::regclass::text FROM pg_constraint WHERE conrelid = %s::regclass "
+                   "AND contype = 'f' ORDER BY 1", [table])
+    for (referenced,) in cursor.fetchall():
+        cursor.execute(f"LOCK TABLE {referenced} IN {mode} MODE")
 
 
 def _definition(cursor, table: str, *, skip_constraints: set[str]) -> dict:
@@ -169,7 +208,7 @@ def _identity_move(cursor, *, source: str, target: str, sequence: str) -> None:
 # The owner's functions (created by complaints/migrations/0031). partitions_copy_acl runs with the
 # caller's rights, so only an owner can use it; partitions_ensure with the owner's, for the beat task,
 # and does nothing but add the missing month partitions of the tables named here.
-FUNCTIONS_SQL = """
+FUNCTIONS_SQL = r"""
 CREATE OR REPLACE FUNCTION partitions_copy_acl(source text, target text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -191,12 +230,27 @@ BEGIN
     END LOOP;
 END $$;
 
+CREATE OR REPLACE FUNCTION partitions_guard(parent text, child text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- The history's TRUNCATE guard is a statement trigger, which partitions do not inherit.
+    IF to_regproc(parent || '_no_truncate') IS NOT NULL THEN
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                       parent || '_no_truncate', child, parent || '_no_truncate');
+    END IF;
+    PERFORM partitions_copy_acl(parent, child);
+END $$;
+
 CREATE OR REPLACE FUNCTION partitions_ensure(parent text, zone text, first_month date, months int)
 RETURNS SETOF text LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
     month_at date;
     child text;
-    guard boolean := to_regproc(parent || '_no_truncate') IS NOT NULL;
+    lower_at timestamptz;
+    upper_at timestamptz;
+    part_key text;
+    wait_ms int;
+    saved_timeout text := current_setting('lock_timeout');
 BEGIN
     IF parent <> ALL (ARRAY[{tables}]) THEN
         RAISE EXCEPTION 'partitions_ensure: % is not partitioned by month', parent;
@@ -204,39 +258,52 @@ BEGIN
     IF months NOT BETWEEN 0 AND 24 OR abs(first_month - current_date) > 800 THEN
         RAISE EXCEPTION 'partitions_ensure: % months from % is out of range', months, first_month;
     END IF;
+    part_key := substring(pg_get_partkeydef(parent::regclass) FROM '^RANGE \((.*)\)$');
+    -- Made apart and attached, which leaves the parent open to writers (CREATE ... PARTITION OF
+    -- would take it exclusively). Attaching still takes the default partition and the tables the
+    -- foreign keys point to; waiting for those while holding the rest must end before the deadlock
+    -- check would pick a writer as its victim: then this month is "busy", to be tried again.
+    wait_ms := greatest((SELECT setting::int FROM pg_settings WHERE name = 'deadlock_timeout') / 2, 10);
     FOR i IN -1..months LOOP
         IF i < 0 THEN
             child := parent || '_default';
         ELSE
             month_at := (date_trunc('month', first_month) + make_interval(months => i))::date;
             child := parent || '_p' || to_char(month_at, 'YYYYMM');
+            lower_at := month_at::timestamp AT TIME ZONE zone;
+            upper_at := (month_at + interval '1 month')::timestamp AT TIME ZONE zone;
         END IF;
         CONTINUE WHEN to_regclass(child) IS NOT NULL;
         BEGIN
+            EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)',
+                           child, parent);
+            PERFORM partitions_guard(parent, child);
+            PERFORM set_config('lock_timeout', wait_ms::text, true);
             IF i < 0 THEN
-                EXECUTE format('CREATE TABLE %I PARTITION OF %I DEFAULT', child, parent);
+                EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I DEFAULT', parent, child);
             ELSE
-                EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', child, parent,
-                               month_at::timestamp AT TIME ZONE zone,
-                               (month_at + interval '1 month')::timestamp AT TIME ZONE zone);
+                -- The proof that the new table fits its range, so the attach need not look.
+                EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (%s >= %L AND %s < %L)', child,
+                               child || '_range', part_key, lower_at, part_key, upper_at);
+                EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', parent, child,
+                               lower_at, upper_at);
+                EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', child, child || '_range');
             END IF;
+            PERFORM set_config('lock_timeout', saved_timeout, true);
         EXCEPTION
             -- Overlaps a partition: the month is covered already (the table from before partitioning).
             WHEN invalid_object_definition THEN CONTINUE;
             -- The default partition holds rows of the month: they stay there, readable and guarded.
             WHEN check_violation THEN RETURN NEXT 'blocked ' || child; CONTINUE;
+            WHEN lock_not_available THEN RETURN NEXT 'busy ' || child; CONTINUE;
         END;
-        IF guard THEN
-            EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION %I()',
-                           parent || '_no_truncate', child, parent || '_no_truncate');
-        END IF;
-        PERFORM partitions_copy_acl(parent, child);
         RETURN NEXT 'created ' || child;
     END LOOP;
 END $$;
 """
 FUNCTIONS_DROP_SQL = """
 DROP FUNCTION IF EXISTS partitions_ensure(text, text, date, int);
+DROP FUNCTION IF EXISTS partitions_guard(text, text);
 DROP FUNCTION IF EXISTS partitions_copy_acl(text, text);
 """
 
@@ -261,10 +328,17 @@ def partitions_ensure(table: str, *, months_ahead: int, now: datetime | None = N
     if not is_partitioned(table):
         return []
     now = now or timezone.now()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT partitions_ensure(%s, %s, %s, %s)",
-                       [table, settings.TIME_ZONE, month_start(now).date(), months_ahead])
-        return [line for (line,) in cursor.fetchall()]
+    done = []
+    for attempt in range(ENSURE_ATTEMPTS):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT partitions_ensure(%s, %s, %s, %s)",
+                           [table, settings.TIME_ZONE, month_start(now).date(), months_ahead])
+            lines = [line for (line,) in cursor.fetchall()]
+        done += [line for line in lines if not line.startswith("busy") or attempt == ENSURE_ATTEMPTS - 1]
+        if not any(line.startswith("busy") for line in lines):
+            break
+        time.sleep(0.5 * (attempt + 1))
+    return done
 
 
 def partitions_list(table: str) -> list[dict]:
@@ -292,4 +366,6 @@ def partition_detach(table: str, partition: str) -> None:
     """Detach one partition: it stays in the database as a table of its own, to dump and drop."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+        # Detaching gives the partition's foreign keys their own triggers on the tables they point to.
+        _lock_referenced(cursor, table, "SHARE ROW EXCLUSIVE")
         cursor.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(partition)}")
