@@ -174,6 +174,8 @@ class WebhookDelivery(models.Model):
     claimed_until = models.DateTimeField(_("发送占用至"), null=True, blank=True)
 
     class Meta:
+        # Partitioned by month on `created_at` on PostgreSQL, primary key (id, created_at) there
+        # (core/partitions.py, migration 0005); nothing points here.
         db_table = "complaints_webhookdelivery"
         verbose_name = _("回调记录")
         verbose_name_plural = _("回调记录")

@@ -98,6 +98,9 @@ class CaseEvent(models.Model):
     chain_first = False
 
     class Meta:
+        # Partitioned by month on `at` on PostgreSQL (core/partitions.py, migration 0031): the
+        # database's primary key is (id, at), as partitions require; ids come from one sequence, so
+        # `id` stays Django's pk. Nothing may point here with a foreign key (none does).
         verbose_name = _("工单履历")
         verbose_name_plural = _("工单履历")
         ordering = ["at", "pk"]

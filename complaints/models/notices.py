@@ -39,6 +39,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:
+        # Partitioned by month on `created_at` on PostgreSQL, primary key (id, created_at) there
+        # (core/partitions.py); nothing points here.
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at"]

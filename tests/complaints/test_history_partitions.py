@@ -62,7 +62,8 @@ def later_month(settings):
     return month
 
 
-def test_the_beat_task_makes_each_tables_partition_ahead_and_rows_land_in_it(org, later_month):
+def test_the_beat_task_makes_each_tables_partition_ahead_and_rows_land_in_it(org, later_month, settings):
+    assert "core.tasks.partitions_ensure_task" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
     suffix = f"_p{later_month:%Y%m}"
     for table in partitions.PARTITIONED:
         assert table + suffix in {p["name"] for p in partitions.partitions_list(table)}
