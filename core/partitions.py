@@ -82,14 +82,7 @@ def table_partition(table: str, key: str, *, now: datetime | None = None) -> str
         cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(check)} CHECK ({_q(key)} < %s) NOT VALID",
                        [boundary])
         cursor.execute(f"ALTER TABLE {_q(table)} VALIDATE CONSTRAINT {_q(check)}")
-    for attempt in range(SWAP_ATTEMPTS):
-        try:
-            _swap(table, key, boundary=boundary, legacy=legacy, check=check, unique=unique)
-            break
-        except OperationalError as error:
-            if _sqlstate(error) != "55P03" or attempt == SWAP_ATTEMPTS - 1:
-                raise
-            time.sleep(0.2 + 0.1 * attempt)  # a lock not had in time: everything released, try again
+    _retried(lambda: _swap(table, key, boundary=boundary, legacy=legacy, check=check, unique=unique))
     partitions_ensure(table, months_ahead=settings.PARTITIONS_AHEAD_MONTHS)
     return legacy
 
@@ -103,11 +96,7 @@ def _swap(table: str, key: str, *, boundary, legacy: str, check: str, unique: st
     pick the writer as the victim, and is tried again (both found by the migration test, which
     writes all along). Reads of cases, units and users pause for the swap's milliseconds."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
-        cursor.execute(f"LOCK TABLE {_q(table)} IN ACCESS EXCLUSIVE MODE")
-        cursor.execute("SELECT greatest(setting::int / 2, 10) FROM pg_settings WHERE name = 'deadlock_timeout'")
-        cursor.execute(f"SET LOCAL lock_timeout = {int(cursor.fetchone()[0])}")
-        _lock_referenced(cursor, table, "ACCESS EXCLUSIVE")
+        _lock_in_order(cursor, table, referenced_mode="ACCESS EXCLUSIVE")
         parts = _definition(cursor, table, skip_constraints={check, f"{table}_pkey", unique})
         cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(unique)} UNIQUE USING INDEX {_q(unique)}")
         cursor.execute(f"ALTER TABLE {_q(table)} RENAME TO {_q(legacy)}")
@@ -154,11 +143,27 @@ def _sqlstate(error) -> str | None:
     return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)  # psycopg 3 or 2
 
 
-def _lock_referenced(cursor, table: str, mode: str) -> None:
+def _lock_in_order(cursor, table: str, *, referenced_mode: str) -> None:
+    """The table, then what its foreign keys point to, the second wait shorter than the deadlock
+    check (_swap says why); a lock not had raises LockNotAvailable, for the caller to try again."""
+    cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+    cursor.execute(f"LOCK TABLE {_q(table)} IN ACCESS EXCLUSIVE MODE")
+    cursor.execute("SELECT greatest(setting::int / 2, 10) FROM pg_settings WHERE name = 'deadlock_timeout'")
+    cursor.execute(f"SET LOCAL lock_timeout = {int(cursor.fetchone()[0])}")
     cursor.execute("SELECT DISTINCT confrelid::regclass::text FROM pg_constraint WHERE conrelid = %s::regclass "
                    "AND contype = 'f' ORDER BY 1", [table])
     for (referenced,) in cursor.fetchall():
-        cursor.execute(f"LOCK TABLE {referenced} IN {mode} MODE")
+        cursor.execute(f"LOCK TABLE {referenced} IN {referenced_mode} MODE")
+
+
+def _retried(work) -> None:
+    for attempt in range(SWAP_ATTEMPTS):
+        try:
+            return work()
+        except OperationalError as error:
+            if _sqlstate(error) != "55P03" or attempt == SWAP_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 + 0.1 * attempt)  # a lock not had in time: everything released, try again
 
 
 def _definition(cursor, table: str, *, skip_constraints: set[str]) -> dict:
@@ -244,8 +249,10 @@ def _bound(text: str) -> datetime | None:
 
 def partition_detach(table: str, partition: str) -> None:
     """Detach one partition: it stays in the database as a table of its own, to dump and drop."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
-        # Detaching gives the partition's foreign keys their own triggers on the tables they point to.
-        _lock_referenced(cursor, table, "SHARE ROW EXCLUSIVE")
-        cursor.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(partition)}")
+    def detach():
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Detaching gives the partition's foreign keys their own triggers on the tables they point to.
+            _lock_in_order(cursor, table, referenced_mode="SHARE ROW EXCLUSIVE")
+            cursor.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(partition)}")
+
+    _retried(detach)

@@ -157,3 +157,13 @@ def test_old_history_detached_for_archive_leaves_the_rest_verifiable(org, settin
     verified = io.StringIO()
     call_command("history_verify", stdout=verified)
     assert "0 break(s), 1 case(s) continued from archived history" in verified.getvalue()
+
+
+def test_the_app_role_can_only_ask_for_month_partitions_not_for_privileges(app_role):
+    with pytest.raises(DatabaseError, match="not partitioned by month"):
+        _as_role(app_role, "SELECT partitions_ensure('complaints_case', 'Asia/Shanghai', current_date, 1)")
+    # The grant copier runs with the caller's rights: the application gains nothing from it.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{app_role}"')
+        cursor.execute("SELECT partitions_copy_acl('routing_routingrule', 'complaints_caseevent')")
+    assert _privileges(app_role, "complaints_caseevent") == ["INSERT", "SELECT"]
