@@ -17,15 +17,18 @@ from .imports_areas import CheckedRows, derived_parents
 from .models import Area, RoutingRule
 
 CHUNK = 50_000  # rows per INSERT/UPDATE while applying: one step of the progress bar
-_TABLES = ("area_import_rows", "area_import_first", "area_import_tree", "area_import_final", "area_import_errors")
+_TABLES = ("area_import_rows", "area_import_unique", "area_import_tree", "area_import_final", "area_import_errors")
 AREA = Area._meta.db_table
 _DEPTH = "(length({0}) - length(replace({0}, '/', '')))"  # a path's depth: its number of codes
 
-_FIRST = """
-CREATE TEMP TABLE area_import_first AS
+# Each code's first row: the rows themselves unless a code is repeated (sorting them costs).
+_REPEATS = "SELECT EXISTS (SELECT FROM area_import_rows WHERE code <> '' GROUP BY code HAVING count(*) > 1)"
+_UNIQUE = """
+CREATE TEMP TABLE area_import_unique AS
 SELECT DISTINCT ON (code) line, code, name, level, p1, p2, must, unit_id
 FROM area_import_rows WHERE code <> '' ORDER BY code, line
 """
+_FIRST = "CREATE TEMP VIEW area_import_first AS SELECT line, code, name, level, p1, p2, must, unit_id FROM {}"
 # The parent: the first of the code's candidate parents found in the file or stored, else none.
 _TREE = f"""
 CREATE TEMP TABLE area_import_tree AS
@@ -43,24 +46,23 @@ FROM (SELECT f.line, f.code, f.name, f.level, f.unit_id, f.must, f.p1,
 # is never reached; the length limit stops a file that chains codes without end.
 _FINAL = f"""
 CREATE TEMP TABLE area_import_final AS
-WITH RECURSIVE walk(code, path) AS (
-    SELECT t.code, COALESCE(a.path, '') || t.code || '/'
+WITH RECURSIVE walk(line, code, name, level, unit_id, parent, path) AS (
+    SELECT t.line, t.code, t.name, t.level, t.unit_id, t.parent, COALESCE(a.path, '') || t.code || '/'
     FROM area_import_tree t LEFT JOIN {AREA} a ON a.code = t.parent
     WHERE NOT t.parent_in_file AND (t.parent = '' OR a.id IS NOT NULL)
   UNION ALL
-    SELECT t.code, w.path || t.code || '/'
+    SELECT t.line, t.code, t.name, t.level, t.unit_id, t.parent, w.path || t.code || '/'
     FROM walk w JOIN area_import_tree t ON t.parent = w.code AND t.parent_in_file
     WHERE length(w.path) <= 255
 )
-SELECT row_number() OVER (ORDER BY {_DEPTH.format("w.path")}, t.line) AS n, {_DEPTH.format("w.path")} AS depth,
-       t.line, t.code, t.name, t.level, t.unit_id, t.parent, w.path, a.id AS area_id,
+SELECT {_DEPTH.format("w.path")} AS depth,
+       w.line, w.code, w.name, w.level, w.unit_id, w.parent, w.path, a.id AS area_id,
        CASE WHEN a.id IS NULL THEN 'new'
             WHEN a.path <> w.path THEN 'moved'
-            WHEN a.name <> t.name OR a.level <> t.level OR a.unit_id IS DISTINCT FROM t.unit_id
-                 OR COALESCE(ap.code, '') <> t.parent THEN 'changed'
+            WHEN a.name <> w.name OR a.level <> w.level OR a.unit_id IS DISTINCT FROM w.unit_id
+                 OR COALESCE(ap.code, '') <> w.parent THEN 'changed'
             ELSE 'same' END AS status
-FROM walk w JOIN area_import_tree t ON t.code = w.code
-LEFT JOIN {AREA} a ON a.code = t.code LEFT JOIN {AREA} ap ON ap.id = a.parent_id
+FROM walk w LEFT JOIN {AREA} a ON a.code = w.code LEFT JOIN {AREA} ap ON ap.id = a.parent_id
 """
 # What is wrong in the tree; the first two are only looked for when the counts say there are some.
 _REPEATED = """
@@ -75,8 +77,7 @@ FROM area_import_tree t WHERE NOT EXISTS (SELECT 1 FROM area_import_final f WHER
 """
 _ERRORS = """
 INSERT INTO area_import_errors
-SELECT line, 'missing', p1, NULL::integer FROM area_import_tree WHERE must AND parent = ''
-  AND EXISTS (SELECT 1 FROM area_import_final f WHERE f.code = area_import_tree.code)
+SELECT line, 'missing', p1, NULL::integer FROM area_import_tree WHERE must AND parent = ''  -- reached as roots
 UNION ALL
 SELECT line, 'deep', NULL, NULL::integer FROM area_import_final WHERE length(path) > 255
 """
@@ -84,12 +85,12 @@ _INSERT = f"""
 INSERT INTO {AREA} (code, name, level, parent_id, unit_id, path)
 SELECT f.code, f.name, f.level, p.id, f.unit_id, f.path
 FROM area_import_final f LEFT JOIN {AREA} p ON p.code = f.parent
-WHERE f.n BETWEEN %s AND %s AND f.status = 'new'
+WHERE f.depth = %s AND f.line BETWEEN %s AND %s AND f.status = 'new'
 """
 _UPDATE = f"""
 UPDATE {AREA} a SET name = f.name, level = f.level, parent_id = p.id, unit_id = f.unit_id, path = f.path
 FROM area_import_final f LEFT JOIN {AREA} p ON p.code = f.parent
-WHERE a.id = f.area_id AND f.n BETWEEN %s AND %s AND f.status IN ('changed', 'moved')
+WHERE a.id = f.area_id AND f.depth = %s AND f.line BETWEEN %s AND %s AND f.status IN ('changed', 'moved')
 """
 # Stored areas the file does not name, below one it moved, move with it (as Area.save does).
 _SUBTREES = f"""
@@ -112,7 +113,7 @@ def _session_memory(cursor) -> None:
     temporary tables, and the default 8 MB of temporary buffers sends each scan to the disk.
     temp_buffers can only be set before a session's first temporary table: a later import on
     the same connection keeps what the first one set."""
-    cursor.execute("SET LOCAL work_mem = '64MB'")
+    cursor.execute("SET LOCAL work_mem = '128MB'")
     cursor.execute("SELECT current_setting('temp_buffers')")
     if cursor.fetchone()[0] == "8MB":
         try:
@@ -146,7 +147,7 @@ def _staged(checked: CheckedRows, progress, total_hint: int):
 
 def areas_import_sql(*, checked: CheckedRows, progress, total_hint: int = 0, dry_run: bool = False) -> ImportResult:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(_TABLES)}")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(_TABLES)} CASCADE")  # and the view
         _session_memory(cursor)
         cursor.execute("CREATE TEMP TABLE area_import_rows (line integer, code text, name text, level text, "
                        "p1 text, p2 text, must boolean, unit_id bigint, wrong boolean)")
@@ -157,23 +158,27 @@ def areas_import_sql(*, checked: CheckedRows, progress, total_hint: int = 0, dry
         total = checked.read
         progress(total // 2, total)
         cursor.execute("ANALYZE area_import_rows")  # temporary tables are not analysed on their own
-        cursor.execute("SELECT count(*) FROM area_import_rows WHERE code <> ''")
-        coded = cursor.fetchone()[0]
-        cursor.execute(_FIRST)
-        distinct = cursor.rowcount
-        cursor.execute("CREATE UNIQUE INDEX ON area_import_first (code)")
-        cursor.execute("ANALYZE area_import_first")
+        cursor.execute(_REPEATS)
+        repeats = cursor.fetchone()[0]
+        if repeats:
+            cursor.execute(_UNIQUE)
+            cursor.execute("ANALYZE area_import_unique")
+            cursor.execute(_FIRST.format("area_import_unique"))
+        else:
+            cursor.execute(_FIRST.format("area_import_rows WHERE code <> ''"))
+        cursor.execute("SELECT count(*) FROM area_import_first")
+        distinct = cursor.fetchone()[0]
         cursor.execute(_TREE)
+        cursor.execute("CREATE INDEX ON area_import_tree (parent)")  # each step of the walk finds children by it
         cursor.execute("ANALYZE area_import_tree")
         cursor.execute(_FINAL)
         reached = cursor.rowcount
-        cursor.execute("CREATE UNIQUE INDEX ON area_import_final (code)")
-        cursor.execute("CREATE INDEX ON area_import_final (n)")
+        cursor.execute("CREATE INDEX ON area_import_final (depth, line)")
         cursor.execute("ANALYZE area_import_final")
         cursor.execute("CREATE TEMP TABLE area_import_errors (line integer, kind text, code text, other integer)")
         cursor.execute(_ERRORS)
         wrong = cursor.rowcount
-        if distinct != coded:
+        if repeats:
             cursor.execute(_REPEATED)
             wrong += cursor.rowcount
         if reached != distinct:  # below a missing parent, or in a cycle
@@ -187,7 +192,7 @@ def areas_import_sql(*, checked: CheckedRows, progress, total_hint: int = 0, dry
                               unchanged=counts.get("same", 0))
         if not dry_run:
             _apply(cursor, progress, total, moved=counts.get("moved", 0))
-        cursor.execute(f"DROP TABLE {', '.join(_TABLES)}")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(_TABLES)} CASCADE")
     progress(total, total)
     return result
 
@@ -198,20 +203,24 @@ def _reject(cursor, checked: CheckedRows):
     cursor.execute("SELECT count(*) FROM (SELECT line FROM area_import_rows WHERE wrong "
                    "UNION SELECT line FROM area_import_errors) wrong")
     count = cursor.fetchone()[0]
-    cursor.execute(f"DROP TABLE {', '.join(_TABLES)}")
+    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(_TABLES)} CASCADE")
     raise ImportRejected(errors_by_line(errors)[:MAX_ERRORS], count=count)
 
 
 def _apply(cursor, progress, total: int, *, moved: int) -> None:
-    cursor.execute("SELECT depth, min(n), max(n) FROM area_import_final WHERE status <> 'same' "
+    cursor.execute("SELECT depth, min(line), max(line), count(*) FROM area_import_final WHERE status <> 'same' "
                    "GROUP BY depth ORDER BY depth")
-    for _depth, first, last in cursor.fetchall():
-        # One level at a time: an INSERT sees the parents the previous levels inserted.
-        for start in range(first, last + 1, CHUNK):
-            end = min(start + CHUNK - 1, last)
-            cursor.execute(_INSERT, [start, end])
-            cursor.execute(_UPDATE, [start, end])
-            progress(total // 2 + end // 2, total)
+    levels = cursor.fetchall()
+    written = 0
+    for depth, first, last, count in levels:
+        # One level at a time (an INSERT sees the parents the levels above inserted), in chunks of
+        # lines; the bar moves by the rows of the level each chunk's lines hold, about.
+        chunks = range(first, last + 1, CHUNK)
+        for n, start in enumerate(chunks, start=1):
+            cursor.execute(_INSERT, [depth, start, start + CHUNK - 1])
+            cursor.execute(_UPDATE, [depth, start, start + CHUNK - 1])
+            progress(total // 2 + (written + count * n // len(chunks)) // 2, total)
+        written += count
     if moved:
         cursor.execute(_SUBTREES)
         cursor.execute(_RULE_DEPTHS)
