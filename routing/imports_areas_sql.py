@@ -4,8 +4,8 @@ stored one), computes every path in one recursive query, reports what is wrong b
 what will be created, changed and left alone, and writes it one tree level after another in
 chunks (parents exist before their children are inserted; the bar moves per chunk).
 
-Nothing of the file is held in Python but the row being read: a province's 600,000 village codes
-import in a few hundred MB less than a dictionary of them would take.
+Nothing of the file is held in Python but the row being read (and the first MAX_ERRORS reasons):
+the memory a province's 600,000 village codes need is the file's, not a dictionary of its rows.
 """
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
