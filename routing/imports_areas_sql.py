@@ -172,7 +172,8 @@ def areas_import_sql(*, checked: CheckedRows, progress, total_hint: int = 0, dry
         cursor.execute("CREATE INDEX ON area_import_tree (parent)")  # each step of the walk finds children by it
         cursor.execute("ANALYZE area_import_tree")
         cursor.execute(_FINAL)
-        reached = cursor.rowcount
+        cursor.execute("SELECT count(*) FROM area_import_final")  # not rowcount: drivers differ on CREATE AS
+        reached = cursor.fetchone()[0]
         cursor.execute("CREATE INDEX ON area_import_final (depth, line)")
         cursor.execute("ANALYZE area_import_final")
         cursor.execute("CREATE TEMP TABLE area_import_errors (line integer, kind text, code text, other integer)")
