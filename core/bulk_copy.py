@@ -20,6 +20,10 @@ _CHUNK_ROWS = 20_000
 
 def _text_field(value: Any) -> str:
     """One value in COPY's text format: NULL as \\N, and the format's special characters escaped."""
+    if type(value) is str:  # most values, checked first and without a generator: called per value
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
     if value is None:
         return r"\N"
     if value is True:

@@ -69,7 +69,7 @@ def import_job_run(*, job_id: int, confirm: bool) -> ImportJob:
                                 progress=progress)
     except ImportRejected as rejected:
         job.state, job.result = ImportJob.State.REJECTED, {"errors": [str(e) for e in rejected.errors[:KEEP]],
-                                                           "error_count": len(rejected.errors)}
+                                                           "error_count": rejected.count}
     except Exception:
         logger.exception("import job %s failed", job.pk)
         job.state = ImportJob.State.FAILED

@@ -1,12 +1,12 @@
-"""Import areas and routing rules from an Excel (.xlsx) or CSV file, as a city publishes them
-(units, categories and users: imports_org.py; the templates: import_templates.py).
+"""Import reference data from an Excel (.xlsx) or CSV file, as a city publishes it: reading the
+file, what every importer shares, and `routing_import` (areas: imports_areas.py; units, categories
+and users: imports_org.py; rules: imports_rules.py; the templates: import_templates.py).
 
 All or nothing: every row is checked first, and if any is wrong nothing is written and each bad row
 is reported with its line number (the header is line 1) and the reason. A dry run does the whole
 import inside a transaction and rolls it back, so what it reports (created, changed, left alone,
-warnings) is exactly what the confirmed import will do. A province has 600,000 village codes, so
-existing rows are loaded once into dictionaries, rows are kept as tuples, and new rows are
-written in bulk, in batches, one tree level after another.
+warnings) is exactly what the confirmed import will do. Files are read as a stream, row by row:
+a province's 600,000 village codes are never held as a list of dictionaries.
 
 Areas take the NBS statistical division codes as published (统计用区划代码): 6-digit county
 codes, 9-digit township codes, 12-digit village codes, and the 12-digit form of every level
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Area, Unit
+from .models import Area
 
 AREA_COLUMNS = {
     "code": ("code", "编码", "区域编码", "统计用区划代码", "区划代码"),
@@ -53,11 +53,13 @@ class RowError:
 
 
 class ImportRejected(Exception):
-    """Nothing was imported; `errors` says which rows are wrong and why."""
+    """Nothing was imported; `errors` says which rows are wrong and why, `count` how many there are
+    (a province's file may have more wrong rows than anyone reads: `errors` may hold only the first)."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], count: int | None = None):
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
+        self.count = len(errors) if count is None else count
 
 
 @dataclass
@@ -236,152 +238,20 @@ def _level_of(word: str, code: str) -> str | None:
     return _LEVEL_BY_WORD.get(word.strip().lower()) or _choice(word, Area.Level.choices)
 
 
-def areas_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportResult:
-    progress = progress or _noop_progress
-    errors: list[RowError] = []
-    has_parent_column = True
-    existing = {code: (pk, path, name, level, parent_id, unit_id) for code, pk, path, name, level, parent_id, unit_id
-                in Area.objects.values_list("code", "pk", "path", "name", "level", "parent_id", "unit_id")}
-    units = dict(Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).values_list("code", "pk"))
-    seen: dict[str, int] = {}
-    parsed: dict[str, tuple] = {}  # code -> (line, name, level, parent code, unit id)
-    for line, row in _normalised(rows, AREA_COLUMNS):
-        if "_present" in row:
-            has_parent_column = "parent" in row["_present"]
-        code, name = nbs_code(row["code"]), row["name"]
-        problems = []
-        if not code:
-            problems.append(_("缺少编码"))
-        elif len(code) > 32 or "/" in code:
-            problems.append(_("编码“%s”过长或含“/”") % code)
-        elif code in seen:
-            problems.append(_("编码“%(code)s”与第%(line)s行重复") % {"code": code, "line": seen[code]})
-        if not name:
-            problems.append(_("缺少名称"))
-        level = _level_of(row["level"], code)
-        if level is None:
-            problems.append(_("层级“%s”无效(省、市、区/县/县级市、街道/镇/乡、社区/村、特定区域)") % row["level"])
-        if row["unit"] and row["unit"] not in units:
-            problems.append(_("管辖单位编码“%s”不存在或是外部部门") % row["unit"])
-        parent = nbs_code(row["parent"]) if row["parent"] else ""
-        if parent and parent == code:
-            problems.append(_("上级编码不能是自身"))
-        if problems:
-            errors.append(RowError(line, ";".join(str(p) for p in problems)))
-        if code and code not in seen:
-            seen[code] = line
-            parsed[code] = (line, name, level, parent, units.get(row["unit"]))
-    del seen
-    if not has_parent_column:
-        # No parent column: the parent is what the code names, in the file or already stored.
-        for code, (line, name, level, _parent, unit_id) in parsed.items():
-            candidates = nbs_parents(code)
-            parent = next((c for c in candidates if c in parsed or c in existing), "")
-            if not parent and level in (Area.Level.STREET, Area.Level.VILLAGE) and candidates:
-                errors.append(RowError(line, _("上级编码“%s”不存在") % candidates[0]))
-            parsed[code] = (line, name, level, parent, unit_id)
-
-    paths: dict[str, str] = {}
-
-    def path_of(code: str) -> str | None:
-        # Iterative: a village is four levels down, but a wrong file may chain thousands.
-        trail = []
-        current = code
-        while current not in paths:
-            if current not in parsed:
-                if current in existing:
-                    paths[current] = existing[current][1]
-                    break
-                return None
-            if current in trail:
-                return None
-            trail.append(current)
-            parent = parsed[current][3]
-            if not parent:
-                paths[current] = f"{current}/"
-                break
-            current = parent
-        for child in reversed(trail):
-            if child not in paths:
-                parent_path = paths.get(parsed[child][3])
-                if parent_path is None:
-                    return None
-                paths[child] = f"{parent_path}{child}/"
-        return paths[code]
-
-    for code, (line, _name, _level, parent, _unit) in parsed.items():
-        if parent and parent not in parsed and parent not in existing:
-            errors.append(RowError(line, _("上级编码“%s”不存在") % parent))
-        elif path_of(code) is None:
-            errors.append(RowError(line, _("上级关系成环")))
-        elif len(paths[code]) > 255:
-            errors.append(RowError(line, _("区域层级过深")))
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: e.line))
-
-    result = ImportResult()
-    pks = {code: values[0] for code, values in existing.items()}
-    total, done = len(parsed), 0
-    progress(0, total)
-    # Parents before children: one level after another, in batches.
-    by_depth: dict[int, list[str]] = {}
-    for code in parsed:
-        by_depth.setdefault(paths[code].count("/"), []).append(code)
-    for depth in sorted(by_depth):
-        codes = by_depth.pop(depth)
-        for start in range(0, len(codes), BATCH):
-            new, moved, changed = [], [], []
-            for code in codes[start:start + BATCH]:
-                _line, name, level, parent, unit_id = parsed[code]
-                parent_id = pks.get(parent) if parent else None
-                if code not in existing:
-                    new.append((code, name, level, parent_id, unit_id, paths[code]))
-                    continue
-                pk, old_path, old_name, old_level, old_parent, old_unit = existing[code]
-                if old_path != paths[code]:
-                    moved.append((pk, name, level, parent_id, unit_id))
-                elif (old_name, old_level, old_parent, old_unit) != (name, level, parent_id, unit_id):
-                    changed.append(Area(pk=pk, code=code, name=name, level=level, parent_id=parent_id,
-                                        unit_id=unit_id, path=old_path))
-                else:
-                    result.unchanged += 1
-            pks.update(_areas_insert(new))
-            Area.objects.bulk_update(changed, ["name", "level", "parent_id", "unit_id"])
-            for pk, name, level, parent_id, unit_id in moved:
-                area = Area.objects.get(pk=pk)
-                area.name, area.level, area.parent_id, area.unit_id = name, level, parent_id, unit_id
-                area.save()  # moves the subtree with it
-            result.created += len(new)
-            result.updated += len(changed) + len(moved)
-            done += len(codes[start:start + BATCH])
-            progress(done, total)
-    return result
+MAX_ERRORS = 1000  # wrong rows reported one by one; the rest are counted
 
 
-BATCH = 5000
-_AREA_INSERT_SQL = (
-    "INSERT INTO routing_area (code, name, level, parent_id, unit_id, path) "
-    "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[], %s::bigint[], %s::varchar[]) "
-    "RETURNING code, id"
-)
-
-
-def _areas_insert(rows: list[tuple]) -> dict[str, int]:
-    """Insert new areas, {code: pk}. On PostgreSQL one statement of arrays per batch: building
-    model instances and compiling their INSERT cost more than the database spends on the rows."""
-    if not rows:
-        return {}
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        made = Area.objects.bulk_create([Area(code=c, name=n, level=lv, parent_id=p, unit_id=u, path=path)
-                                         for c, n, lv, p, u, path in rows])
-        return {area.code: area.pk for area in made}
-    with connection.cursor() as cursor:
-        cursor.execute(_AREA_INSERT_SQL, [list(column) for column in zip(*rows, strict=True)])
-        return dict(cursor.fetchall())
+def errors_by_line(errors: Iterable[RowError]) -> list[RowError]:
+    """One error per line, in line order, its reasons joined: a row may be wrong on its own and in
+    its place in the tree."""
+    merged: dict[int, list[str]] = {}
+    for error in errors:
+        merged.setdefault(error.line, []).append(error.message)
+    return [RowError(line, ";".join(messages)) for line, messages in sorted(merged.items())]
 
 
 def _importers() -> dict:
+    from .imports_areas import areas_import
     from .imports_org import categories_import, units_import, users_import
     from .imports_rules import rules_import
 
@@ -397,9 +267,14 @@ def routing_import(*, what: str, content: bytes, filename: str, dry_run: bool = 
     """Read the file and import it, all or nothing; raises ImportRejected with every bad row. A dry
     run does the same and rolls it back, answering what the import would do."""
     importer = _importers()[what]
+    extra = {}
+    if what == "areas":
+        # About how many rows (for the bar while reading), and no writes a dry run would undo.
+        extra = {"total_hint": content.count(b"\n") if filename.lower().endswith(".csv") else 0,
+                 "dry_run": dry_run}
     try:
         with transaction.atomic():
-            result = importer(rows=rows_read(content=content, filename=filename), progress=progress)
+            result = importer(rows=rows_read(content=content, filename=filename), progress=progress, **extra)
             if dry_run:
                 result.dry_run = True
                 raise _DryRunDone(result)

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         except ImportRejected as rejected:
             for error in rejected.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"未导入:{len(rejected.errors)} 行有错误") from None
+            raise CommandError(f"未导入:{rejected.count} 行有错误") from None
         for warning in result.warnings:
             self.stderr.write(f"警告:{warning}")
         for note in result.notes:
