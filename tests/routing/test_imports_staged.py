@@ -11,7 +11,7 @@ from routing.models import Area, RoutingRule
 from routing.tree_check import tree_faults
 from tests.factories import UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 CHANCHENG = """统计用区划代码,城乡分类代码,名称
 440600000000,,佛山市
