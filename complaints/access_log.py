@@ -8,6 +8,7 @@ statement after the view has answered (AccessLogMiddleware), so a list of a hund
 insert; outside a request (the worker sending a webhook) each is written at once."""
 import ipaddress
 import logging
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -87,6 +88,29 @@ class AccessLogMiddleware:
             _context.reset(token)
             if context.notes:
                 _flush(context.notes)
+
+
+@contextmanager
+def access_log_batch(*, path: str, channel: str):
+    """The notes of work done outside a request (a worker's export) gathered as a request gathers
+    them, and written in statements of many rows: at `access_log_flush()` (a long export calls it
+    chunk by chunk, so memory does not grow with the rows) and at the end."""
+    token = _context.set(_RequestContext(path=path, ip=None, channel=channel))
+    try:
+        yield
+    finally:
+        context = _context.get()
+        _context.reset(token)
+        if context.notes:
+            _flush(context.notes)
+
+
+def access_log_flush() -> None:
+    context = _context.get()
+    if context is not None and context.notes:
+        _flush(context.notes)
+        context.notes = []
+        context.seen.clear()
 
 
 def _flush(notes: list[PersonalDataAccess]) -> None:

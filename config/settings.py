@@ -267,6 +267,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # /health/ fails when the last successful sweep is older than two of these intervals.
+# The month's case export (reports/services_exports.py): cases read and progress written per chunk.
+EXPORT_CHUNK_ROWS = int(os.environ.get("EXPORT_CHUNK_ROWS", "2000"))
 SWEEP_INTERVAL_SECONDS = float(os.environ.get("SWEEP_INTERVAL_SECONDS", "180"))
 CELERY_BEAT_SCHEDULE = {
     "calendar-coverage-check": {
