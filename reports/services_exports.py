@@ -19,7 +19,7 @@ from core.replica import replica_reads
 
 from .excel import streamed_book
 from .exports import CaseExport
-from .selectors_exports import COLUMNS, export_cases
+from .selectors_exports import COLUMNS, export_cases, export_names
 
 logger = logging.getLogger(__name__)
 SHOWN_IDENTITY = ("complainant_name", "complainant_phone")
@@ -71,18 +71,20 @@ def case_export_run(*, export_id: int, chunk_size: int | None = None) -> CaseExp
 
 def _rows(export: CaseExport, cases, chunk_size: int):
     user = export.requested_by
-    kinds, channels, states = (dict(Case._meta.get_field(name).choices) for name in ("kind", "channel", "state"))
+    # Labels and names looked up once, not per row (a lazy translation costs a lookup each time).
+    kinds, channels, states = ({key: str(label) for key, label in Case._meta.get_field(name).choices}
+                               for name in ("kind", "channel", "state"))
+    units, categories = export_names()
     done = 0
     for case in cases.iterator(chunk_size=chunk_size):
         shown = may_see_identity(case=case, user=user)
         if shown:
             identity_access_note(case=case, user=user,
                                  fields=[name for name in SHOWN_IDENTITY if getattr(case, name)])
-        yield (case.number, str(kinds.get(case.kind, case.kind)), str(channels.get(case.channel, case.channel)),
-               timezone.localtime(case.received_at).replace(tzinfo=None), str(states.get(case.state, case.state)),
+        yield (case.number, kinds.get(case.kind, case.kind), channels.get(case.channel, case.channel),
+               timezone.localtime(case.received_at).replace(tzinfo=None), states.get(case.state, case.state),
                case.complainant_name if shown else "", case.complainant_phone if shown else "",
-               case.respondent_name, case.category.name if case.category_id else "",
-               case.handling_unit.name if case.handling_unit_id else "")
+               case.respondent_name, categories.get(case.category_id, ""), units.get(case.handling_unit_id, ""))
         done += 1
         if done % chunk_size == 0:
             access_log_flush()
