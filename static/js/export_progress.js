@@ -13,7 +13,7 @@
     error.textContent = state.error;
     error.hidden = !state.error;
     var link = document.getElementById("export-download");
-    if (state.download) { link.href = state.download; link.hidden = false; }
+    if (state.download) { link.href = state.download; document.getElementById("export-ready").hidden = false; }
     return state.status === "done" || state.status === "failed";
   }
   function poll() {
