@@ -1,6 +1,6 @@
 """Project-wide pytest setup.
 
-- Tests marked ``postgres``, ``redis``, ``redis_cache``, ``production`` or ``browser`` are skipped,
+- Tests marked ``postgres``, ``replica``, ``redis``, ``redis_cache``, ``production`` or ``browser`` are skipped,
   with the reason, when that service is not available here.
 - When ``CI`` is set, any skipped test fails the session: CI must run everything.
 - Uploaded files go to a temporary MEDIA_ROOT, never to var/media.
@@ -79,7 +79,15 @@ def _browser_unavailable() -> str | None:
     return None
 
 
+@functools.cache
+def _replica_unavailable() -> str | None:
+    if not os.environ.get("DATABASE_REPLICA_URL"):
+        return "needs a streaming replica: DATABASE_REPLICA_URL is not set (scripts/replica_setup.sh)"
+    return _postgres_unavailable()
+
+
 _SERVICE_CHECKS = {
+    "replica": _replica_unavailable,
     "postgres": _postgres_unavailable,
     "redis": _redis_unavailable,
     "browser": _browser_unavailable,

@@ -123,6 +123,7 @@ TEMPLATES = [
                 "supervision.context_processors.todo_count",
                 "complaints.context_processors.unread_notifications",
                 "complaints.context_processors.menu_access",
+                "core.context_processors.replica_freshness",
             ],
         },
     },
@@ -142,6 +143,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
     }
+
+# A PostgreSQL streaming replica of the same database (issue 17): reports, exports and API lists read
+# from it (core/replica.py); a short connect timeout, and the primary serves while it is down.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# The notice "served from the replica, N minutes behind" from this lag on; a replica found down is
+# not tried again for this long (per process).
+REPLICA_STALE_SECONDS = int(os.environ.get("REPLICA_STALE_SECONDS", "60"))
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
+# Tests only (config/settings_test.py): the replica alias is a test mirror of the primary.
+REPLICA_AS_MIRROR = False
 
 # Production: DATABASE_URL logs in as the application's role, which owns nothing; the owner of the
 # tables, MIGRATION_DATABASE_URL (the same database, another role), runs `migrate` and
@@ -252,6 +267,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # /health/ fails when the last successful sweep is older than two of these intervals.
+# The month's case export (reports/services_exports.py): cases read and progress written per chunk.
+EXPORT_CHUNK_ROWS = int(os.environ.get("EXPORT_CHUNK_ROWS", "2000"))
 SWEEP_INTERVAL_SECONDS = float(os.environ.get("SWEEP_INTERVAL_SECONDS", "180"))
 CELERY_BEAT_SCHEDULE = {
     "calendar-coverage-check": {

@@ -19,3 +19,12 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # test files run in parallel would otherwise clear one another's counts in a shared file cache.
 if not CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+
+# The replica (issue 17) is a test mirror of the default database: no test database is created on it
+# (a replica refuses writes), and Django points it at the test database's name, so a real replica
+# (DATABASE_REPLICA_URL, CI) reads test_<name>, which streaming replication copies there. Without
+# one, the alias is the primary itself. Reads meant for the replica go through the default
+# connection (REPLICA_AS_MIRROR), so a test sees its own uncommitted rows; the replica test
+# (tests/core/test_replica.py) turns that off and reads the real replica.
+DATABASES["replica"] = {**DATABASES.get("replica", DATABASES["default"]), "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_AS_MIRROR = True

@@ -13,3 +13,11 @@ def report_snapshots_publish_task() -> int:
     from reports.services_snapshots import report_snapshots_publish_due
 
     return report_snapshots_publish_due()
+
+
+@shared_task(acks_late=True)
+def case_export_task(export_id: int) -> int:
+    """Write a requested month's case export (reports/services_exports.py)."""
+    from reports.services_exports import case_export_run
+
+    return case_export_run(export_id=export_id).rows_done

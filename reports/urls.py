@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_analysis, views_notice, views_ranking
+from . import views, views_analysis, views_exports, views_notice, views_ranking
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -13,6 +13,10 @@ urlpatterns = [
     path("dashboard/ranking/", views_ranking.ranking_page, name="report-ranking"),
     path("dashboard/ranking/export/", views_ranking.ranking_export, name="report-ranking-export"),
     path("dashboard/ranking/cases/", views_ranking.ranking_cases, name="report-ranking-cases"),
+    path("dashboard/exports/", views_exports.exports_page, name="report-exports"),
+    path("dashboard/exports/<int:pk>/", views_exports.export_page, name="report-export"),
+    path("dashboard/exports/<int:pk>/progress/", views_exports.export_progress, name="report-export-progress"),
+    path("dashboard/exports/<int:pk>/download/", views_exports.export_download, name="report-export-download"),
     path("dashboard/volume/", views_analysis.volume, name="dashboard-volume"),
     path("dashboard/hotspots/", views_analysis.hotspots, name="dashboard-hotspots"),
     path("dashboard/hotspots/warning/", views_analysis.hotspot_warning, name="dashboard-hotspot-warning"),

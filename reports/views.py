@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from complaints import access
 from complaints.inputs import typed_id
 from complaints.selectors_inbox import deadline_window
+from core.replica import stale_ok
 from deadlines.workdays import load_calendar
 
 from . import selectors, selectors_returns
@@ -62,6 +63,7 @@ def _daily(rows: list[dict], period: selectors.Period) -> dict:
 
 
 @login_required
+@stale_ok
 def dashboard(request):
     access.require_open_reports(request.user)
     form, data = _filters(request)
@@ -118,6 +120,7 @@ DRILL_SOURCES = {"volume": "dashboard-volume", "hotspots": "dashboard-hotspots"}
 
 
 @login_required
+@stale_ok
 def dashboard_cases(request):
     """Every figure of the dashboard, and of the volume and hotspot pages, links here with its metric
     and the page's filters."""
@@ -160,6 +163,7 @@ BACK_LABELS = {
 
 
 @login_required
+@stale_ok
 def returns(request):
     """Returns (退回) per handling unit in the period, with each unit's most frequent reasons."""
     access.require_open_reports(request.user)
@@ -190,6 +194,7 @@ def returns(request):
 
 
 @login_required
+@stale_ok
 def returns_cases(request):
     """The returns behind one figure of the returns page: of one unit, and of one reason."""
     access.require_open_reports(request.user)

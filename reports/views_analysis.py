@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from complaints import access
+from core.replica import stale_ok
 from deadlines.workdays import local_today
 
 from . import selectors, selectors_hotspots, selectors_volume
@@ -71,6 +72,7 @@ def _level_label(level: str) -> str:
 
 # --- volume analysis -------------------------------------------------------------------------------
 @login_required
+@stale_ok
 def volume(request):
     form, data, period, cases = _scope(request)
     if data is None:
@@ -142,6 +144,7 @@ def _volume_sheets(period, total, tables) -> list[Sheet]:
 
 # --- hotspot analysis ------------------------------------------------------------------------------
 @login_required
+@stale_ok
 def hotspots(request):
     form, data, period, cases = _scope(request)
     if data is None:
@@ -205,6 +208,7 @@ def _hotspot_sheets(period, thresholds, lists, days) -> list[Sheet]:
 # --- draft consumer warning ------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
+@stale_ok
 def hotspot_warning(request):
     """GET: the draft written from the item's figures; POST: the edited draft as a text file to
     download, or as a page to print. Nothing is stored."""

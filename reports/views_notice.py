@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from complaints import access
 from complaints.inputs import typed_id
 from core.errors import ApplicationError
+from core.replica import stale_ok
 from deadlines.models import CaseClock
 from deadlines.workdays import local_date
 from documents.models import IssuedDocument
@@ -74,6 +75,7 @@ def _drill(here: str, unit_id: int, status: str = "") -> str:
 
 
 @login_required
+@stale_ok
 def notice_page(request):
     scopes, scope, period, snapshot, data = _notice(request)
     query = {"week": data["week"], "scope": scope.pk}
@@ -141,6 +143,7 @@ UNIT_FIGURES = ["overdue", OPEN, LATE, EXTENDED, "stage_replies", "ledger_open"]
 
 
 @login_required
+@stale_ok
 def notice_export(request):
     _scopes, _scope, _period, snapshot, data = _notice(request)
     status = snapshot_status(snapshot)

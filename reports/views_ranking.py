@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from complaints import access
 from complaints.inputs import typed_id
 from complaints.selectors_inbox import deadline_window
+from core.replica import stale_ok
 from deadlines.workdays import local_date
 
 from .excel import Sheet, xlsx_response
@@ -69,6 +70,7 @@ def _weights(data: dict) -> list[tuple]:
 
 
 @login_required
+@stale_ok
 def ranking_page(request):
     scopes, scope, period, snapshot, data = _ranking(request)
     query = {"month": data["month"], "scope": scope.pk}
@@ -107,6 +109,7 @@ FIELDS = ["rank", "previous_rank", "rank_change", "unit_name", "score", "volume"
 
 
 @login_required
+@stale_ok
 def ranking_export(request):
     _scopes, scope, _period, snapshot, data = _ranking(request)
     status = snapshot_status(snapshot)
@@ -118,6 +121,7 @@ def ranking_export(request):
 
 
 @login_required
+@stale_ok
 def ranking_cases(request):
     """The cases behind one count of one unit's row, by the dashboard's definition of the figure."""
     access.require_open_reports(request.user)

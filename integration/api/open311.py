@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -18,6 +19,7 @@ from complaints import selectors
 from complaints.inputs import typed_moment_parse
 from complaints.models import Case
 from core.errors import ApplicationError
+from core.replica import stale_ok
 
 from ..models import ExternalSystem, Open311Service
 from ..services import ReferenceConflict, case_receive_external
@@ -171,6 +173,7 @@ class RequestCollectionApi(Open311Mixin, APIView):
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(operation_id="open311_request_list", responses=REQUESTS_SCHEMA)
+    @method_decorator(stale_ok)
     def get(self, request):
         params = request.query_params
         qs = selectors.case_list(visible_to=request.user).prefetch_related("events")

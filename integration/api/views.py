@@ -4,6 +4,7 @@ caller may see (404 otherwise), calls one service."""
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_fsm import ConcurrentTransition
@@ -19,6 +20,7 @@ from complaints.models import Case, CaseEvent
 from complaints.services.intake import case_update_details
 from complaints.services.platform import case_platform_jurisdiction_switch
 from core.errors import STALE_MESSAGE
+from core.replica import stale_ok
 from deadlines.models import CaseClock
 
 from ..models import ExternalSystem, WebhookDelivery
@@ -68,6 +70,7 @@ class CaseCollectionApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
                    filters=True, responses=s.CaseOutput(many=True))
+    @method_decorator(stale_ok)
     def get(self, request):
         qs = selectors.case_list(visible_to=request.user)
         qs = DjangoFilterBackend().filter_queryset(request, qs, self)
@@ -289,6 +292,7 @@ class WebhookDeliveryListApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("cursor", str), OpenApiParameter("status", str)],
                    responses=s.WebhookDeliveryOutput(many=True))
+    @method_decorator(stale_ok)
     def get(self, request):
         qs = _deliveries_for(request).select_related("case")
         wanted = request.query_params.get("status")
