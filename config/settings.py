@@ -289,6 +289,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.report_snapshots_publish_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The daily rollups of the report figures: closes the day that ended and rebuilds the earlier
+    # days a late change touched; until then those days are counted live (reports/selectors_rollups.py).
+    "report-rollups-refresh": {
+        "task": "reports.tasks.report_rollups_refresh_task",
+        "schedule": float(os.environ.get("ROLLUP_INTERVAL_SECONDS", "300")),
+    },
 }
 # After an API create, the worker registers the system's complete cases this many seconds later,
 # one message per web process per period however many cases arrive (integration/services.py).

@@ -1,2 +1,3 @@
 """Models of the reports app live in their own modules; imported here so Django finds them."""
+from reports.rollups import DailyFigures, RollupDirtyDay, RollupState  # noqa: F401
 from reports.snapshots import RankingWeights, ReportSnapshot  # noqa: F401

@@ -13,3 +13,11 @@ def report_snapshots_publish_task() -> int:
     from reports.services_snapshots import report_snapshots_publish_due
 
     return report_snapshots_publish_due()
+
+
+@shared_task
+def report_rollups_refresh_task() -> int:
+    """Close the days that have ended and rebuild those a late change touched (reports/rollups.py)."""
+    from reports.services_rollups import report_rollups_refresh
+
+    return report_rollups_refresh()
