@@ -74,6 +74,16 @@ def _first_day() -> date | None:
     return None if first is None else local_date(first)
 
 
+def _dirty_days_take(watermark: date) -> set[date]:
+    """Delete the dirty rows of the closed days and return their days, before the days are rebuilt:
+    a change committed before this statement is seen by the rebuild that follows, one committed
+    after it leaves its row for the next run. One statement, however many rows a bulk load left."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH taken AS (DELETE FROM {RollupDirtyDay._meta.db_table} WHERE day <= %s RETURNING day) "
+                       "SELECT DISTINCT day FROM taken", [watermark])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def report_rollups_refresh(*, now=None, days_per_run: int = DAYS_PER_RUN) -> int:
     """Rebuild the dirty closed days and close the days that have ended since the last run (at most
     `days_per_run` of them); the number of days rebuilt. One run at a time (the state row is locked)."""
@@ -90,12 +100,10 @@ def report_rollups_refresh(*, now=None, days_per_run: int = DAYS_PER_RUN) -> int
             count = max(0, min(days_per_run, (last_ended - start).days + 1))
             new_days = [start + timedelta(days=i) for i in range(count)]
         watermark = new_days[-1] if new_days else closed
-        # Exactly the dirty rows seen now are consumed: one a concurrent change adds later stays.
-        dirty = list(RollupDirtyDay.objects.filter(day__lte=watermark).values_list("pk", "day")) if watermark else []
-        days = sorted({day for _, day in dirty if closed and day <= closed} | set(new_days))
+        dirty = _dirty_days_take(watermark) if watermark else set()
+        days = sorted({day for day in dirty if closed and day <= closed} | set(new_days))
         for day in days:
             rollup_day_rebuild(day=day)
-        RollupDirtyDay.objects.filter(pk__in=[pk for pk, _ in dirty]).delete()
         if watermark != closed:
             state.closed_through = watermark
             state.save(update_fields=["closed_through"])
