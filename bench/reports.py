@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--live-repeat", type=int, default=3, help="repeats of the (slow) live pages")
+    parser.add_argument("--verbose", action="store_true", help="print each query's time of the rolled pages")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
@@ -35,7 +36,7 @@ def main() -> None:
     connection.settings_dict["TEST"]["NAME"] = f"bench_reports_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.size, args.repeat, args.live_repeat)
+        run(args.size, args.repeat, args.live_repeat, args.verbose)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -140,7 +141,7 @@ def timed(client, url: str, repeat: int) -> tuple[float, float]:
     return statistics.median(samples), p95
 
 
-def run(size: int, repeat: int, live_repeat: int) -> None:
+def run(size: int, repeat: int, live_repeat: int, verbose: bool = False) -> None:
     from django.test import Client
     from django.utils import timezone
 
@@ -171,6 +172,14 @@ def run(size: int, repeat: int, live_repeat: int) -> None:
         median, p95 = timed(client, url, repeat)
         print(f"RESULT {name}_rolled_{size}_median {median:.1f} ms")
         print(f"RESULT {name}_rolled_{size}_p95 {p95:.1f} ms")
+        if verbose:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]:
+                print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
           f"({os.cpu_count()} CPUs)")
 
