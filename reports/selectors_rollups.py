@@ -113,12 +113,13 @@ def _add(into: dict, row: dict) -> None:
 
 
 def _live_figures(*, cases: QuerySet[Case], period: Period, now: datetime, case_names, clock_names,
-                  group: bool) -> dict:
-    """The named figures counted live over the period, per handling unit (group) or under None."""
+                  group: bool, not_additive: bool = False) -> dict:
+    """The named figures counted live over the period, per handling unit (group) or under None;
+    `not_additive`: the names are LIVE_CASE_METRICS and LIVE_CLOCK_METRICS."""
     context = MetricContext(period=period, now=now)
     clocks = CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False)
     counted = cases.filter(_cases_in_period(period))
-    if case_names == LIVE_CASE_METRICS:
+    if not_additive:
         # Only the figures that do not add up, over the whole period: read the few rows they count
         # from their own indexes (sampled follow-ups, deadlines due in the period), not every case
         # and clock of the period.
@@ -146,7 +147,7 @@ def _live_parts(*, cases, period: Period, rolled: Period | None, live: Period | 
         return [_live_figures(cases=cases, period=period, now=now, case_names=KPI_CASE_METRICS,
                               clock_names=KPI_CLOCK_METRICS, group=group)]
     parts = [_live_figures(cases=cases, period=period, now=now, case_names=LIVE_CASE_METRICS,
-                           clock_names=LIVE_CLOCK_METRICS, group=group)]
+                           clock_names=LIVE_CLOCK_METRICS, group=group, not_additive=True)]
     if live is not None:
         parts.append(_live_figures(cases=cases, period=live, now=now, case_names=ROLLED_CASE_METRICS,
                                    clock_names=ROLLED_CLOCK_METRICS, group=group))
