@@ -311,6 +311,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.report_snapshots_publish_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The daily rollups of the report figures: closes the day that ended and rebuilds the earlier
+    # days a late change touched; until then those days are counted live (reports/selectors_rollups.py).
+    "report-rollups-refresh": {
+        "task": "reports.tasks.report_rollups_refresh_task",
+        "schedule": float(os.environ.get("ROLLUP_INTERVAL_SECONDS", "300")),
+    },
 }
 # Months of partitions kept ready ahead of today; a daily task, so a few missed days cost nothing.
 PARTITIONS_AHEAD_MONTHS = int(os.environ.get("PARTITIONS_AHEAD_MONTHS", "3"))

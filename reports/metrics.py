@@ -242,6 +242,16 @@ KPI_CASE_METRICS = ("received", "dispatched", "followed_up", "satisfied", "resol
                     "acceptance_decided", "accepted", "mediation_ended", "mediation_agreed", "amount_recovered",
                     "report_decided", "report_opened", "sampled", "sampled_satisfied", "sampled_resolved")
 
+# The KPIs that add up day by day, kept in the daily rollups (reports/rollups.py): each counts a row
+# on the one day of its event (received, followed up, decided; a clock's due or stopping day), so a
+# period's figure is the sum of its days'. Not these: the sampled follow-ups and overdue_in_period
+# count distinct cases over the whole period (a case sampled twice, or late on two deadlines in
+# the month, counts once), so they are counted live, as are the ratios, which are computed from
+# the summed counts (reports.selectors._rates).
+NOT_ADDITIVE = ("overdue_in_period", "sampled", "sampled_satisfied", "sampled_resolved")
+ROLLED_CASE_METRICS = tuple(name for name in KPI_CASE_METRICS if name not in NOT_ADDITIVE)
+ROLLED_CLOCK_METRICS = tuple(name for name in KPI_CLOCK_METRICS if name not in NOT_ADDITIVE)
+
 
 def metric_counts(names, context: MetricContext) -> dict[str, Count]:
     """The aggregates of the named metrics, for `.aggregate()` or `.annotate()`."""

@@ -1,5 +1,6 @@
 """The monthly unit ranking (月度排名): per handling unit, the KPIs of SPEC section 8 for a month
-(reports.selectors.kpi_by_unit, the dashboard's definitions grouped by unit), a composite score
+(reports.selectors.kpi_by_unit, the dashboard's definitions grouped by unit, read from the daily
+rollups: reports/selectors_rollups.py), a composite score
 from the center's weights (reports.RankingWeights) and the change of rank against the month before."""
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from routing.models import Unit
 
 from .periods import month_name, previous_month
 from .scopes import scope_cases
-from .selectors import Period, kpi_by_unit
+from .selectors import Period
+from .selectors_rollups import kpi_by_unit, scope_slice
 from .selectors_snapshots import snapshot_published
 from .snapshots import ReportSnapshot
 
@@ -62,7 +64,8 @@ def ranking_score(rows: list[dict], weights: dict[str, int]) -> None:
 def unit_ranking(*, scope: Unit, period: Period, now: datetime, weights: dict[str, int],
                  calendar: WorkingCalendar | None = None) -> list[dict]:
     """Ranked rows of the handling units with something to count in the month (four queries)."""
-    figures = kpi_by_unit(cases=scope_cases(scope), period=period, now=now, calendar=calendar)
+    figures = kpi_by_unit(cases=scope_cases(scope), dims=scope_slice(scope), period=period, now=now,
+                          calendar=calendar)
     names = dict(Unit.objects.filter(pk__in=figures).values_list("pk", "name"))
     rows = []
     for unit_id, unit in figures.items():

@@ -21,3 +21,11 @@ def case_export_task(export_id: int) -> int:
     from reports.services_exports import case_export_run
 
     return case_export_run(export_id=export_id).rows_done
+
+
+@shared_task
+def report_rollups_refresh_task() -> int:
+    """Close the days that have ended and rebuild those a late change touched (reports/rollups.py)."""
+    from reports.services_rollups import report_rollups_refresh
+
+    return report_rollups_refresh()

@@ -20,7 +20,7 @@ from complaints.selectors_inbox import deadline_window
 from core.replica import stale_ok
 from deadlines.workdays import load_calendar
 
-from . import selectors, selectors_returns
+from . import selectors, selectors_returns, selectors_rollups
 from .breakdowns import BREAKDOWN_METRICS, breakdown_label
 from .forms import DashboardFilterForm
 from .forms_analysis import AnalysisFilterForm
@@ -72,9 +72,10 @@ def dashboard(request):
     window = deadline_window(now=timezone.now(), calendar=load_calendar())
     period = selectors.Period(start=data["start"], end=data["end"])
     cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"])
-    trend = selectors.chart_trend(cases=cases, period=period)
-    by_category = selectors.chart_by_category(cases=cases, period=period)
-    by_unit = selectors.chart_by_unit(cases=cases, period=period)
+    figures = selectors_rollups.dashboard_figures(
+        cases=cases, period=period, now=window.now,
+        dims=selectors_rollups.dashboard_slice(visible_to=request.user, unit=data["unit"], category=data["category"]))
+    trend, by_category, by_unit = figures["trend"], figures["by_category"], figures["by_unit"]
     drill = reverse("dashboard-cases") + "?" + _query(data)
     charts = {
         "drill": drill,
@@ -104,7 +105,7 @@ def dashboard(request):
             "form": form,
             "today": selectors.dashboard_today(cases=cases, window=window),
             "units": units,
-            "kpi": selectors.kpi_summary(cases=cases, period=period, now=window.now),
+            "kpi": figures["kpi"],
             "charts": charts,
             "charts_json": json.dumps(charts, ensure_ascii=False),
             "has_chart_data": bool(trend),

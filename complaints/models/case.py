@@ -245,6 +245,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # Reports count the cases received in a period (dashboard, volume and hotspot analysis):
             # a range scan on the receipt time, whatever the states.
             models.Index(fields=["received_at"], name="case_received_at"),
+            # The daily rollups rebuild a day from every event dated in it (reports/services_rollups.py);
+            # partial, since most cases never have most of these events.
+            *(models.Index(fields=[field], name=f"case_{field}", condition=Q(**{f"{field}__isnull": False}))
+              for field in ("dispatched_at", "followed_up_at", "replied_at", "acceptance_decided_at",
+                            "mediation_ended_at", "report_decided_at")),
             # Repeat and cluster look-ups at registration (services/repeats.py): range scans on the
             # receipt time within one respondent (and complainant).
             models.Index(fields=["respondent_name", "received_at"], name="case_respondent_received"),

@@ -1,0 +1,83 @@
+"""Daily rollups of the report figures (issue 17, item 3): per day (Beijing date), handling unit,
+category, channel and respondent's area, the additive measures of the metric registry
+(reports/metrics.py, ROLLED_METRICS), so that a dashboard of a year or a ranking of a month sums a
+few thousand rows instead of counting millions of cases. Ratios are never stored: they are computed
+from the summed counts at read time (reports.selectors._rates). Written only by
+reports/services_rollups.py; imported by reports/models.py so that Django finds the models."""
+from django.db import models
+
+
+def _count():
+    return models.PositiveIntegerField(default=0)
+
+
+class DailyFigures(models.Model):
+    """One day's figures of the cases (and their clocks) of one combination of the dimensions the
+    report pages filter by. A case's figures are filed under its current dimensions, as the live
+    count files them; a change of unit or category marks the case's days dirty (see the trigger of
+    migration 0002)."""
+
+    day = models.DateField()
+    # No foreign-key constraints: rows are rebuilt from the cases, which already protect these.
+    unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    category = models.ForeignKey("routing.Category", null=True, on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=30, blank=True)
+    area = models.ForeignKey("routing.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    # Cases, by the day of the event each counts (reports/metrics.py).
+    received = _count()
+    dispatched = _count()
+    followed_up = _count()
+    satisfied = _count()
+    dissatisfied = _count()
+    resolved = _count()
+    repeat = _count()
+    acceptance_decided = _count()
+    accepted = _count()
+    mediation_ended = _count()
+    mediation_agreed = _count()
+    amount_recovered = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    report_decided = _count()
+    report_opened = _count()
+    # Clocks, by the day they fell due or stopped.
+    contact_due = _count()
+    contact_on_time = _count()
+    completion_due = _count()
+    completion_on_time = _count()
+    acceptance_due = _count()
+    acceptance_on_time = _count()
+    report_decision_due = _count()
+    report_decision_on_time = _count()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="dailyfigures_day"),
+                   models.Index(fields=["unit", "day"], name="dailyfigures_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
+
+
+class RollupState(models.Model):
+    """One row (pk=1): the last day whose figures are in DailyFigures. Days after it are counted
+    live; the refresh task closes a day once it has ended (plus a margin for transactions that
+    were still open at midnight)."""
+
+    closed_through = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.closed_through}"
+
+
+class RollupDirtyDay(models.Model):
+    """A closed day whose figures a later change touched (a follow-up recorded late, an extension
+    that moved a deadline, a case moved to another unit). Rows are appended by database triggers in
+    the transaction of the change, so no write path (ORM, queryset.update, COPY, raw SQL) can miss
+    one; append-only with no unique key, so concurrent writers never wait on each other. The refresh
+    task rebuilds those days and deletes exactly the rows it saw."""
+
+    day = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.day}"

@@ -1,0 +1,251 @@
+"""The dashboard's and the ranking's figures read from the daily rollups (reports/rollups.py): the
+closed days from DailyFigures, the rest (today, days not yet closed, a day a late change touched
+that the refresh has not rebuilt yet) counted live with the same registry, and the sums added. So
+the figures are always those of the live count (tests/reports/test_rollups.py), at a cost that
+grows with the days of the period and the units, not with the cases. Ratios are computed from the
+added counts (reports.selectors._rates); the figures that do not add up day by day
+(metrics.NOT_ADDITIVE, the average handling time, the red-line ledger) are counted live."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from django.db.models import F, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from complaints.models import Case
+from complaints.selectors import case_visibility_filter
+from deadlines.models import CaseClock
+from deadlines.workdays import WorkingCalendar, local_date
+from routing.models import Area, Category, Unit
+from supervision.models import RedLineItem, SampledCase
+
+from . import selectors
+from .metrics import (
+    KPI_CASE_METRICS,
+    KPI_CLOCK_METRICS,
+    METRICS,
+    NOT_ADDITIVE,
+    ROLLED_CASE_METRICS,
+    ROLLED_CLOCK_METRICS,
+    MetricContext,
+    metric_counts,
+)
+from .rollups import DailyFigures, RollupDirtyDay, RollupState
+from .selectors import Period, _cases_in_period, _clocks_in_period, _handling_days, _rates, ledger_open_at
+from .services_rollups import rollups_supported
+
+ROLLED = (*ROLLED_CASE_METRICS, *ROLLED_CLOCK_METRICS)
+LIVE_CASE_METRICS = tuple(name for name in NOT_ADDITIVE if name.startswith("sampled"))
+LIVE_CLOCK_METRICS = ("overdue_in_period",)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The cases a rolled figure covers, by the rollup's dimensions: the filters of
+    selectors.dashboard_cases (for a viewer who sees every case) and of scopes.scope_filter."""
+
+    unit: Unit | None = None  # the handling unit's subtree
+    category: Category | None = None  # the category or its sub-categories
+    channel: str = ""
+    area: Area | None = None  # the respondent's area and the areas below it
+    handled: bool = False  # only cases with a handling unit (the reports of a scope)
+
+    def rollup_filter(self) -> Q:
+        q = Q()
+        if self.handled:
+            q &= Q(unit__isnull=False)
+        if self.unit is not None:
+            q &= Q(unit__path__startswith=self.unit.path)
+        if self.category is not None:
+            q &= Q(category=self.category) | Q(category__parent=self.category)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if self.area is not None:
+            q &= Q(area__path__startswith=self.area.path)
+        return q
+
+
+def dashboard_slice(*, visible_to, unit: Unit | None = None, category: Category | None = None,
+                    channel: str = "", area: Area | None = None) -> Slice | None:
+    """The rollup slice of selectors.dashboard_cases, or None when the viewer sees only some cases
+    (a unit's own, registered or taking part: not a dimension of the rollups), who is counted live."""
+    if case_visibility_filter(visible_to) is not None:
+        return None
+    return Slice(unit=unit, category=category, channel=channel, area=area)
+
+
+def scope_slice(scope: Unit) -> Slice:
+    """The rollup slice of scopes.scope_cases."""
+    return Slice(unit=None if scope.kind == Unit.Kind.CENTER else scope, handled=True)
+
+
+def split_period(period: Period, now: datetime) -> tuple[Period | None, Period | None]:
+    """The part of the period read from the rollups and the part counted live (either may be None)."""
+    state = RollupState.objects.filter(pk=1).values_list("closed_through", flat=True).first() \
+        if rollups_supported() else None
+    last: date | None = None
+    if state is not None:
+        last = min(period.end, state, local_date(now) - timedelta(days=1))
+        # A day touched since it was closed is counted live until it is rebuilt, and so is every
+        # day after it in the period (one live range, not a query per day).
+        if last >= period.start:
+            dirty = RollupDirtyDay.objects.filter(day__gte=period.start, day__lte=last).aggregate(first=Min("day"))
+            if dirty["first"] is not None:
+                last = dirty["first"] - timedelta(days=1)
+    if last is None or last < period.start:
+        return None, period
+    rolled = Period(start=period.start, end=last)
+    return rolled, (Period(start=last + timedelta(days=1), end=period.end) if last < period.end else None)
+
+
+def _rolled_rows(s: Slice, rolled: Period) -> QuerySet[DailyFigures]:
+    return DailyFigures.objects.filter(s.rollup_filter(), day__gte=rolled.start, day__lte=rolled.end)
+
+
+def _sums() -> dict:
+    return {name: Sum(name) for name in ROLLED}
+
+
+def _add(into: dict, row: dict) -> None:
+    for name, value in row.items():
+        into[name] = into.get(name, 0) + (value or 0)
+
+
+def _live_figures(*, cases: QuerySet[Case], period: Period, now: datetime, case_names, clock_names,
+                  group: bool, not_additive: bool = False) -> dict:
+    """The named figures counted live over the period, per handling unit (group) or under None;
+    `not_additive`: the names are LIVE_CASE_METRICS and LIVE_CLOCK_METRICS."""
+    context = MetricContext(period=period, now=now)
+    clocks = CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False)
+    counted = cases.filter(_cases_in_period(period))
+    if not_additive:
+        # Only the figures that do not add up, over the whole period: read the few rows they count
+        # from their own indexes (sampled follow-ups, deadlines due in the period), not every case
+        # and clock of the period.
+        clocks = CaseClock.objects.filter(METRICS["overdue_in_period"].condition(context), case__in=cases)
+        counted = cases.filter(pk__in=SampledCase.objects.filter(
+            followed_up_at__gte=period.start_at, followed_up_at__lt=period.end_at).values("case_id"))
+    if group:
+        clocks = clocks.filter(case__handling_unit__isnull=False).values(unit=F("case__handling_unit_id"))
+        counted = counted.filter(handling_unit__isnull=False).values(unit=F("handling_unit_id"))
+        rows = [*clocks.annotate(**metric_counts(clock_names, context)).order_by(),
+                *counted.annotate(**metric_counts(case_names, context)).order_by()]
+    else:
+        rows = [{"unit": None, **clocks.aggregate(**metric_counts(clock_names, context))},
+                {"unit": None, **counted.aggregate(**metric_counts(case_names, context))}]
+    figures: dict = {}
+    for row in rows:
+        _add(figures.setdefault(row.pop("unit"), {}), row)
+    return figures
+
+
+def _live_parts(*, cases, period: Period, rolled: Period | None, live: Period | None, now, group: bool) -> list:
+    """The live counts: of every figure over the period when nothing is rolled (two queries), else of
+    the additive ones over the live part and of the others over the whole period."""
+    if rolled is None:
+        return [_live_figures(cases=cases, period=period, now=now, case_names=KPI_CASE_METRICS,
+                              clock_names=KPI_CLOCK_METRICS, group=group)]
+    parts = [_live_figures(cases=cases, period=period, now=now, case_names=LIVE_CASE_METRICS,
+                           clock_names=LIVE_CLOCK_METRICS, group=group, not_additive=True)]
+    if live is not None:
+        parts.append(_live_figures(cases=cases, period=live, now=now, case_names=ROLLED_CASE_METRICS,
+                                   clock_names=ROLLED_CLOCK_METRICS, group=group))
+    return parts
+
+
+def kpi_summary(*, cases: QuerySet[Case], dims: Slice, period: Period, now: datetime, parts=None) -> dict:
+    """selectors.kpi_summary for the cases `dims` describes (the same cases), from the rollups;
+    `parts`: split_period's answer, when the caller has it."""
+    rolled, live = parts or split_period(period, now)
+    figures = dict.fromkeys((*ROLLED, *NOT_ADDITIVE), 0)
+    if rolled is not None:
+        _add(figures, _rolled_rows(dims, rolled).aggregate(**_sums()))
+    for part in _live_parts(cases=cases, period=period, rolled=rolled, live=live, now=now, group=False):
+        _add(figures, part.get(None, {}))
+    figures["ledger_open"] = RedLineItem.objects.filter(ledger_open_at(now), case__in=cases).count()
+    figures["average_handling_days"] = selectors.average_handling_working_days(cases=cases, period=period)
+    return {**figures, **_rates(figures)}
+
+
+def kpi_by_unit(*, cases: QuerySet[Case], dims: Slice, period: Period, now: datetime,
+                calendar: WorkingCalendar | None = None) -> dict[int, dict]:
+    """selectors.kpi_by_unit from the rollups: the same units and figures."""
+    rolled, live = split_period(period, now)
+    empty = dict.fromkeys((*ROLLED, *NOT_ADDITIVE), 0)
+    units: dict[int, dict] = {}
+
+    def add(rows: dict) -> None:
+        for unit, row in rows.items():
+            _add(units.setdefault(unit, dict(empty)), row)
+
+    if rolled is not None:
+        rows = _rolled_rows(replace(dims, handled=True), rolled).values("unit_id").annotate(
+            **_sums()).order_by()
+        add({row.pop("unit_id"): row for row in rows})
+    for part in _live_parts(cases=cases, period=period, rolled=rolled, live=live, now=now, group=True):
+        add(part)
+    averages = _handling_days(cases=cases, period=period, calendar=calendar, group="handling_unit_id")
+    for unit in averages:
+        if unit is not None:
+            units.setdefault(unit, dict(empty))
+    for unit, figures in units.items():
+        figures.update(_rates(figures), average_handling_days=averages.get(unit))
+    return units
+
+
+def _merge(rows, key: str, into: dict) -> None:
+    for row in rows:
+        if row["n"]:
+            into.setdefault(row[key], {**row, "n": 0})["n"] += row["n"]
+
+
+def chart_trend(*, cases: QuerySet[Case], dims: Slice, period: Period, now: datetime, parts=None) -> list[dict]:
+    """selectors.chart_trend from the rollups."""
+    rolled, live = parts or split_period(period, now)
+    days: dict = {}
+    if rolled is not None:
+        _merge(_rolled_rows(dims, rolled).values("day").annotate(n=Sum("received")).order_by(), "day", days)
+    if live is not None:
+        _merge(selectors.chart_trend(cases=cases, period=live), "day", days)
+    return [days[day] for day in sorted(days)]
+
+
+def chart_by_category(*, cases: QuerySet[Case], dims: Slice, period: Period, now: datetime, parts=None) -> list[dict]:
+    """selectors.chart_by_category from the rollups."""
+    rolled, live = parts or split_period(period, now)
+    tops: dict = {}
+    if rolled is not None:
+        _merge(_rolled_rows(dims, rolled).filter(category__isnull=False).values(
+            top_id=Coalesce("category__parent_id", "category_id"),
+            top_name=Coalesce("category__parent__name", "category__name")).annotate(n=Sum("received")).order_by(),
+            "top_id", tops)
+    if live is not None:
+        _merge(selectors.chart_by_category(cases=cases, period=live), "top_id", tops)
+    return sorted(tops.values(), key=lambda row: (-row["n"], row["top_name"]))
+
+
+def chart_by_unit(*, cases: QuerySet[Case], dims: Slice, period: Period, now: datetime, parts=None) -> list[dict]:
+    """selectors.chart_by_unit from the rollups."""
+    rolled, live = parts or split_period(period, now)
+    units: dict = {}
+    if rolled is not None:
+        _merge(_rolled_rows(dims, rolled).filter(unit__isnull=False).values(
+            handling_unit_id=F("unit_id"), handling_unit__name=F("unit__name")).annotate(
+            n=Sum("received")).order_by(), "handling_unit_id", units)
+    if live is not None:
+        _merge(selectors.chart_by_unit(cases=cases, period=live), "handling_unit_id", units)
+    return sorted(units.values(), key=lambda row: (-row["n"], row["handling_unit__name"]))
+
+
+def dashboard_figures(*, cases: QuerySet[Case], dims: Slice | None, period: Period, now: datetime) -> dict:
+    """The dashboard's period figures and charts: from the rollups for a viewer who sees every case
+    (dims), counted live for the others."""
+    if dims is None:
+        return {"kpi": selectors.kpi_summary(cases=cases, period=period, now=now),
+                "trend": selectors.chart_trend(cases=cases, period=period),
+                "by_category": selectors.chart_by_category(cases=cases, period=period),
+                "by_unit": selectors.chart_by_unit(cases=cases, period=period)}
+    parts = split_period(period, now)
+    return {name: figure(cases=cases, dims=dims, period=period, now=now, parts=parts) for name, figure in (
+        ("kpi", kpi_summary), ("trend", chart_trend), ("by_category", chart_by_category), ("by_unit", chart_by_unit))}

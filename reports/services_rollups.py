@@ -1,0 +1,110 @@
+"""Maintaining the daily rollups (reports/rollups.py): close each day once it has ended, and rebuild
+the closed days a later change touched (recorded by the triggers of migration 0003). A day is always
+rebuilt whole, from the metric registry's own conditions over that one day, so its rows are exactly
+what the live count gives for it; the refresh is idempotent and a missed run is caught up by the
+next one."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from complaints.models import Case
+from deadlines.models import CaseClock
+from deadlines.workdays import end_of_day, local_date
+
+from .metrics import ROLLED_CASE_METRICS, ROLLED_CLOCK_METRICS, MetricContext, metric_counts
+from .rollups import DailyFigures, RollupDirtyDay, RollupState
+from .selectors import Period, _clocks_in_period
+
+# A day is closed this long after it ended, so that a transaction still open at midnight (whose
+# trigger saw "today") has committed before the day is counted.
+CLOSE_MARGIN = timedelta(minutes=15)
+# Days closed per run at most, so that the first runs over years of cases stay short transactions.
+DAYS_PER_RUN = 62
+
+CASE_DIMENSIONS = {"d_unit": F("handling_unit_id"), "d_category": F("category_id"), "d_channel": F("channel"),
+                   "d_area": F("respondent_area_id")}
+CLOCK_DIMENSIONS = {"d_unit": F("case__handling_unit_id"), "d_category": F("case__category_id"),
+                    "d_channel": F("case__channel"), "d_area": F("case__respondent_area_id")}
+
+
+def rollups_supported() -> bool:
+    """Only PostgreSQL records dirty days (migration 0003); elsewhere every figure is counted live."""
+    return connection.vendor == "postgresql"
+
+
+def rolled_cases_in_period(period: Period) -> Q:
+    """Every case a rolled case figure may count: one of its counted events falls in the period."""
+    return Q(*(Q(**{f"{field}__gte": period.start_at, f"{field}__lt": period.end_at}) for field in (
+        "received_at", "dispatched_at", "followed_up_at", "acceptance_decided_at", "mediation_ended_at",
+        "report_decided_at")), _connector=Q.OR)
+
+
+def _day_rows(day: date) -> list[DailyFigures]:
+    period = Period(start=day, end=day)
+    # The day has ended: every deadline of it has passed, whenever the rows are built.
+    context = MetricContext(period=period, now=end_of_day(day))
+    rows: dict[tuple, dict] = {}
+    queries = [
+        Case.objects.filter(rolled_cases_in_period(period)).values(**CASE_DIMENSIONS)
+        .annotate(**metric_counts(ROLLED_CASE_METRICS, context)),
+        CaseClock.objects.filter(_clocks_in_period(period), due_at__isnull=False).values(**CLOCK_DIMENSIONS)
+        .annotate(**metric_counts(ROLLED_CLOCK_METRICS, context)),
+    ]
+    for query in queries:
+        for row in query.order_by():
+            key = (row.pop("d_unit"), row.pop("d_category"), row.pop("d_channel"), row.pop("d_area"))
+            rows.setdefault(key, {}).update({name: value or 0 for name, value in row.items()})
+    return [DailyFigures(day=day, unit_id=unit, category_id=category, channel=channel, area_id=area, **figures)
+            for (unit, category, channel, area), figures in rows.items()]
+
+
+def rollup_day_rebuild(*, day: date) -> int:
+    """Replace the rows of one day; the number of rows written."""
+    with transaction.atomic():
+        DailyFigures.objects.filter(day=day).delete()
+        return len(DailyFigures.objects.bulk_create(_day_rows(day), batch_size=1000))
+
+
+def _first_day() -> date | None:
+    first = Case.objects.aggregate(first=Min("received_at"))["first"]
+    return None if first is None else local_date(first)
+
+
+def _dirty_days_take(watermark: date) -> set[date]:
+    """Delete the dirty rows of the closed days and return their days, before the days are rebuilt:
+    a change committed before this statement is seen by the rebuild that follows, one committed
+    after it leaves its row for the next run. One statement, however many rows a bulk load left."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH taken AS (DELETE FROM {RollupDirtyDay._meta.db_table} WHERE day <= %s RETURNING day) "
+                       "SELECT DISTINCT day FROM taken", [watermark])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def report_rollups_refresh(*, now=None, days_per_run: int = DAYS_PER_RUN) -> int:
+    """Rebuild the dirty closed days and close the days that have ended since the last run (at most
+    `days_per_run` of them); the number of days rebuilt. One run at a time (the state row is locked)."""
+    if not rollups_supported():
+        return 0
+    now = now or timezone.now()
+    last_ended = local_date(now - CLOSE_MARGIN) - timedelta(days=1)
+    with transaction.atomic():
+        state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
+        closed = state.closed_through
+        start = closed + timedelta(days=1) if closed else _first_day()
+        new_days = []
+        if start is not None:
+            count = max(0, min(days_per_run, (last_ended - start).days + 1))
+            new_days = [start + timedelta(days=i) for i in range(count)]
+        watermark = new_days[-1] if new_days else closed
+        dirty = _dirty_days_take(watermark) if watermark else set()
+        days = sorted({day for day in dirty if closed and day <= closed} | set(new_days))
+        for day in days:
+            rollup_day_rebuild(day=day)
+        if watermark != closed:
+            state.closed_through = watermark
+            state.save(update_fields=["closed_through"])
+    return len(days)
