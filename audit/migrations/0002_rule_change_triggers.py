@@ -1,0 +1,123 @@
+"""The PL/pgSQL functions behind the rules' history on PostgreSQL (audit/triggers.py says why triggers,
+and why these rather than a library). They are attached to the tracked tables after `migrate`.
+
+SECURITY DEFINER: the history is written as the owner of the tables, so the application's role
+(complaints/db_roles.py) needs nothing more; session_user still names the role that wrote."""
+from django.db import migrations
+
+FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION audit_rule_change_write(
+    app_label text, model text, object_id text, object_repr text, action text,
+    before jsonb, after jsonb, changed jsonb) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    actor text := nullif(current_setting('app.actor', true), '');
+    source text := nullif(current_setting('app.source', true), '');
+    type_id integer;
+BEGIN
+    INSERT INTO django_content_type (app_label, model) VALUES (app_label, model) ON CONFLICT DO NOTHING;
+    SELECT id INTO type_id FROM django_content_type t WHERE t.app_label = $1 AND t.model = $2;
+    INSERT INTO audit_rulechange (at, actor_id, source, content_type_id, object_id, object_repr, action,
+                                  before, after, changed)
+    VALUES (clock_timestamp(), actor::bigint,
+            CASE WHEN actor IS NULL THEN left(coalesce(source, 'database: ' || session_user), 200) ELSE '' END,
+            type_id, object_id, left(object_repr, 200), action, before, after, changed);
+END $$;
+
+-- A row of a rule table. TG_ARGV: app label, model, pk column, the column shown as the record ('' for
+-- none), {"column": "field name"} of the columns that are rules.
+CREATE OR REPLACE FUNCTION audit_rule_change_row() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    fields jsonb := TG_ARGV[4]::jsonb;
+    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+    one_row jsonb := coalesce(new_row, old_row);
+    before jsonb;
+    after jsonb;
+    changed jsonb;
+BEGIN
+    SELECT coalesce(jsonb_agg(f.value ORDER BY f.value), '[]'::jsonb) INTO changed
+      FROM jsonb_each_text(fields) f
+     WHERE coalesce(old_row -> f.key, 'null') IS DISTINCT FROM coalesce(new_row -> f.key, 'null');
+    IF TG_OP = 'UPDATE' AND changed = '[]'::jsonb THEN
+        RETURN NULL;  -- a login's last_login, a derived column: no rule changed
+    END IF;
+    IF old_row IS NOT NULL THEN
+        SELECT jsonb_object_agg(f.value, old_row -> f.key) INTO before FROM jsonb_each_text(fields) f;
+    END IF;
+    IF new_row IS NOT NULL THEN
+        SELECT jsonb_object_agg(f.value, new_row -> f.key) INTO after FROM jsonb_each_text(fields) f;
+    END IF;
+    PERFORM audit_rule_change_write(
+        TG_ARGV[0], TG_ARGV[1], one_row ->> TG_ARGV[2],
+        coalesce(one_row ->> nullif(TG_ARGV[3], ''), TG_ARGV[1] || ' ' || (one_row ->> TG_ARGV[2])),
+        CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END,
+        before, after, changed);
+    RETURN NULL;
+END $$;
+
+-- Link rows of a many-to-many rule (a role's permissions), one history row per owner per statement.
+-- TG_ARGV: app label, model, owner table, owner's shown column, owner column in the link table,
+-- field name, target table, target column in the link table, target's label column.
+CREATE OR REPLACE FUNCTION audit_rule_change_links() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    owner_id text;
+    shown text;
+    now_list jsonb;
+    moved jsonb;
+    before jsonb;
+BEGIN
+    FOR owner_id IN EXECUTE format('SELECT DISTINCT %I::text FROM changed_links', TG_ARGV[4]) LOOP
+        EXECUTE format('SELECT coalesce(jsonb_agg(t.%I ORDER BY t.%I), ''[]'') FROM %I l JOIN %I t ON t.id = l.%I '
+                       'WHERE l.%I::text = $1', TG_ARGV[8], TG_ARGV[8], TG_TABLE_NAME, TG_ARGV[6], TG_ARGV[7],
+                       TG_ARGV[4]) INTO now_list USING owner_id;
+        EXECUTE format('SELECT coalesce(jsonb_agg(t.%I), ''[]'') FROM changed_links l JOIN %I t ON t.id = l.%I '
+                       'WHERE l.%I::text = $1', TG_ARGV[8], TG_ARGV[6], TG_ARGV[7], TG_ARGV[4])
+            INTO moved USING owner_id;
+        IF TG_OP = 'INSERT' THEN
+            SELECT coalesce(jsonb_agg(v ORDER BY v), '[]') INTO before
+              FROM jsonb_array_elements_text(now_list) v WHERE NOT moved ? v;
+        ELSE
+            SELECT coalesce(jsonb_agg(v ORDER BY v), '[]') INTO before
+              FROM (SELECT jsonb_array_elements_text(now_list) UNION ALL
+                    SELECT jsonb_array_elements_text(moved)) AS s(v);
+        END IF;
+        shown := NULL;
+        IF TG_ARGV[3] <> '' THEN
+            EXECUTE format('SELECT %I::text FROM %I WHERE id::text = $1', TG_ARGV[3], TG_ARGV[2])
+                INTO shown USING owner_id;
+        END IF;
+        PERFORM audit_rule_change_write(
+            TG_ARGV[0], TG_ARGV[1], owner_id, coalesce(shown, TG_ARGV[1] || ' ' || owner_id), 'update',
+            jsonb_build_object(TG_ARGV[5], before), jsonb_build_object(TG_ARGV[5], now_list),
+            jsonb_build_array(TG_ARGV[5]));
+    END LOOP;
+    RETURN NULL;
+END $$;
+"""
+
+DROP = """
+DROP FUNCTION IF EXISTS audit_rule_change_links() CASCADE;
+DROP FUNCTION IF EXISTS audit_rule_change_row() CASCADE;
+DROP FUNCTION IF EXISTS audit_rule_change_write(text, text, text, text, text, jsonb, jsonb, jsonb);
+"""
+
+
+def _on_postgresql(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, None)  # None: the SQL's %I are format()'s, not parameters
+    return run
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("audit", "0001_rule_changes"),
+    ]
+
+    operations = [
+        migrations.RunPython(_on_postgresql(FUNCTIONS), _on_postgresql(DROP), elidable=False),
+    ]
