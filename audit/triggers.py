@@ -25,7 +25,7 @@ from django.db import transaction
 # The request being served (RuleChangeActorMiddleware); its user is looked up only when a rule is written.
 current_request: ContextVar = ContextVar("rule_change_request", default=None)
 
-ROW_TRIGGER = "rule_history_row"
+ROW_TRIGGERS = ("rule_history_insert", "rule_history_update", "rule_history_delete")
 LINK_TRIGGERS = ("rule_history_link_insert", "rule_history_link_delete")
 _REPR_COLUMNS = ("name", "username", "title", "code")
 
@@ -87,18 +87,22 @@ def triggers_install(connection, *, replace: bool = True) -> int:
         return 0
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regproc('audit_rule_change_row') IS NOT NULL")
+        cursor.execute("SELECT to_regproc('audit_rule_change_rows') IS NOT NULL")
         if not cursor.fetchone()[0]:
             return 0  # the audit app's migrations are not (or no longer) applied
-        tables = set(connection.introspection.table_names(cursor))
+        existing = set(connection.introspection.table_names(cursor))
         cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE 'rule_history_%%'")
         present = {(table.strip('"'), name) for table, name in cursor.fetchall()}
         wanted = []
         for model, names in tracked_models().items():
             table = model._meta.db_table
             arguments = ", ".join(_literal(a) for a in _row_arguments(model, names))
-            wanted.append((table, ROW_TRIGGER, f"AFTER INSERT OR UPDATE OR DELETE ON {quote(table)} FOR EACH ROW "
-                                               f"EXECUTE FUNCTION audit_rule_change_row({arguments})"))
+            # One trigger per event: a trigger with transition tables may have only one.
+            for name, event, transition in zip(ROW_TRIGGERS, ("INSERT", "UPDATE", "DELETE"),
+                                           ("NEW TABLE AS new_rows", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                                            "OLD TABLE AS old_rows"), strict=True):
+                wanted.append((table, name, f"AFTER {event} ON {quote(table)} REFERENCING {transition} FOR EACH "
+                                            f"STATEMENT EXECUTE FUNCTION audit_rule_change_rows({arguments})"))
         for model, field in _links():
             table = field.remote_field.through._meta.db_table
             arguments = ", ".join(_literal(a) for a in _link_arguments(model, field))
@@ -108,7 +112,7 @@ def triggers_install(connection, *, replace: bool = True) -> int:
                                             f"EXECUTE FUNCTION audit_rule_change_links({arguments})"))
         made = 0
         for table, name, body in wanted:
-            if table not in tables or (not replace and (table, name) in present):
+            if table not in existing or (not replace and (table, name) in present):
                 continue
             # Transition tables cannot be replaced in place (CREATE OR REPLACE): drop and create.
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quote(table)}")

@@ -9,7 +9,13 @@ from core.admin import RecordAdmin, SingleRowSettingsAdmin
 from core.choices import CaseKind
 from deadlines.models import CaseClock
 
-from .identity import IDENTITY_CHOICE_FIELDS, identity_shown, may_see_identity
+from .identity import (
+    IDENTITY_CHOICE_FIELDS,
+    IDENTITY_FIELDS,
+    identity_shown,
+    identity_visible_filter,
+    may_see_identity,
+)
 from .models import (
     Case,
     CaseEvent,
@@ -133,6 +139,12 @@ class CaseAdmin(RecordAdmin):
     def get_exclude(self, request, obj=None):
         hidden = [] if obj is None or may_see_identity(case=obj, user=request.user) else list(IDENTITY_CHOICE_FIELDS)
         return [*(super().get_exclude(request, obj) or []), *hidden]
+
+    def get_search_fields(self, request):
+        # Finding cases by phone tells who filed them: only for whoever sees every identity.
+        fields = super().get_search_fields(request)
+        return fields if identity_visible_filter(request.user) is None else [f for f in fields
+                                                                             if f not in IDENTITY_FIELDS]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -24,36 +24,49 @@ BEGIN
             type_id, object_id, left(object_repr, 200), action, before, after, changed);
 END $$;
 
--- A row of a rule table. TG_ARGV: app label, model, pk column, the column shown as the record ('' for
--- none), {"column": "field name"} of the columns that are rules.
-CREATE OR REPLACE FUNCTION audit_rule_change_row() RETURNS trigger
+-- The rows one statement wrote to a rule table, in one INSERT ... SELECT (statement-level, with
+-- transition tables: an import's bulk_create of thousands of areas costs one statement, not one
+-- per row). TG_ARGV: app label, model, pk column, the column shown as the record ('' for none),
+-- {"column": "field name"} of the columns that are rules.
+CREATE OR REPLACE FUNCTION audit_rule_change_rows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
-    fields jsonb := TG_ARGV[4]::jsonb;
-    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
-    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
-    one_row jsonb := coalesce(new_row, old_row);
-    before jsonb;
-    after jsonb;
-    changed jsonb;
+    actor text := nullif(current_setting('app.actor', true), '');
+    source text := nullif(current_setting('app.source', true), '');
+    type_id integer;
+    old_rows text := CASE WHEN TG_OP <> 'INSERT' THEN 'SELECT to_jsonb(o) AS j FROM old_rows o' END;
+    new_rows text := CASE WHEN TG_OP <> 'DELETE' THEN 'SELECT to_jsonb(n) AS j FROM new_rows n' END;
+    pairs text;
 BEGIN
-    SELECT coalesce(jsonb_agg(f.value ORDER BY f.value), '[]'::jsonb) INTO changed
-      FROM jsonb_each_text(fields) f
-     WHERE coalesce(old_row -> f.key, 'null') IS DISTINCT FROM coalesce(new_row -> f.key, 'null');
-    IF TG_OP = 'UPDATE' AND changed = '[]'::jsonb THEN
-        RETURN NULL;  -- a login's last_login, a derived column: no rule changed
-    END IF;
-    IF old_row IS NOT NULL THEN
-        SELECT jsonb_object_agg(f.value, old_row -> f.key) INTO before FROM jsonb_each_text(fields) f;
-    END IF;
-    IF new_row IS NOT NULL THEN
-        SELECT jsonb_object_agg(f.value, new_row -> f.key) INTO after FROM jsonb_each_text(fields) f;
-    END IF;
-    PERFORM audit_rule_change_write(
-        TG_ARGV[0], TG_ARGV[1], one_row ->> TG_ARGV[2],
-        coalesce(one_row ->> nullif(TG_ARGV[3], ''), TG_ARGV[1] || ' ' || (one_row ->> TG_ARGV[2])),
-        CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END,
-        before, after, changed);
+    INSERT INTO django_content_type (app_label, model) VALUES (TG_ARGV[0], TG_ARGV[1]) ON CONFLICT DO NOTHING;
+    SELECT id INTO type_id FROM django_content_type WHERE app_label = TG_ARGV[0] AND model = TG_ARGV[1];
+    -- (before, after) pairs of row images: an update pairs old and new rows by primary key.
+    pairs := CASE TG_OP
+        WHEN 'INSERT' THEN format('SELECT NULL::jsonb AS b, n.j AS a FROM (%s) n', new_rows)
+        WHEN 'DELETE' THEN format('SELECT o.j AS b, NULL::jsonb AS a FROM (%s) o', old_rows)
+        ELSE format('SELECT o.j AS b, n.j AS a FROM (%s) o JOIN (%s) n ON o.j -> %L = n.j -> %L',
+                    old_rows, new_rows, TG_ARGV[2], TG_ARGV[2]) END;
+    EXECUTE format($q$
+        INSERT INTO audit_rulechange (at, actor_id, source, content_type_id, object_id, object_repr, action,
+                                      before, after, changed)
+        SELECT clock_timestamp(), $1::bigint, $2, $3, coalesce(p.a, p.b) ->> %L,
+               left(coalesce(coalesce(p.a, p.b) ->> nullif(%L, ''), %L || ' ' || (coalesce(p.a, p.b) ->> %L)), 200),
+               $4,
+               CASE WHEN p.b IS NOT NULL THEN (SELECT jsonb_object_agg(f.value, p.b -> f.key) FROM jsonb_each_text($5) f) END,
+               CASE WHEN p.a IS NOT NULL THEN (SELECT jsonb_object_agg(f.value, p.a -> f.key) FROM jsonb_each_text($5) f) END,
+               d.changed
+          FROM (%s) p
+         CROSS JOIN LATERAL (
+               SELECT coalesce(jsonb_agg(f.value ORDER BY f.value), '[]'::jsonb) AS changed
+                 FROM jsonb_each_text($5) f
+                WHERE coalesce(p.b -> f.key, 'null') IS DISTINCT FROM coalesce(p.a -> f.key, 'null')) d
+         WHERE p.b IS NULL OR p.a IS NULL OR d.changed <> '[]'::jsonb  -- an update of no rule column: none
+        $q$, TG_ARGV[2], TG_ARGV[3], TG_ARGV[1], TG_ARGV[2], pairs)
+    USING actor,
+          CASE WHEN actor IS NULL THEN left(coalesce(source, 'database: ' || session_user), 200) ELSE '' END,
+          type_id,
+          CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END,
+          TG_ARGV[4]::jsonb;
     RETURN NULL;
 END $$;
 
@@ -100,7 +113,7 @@ END $$;
 
 DROP = """
 DROP FUNCTION IF EXISTS audit_rule_change_links() CASCADE;
-DROP FUNCTION IF EXISTS audit_rule_change_row() CASCADE;
+DROP FUNCTION IF EXISTS audit_rule_change_rows() CASCADE;
 DROP FUNCTION IF EXISTS audit_rule_change_write(text, text, text, text, text, jsonb, jsonb, jsonb);
 """
 

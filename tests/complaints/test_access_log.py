@@ -111,6 +111,9 @@ def test_the_django_admins_case_page_shows_identity_only_as_allowed_and_logs_eac
     hidden = _view(outsider, f"/admin/complaints/case/{report.pk}/change/").content.decode()
     assert "李举报" not in hidden and "13800138111" not in hidden and report.number in hidden
     assert not PersonalDataAccess.objects.filter(user=outsider).exists()
+    # Nor can they find it by the reporter's phone in the admin's list (the center can).
+    assert report.number not in _view(outsider, "/admin/complaints/case/?q=13800138111").content.decode()
+    assert report.number in _view(root, "/admin/complaints/case/?q=13800138111").content.decode()
     Case.objects.filter(pk=report.pk).update(anonymous=False)
     _view(outsider, f"/admin/complaints/case/{report.pk}/change/")
     assert PersonalDataAccess.objects.get(user=outsider).alert

@@ -95,3 +95,12 @@ def test_wrong_recovery_codes_lock_the_account_out_like_wrong_dynamic_codes(dire
     assert locked.status_code == 200 and "登录失败次数过多" in locked.content.decode()
     # The code was not spent by the refused attempt.
     assert not TotpRecoveryCode.objects.filter(user=director, used_at__isnull=False).exists()
+
+
+def test_the_recovery_codes_page_is_english_on_request(director):
+    from tests.test_languages import _chinese_left
+
+    client, _, _ = _enrol(director)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/accounts/two-factor/recovery-codes/").content.decode()
+    assert "10 unused recovery codes left" in page and _chinese_left(page) == []
