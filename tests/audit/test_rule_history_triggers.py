@@ -113,6 +113,24 @@ def test_the_logged_in_user_of_a_request_is_the_actor_of_a_bulk_write(org, root,
     assert deleted.before["amount"] == 30 and deleted.after is None
 
 
+def test_a_users_groups_and_own_permissions_are_kept(org):
+    from django.contrib.auth.models import Group, Permission
+
+    from routing.models import User
+
+    group = Group.objects.create(name="投诉科")
+    org.handler.groups.add(group)
+    org.handler.user_permissions.add(Permission.objects.get(codename="archive_case"))
+    org.handler.groups.remove(group)
+    changes = [(c.changed, c.before, c.after) for c in _changes(User, object_id=str(org.handler.pk), action="update")]
+    assert changes == [
+        (["groups"], {"groups": []}, {"groups": ["投诉科"]}),
+        (["user_permissions"], {"user_permissions": []}, {"user_permissions": ["archive_case"]}),
+        (["groups"], {"groups": ["投诉科"]}, {"groups": []}),
+    ]
+    assert _changes(User, object_id=str(org.handler.pk)).last().object_repr == "handler"
+
+
 def test_every_tracked_table_carries_the_trigger():
     from audit.triggers import tracked_tables
 

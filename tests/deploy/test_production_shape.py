@@ -273,4 +273,7 @@ def test_an_open311_api_key_leaves_no_trace_in_nginxs_or_gunicorns_access_log(pr
         log = production["logs"][name].read_text()
         assert log.count("/open311/v2/services.json") >= 2, f"{name}: the requests were not logged at all"
         assert key not in log and key.split(".")[-1] not in log, f"{name} logged the api_key"
-        assert "api_key" not in log, f"{name} logged the query string"
+        # The access lines keep no query string at all (gunicorn's file also holds the application's
+        # JSON log lines, where a refused key's address is written redacted: api_key=[redacted]).
+        access = [line for line in log.splitlines() if "/open311/" in line and not line.startswith("{")]
+        assert access and not [line for line in access if "api_key" in line or "?" in line], access
