@@ -3,8 +3,10 @@ QuerySet.update, bulk_create, bulk_update, raw SQL, psql).
 
 Our own small PL/pgSQL rather than django-pghistory: pghistory keeps one event table per tracked
 model, so the admin's one searchable 规则变更记录 list (and its SQLite twin) would become a dozen
-tables; one generic function writing the RuleChange rows the signals write on SQLite keeps one
-shape on both databases and adds no dependency.
+tables, and it records on PostgreSQL only, so `make run`'s SQLite would keep the signals anyway.
+One generic function writing the RuleChange rows the signals write on SQLite keeps one shape on
+both databases and adds no dependency. The triggers are statement-level (transition tables): an
+import's bulk_create of thousands of rows adds one INSERT ... SELECT per statement.
 
 - The functions are created by migration 0002 (PostgreSQL only). Which tables carry the triggers is
   the setting RULE_HISTORY_MODELS, read from the models as they are now, so they are attached after
