@@ -9,4 +9,4 @@ class AuditConfig(AppConfig):
     def ready(self):
         from .recording import rule_history_connect
 
-        rule_history_connect()
+        rule_history_connect(self)

@@ -4,36 +4,22 @@ and compared after it; a difference, a creation or a deletion is one RuleChange 
 transaction. The actor is the logged-in user of the request (RuleChangeActorMiddleware); outside a
 request it is named by its source (the command or task).
 
-Signals rather than django-pghistory's triggers: the same code records on PostgreSQL and on the
-SQLite of `make run`, and needs no new dependency. What bypasses save() (QuerySet.update, raw SQL)
-is not recorded: the rule tables are edited through the admin and the import, which save row by
-row; the derived columns that are bulk-updated (unit and area paths, rule depths) are not rules."""
+This is the SQLite path (`make run`): signals see only save() and delete(), not QuerySet.update,
+bulk_create or raw SQL. On PostgreSQL the triggers of audit/triggers.py record every write instead,
+and these signals are not connected (one row per change, never two)."""
 import sys
-from contextvars import ContextVar
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from .models import RuleChange
+from .triggers import connect_wrapper, current_request, install_after_migrate, tracked_models
 
-# The request being served; its user is looked up only when a rule actually changes.
-_request: ContextVar = ContextVar("rule_change_request", default=None)
 _ENCODER = DjangoJSONEncoder()
-
-
-def _tracked() -> dict:
-    """{model class: field names or None for all concrete fields}."""
-    found = {}
-    for label, names in settings.RULE_HISTORY_MODELS.items():
-        try:
-            found[apps.get_model(label)] = names
-        except LookupError:  # a model retired since the setting was written
-            continue
-    return found
 
 
 def _snapshot(instance, names) -> dict:
@@ -55,7 +41,7 @@ def _record(instance, *, action, before, after) -> None:
     changed = sorted(k for k in set(before or {}) | set(after or {}) if (before or {}).get(k) != (after or {}).get(k))
     if action == RuleChange.Action.UPDATE and not changed:
         return
-    request = _request.get()
+    request = current_request.get()
     actor = getattr(request, "user", None)
     actor = actor if getattr(actor, "is_authenticated", False) else None
     RuleChange.objects.create(
@@ -116,8 +102,12 @@ def _group_permissions_changed(sender, instance, action, **kwargs):
             after={"permissions": current})
 
 
-def rule_history_connect() -> None:
-    _tracked_models.update(_tracked())
+def rule_history_connect(app_config) -> None:
+    if connections["default"].vendor == "postgresql":
+        post_migrate.connect(install_after_migrate, sender=app_config, dispatch_uid="rule-history-triggers")
+        connection_created.connect(connect_wrapper, dispatch_uid="rule-history-actor")
+        return
+    _tracked_models.update(tracked_models())
     for model in _tracked_models:
         uid = f"rule-history-{model._meta.label}"
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
@@ -134,8 +124,8 @@ class RuleChangeActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request.set(request)
+        token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            _request.reset(token)
+            current_request.reset(token)

@@ -9,6 +9,13 @@ from core.admin import RecordAdmin, SingleRowSettingsAdmin
 from core.choices import CaseKind
 from deadlines.models import CaseClock
 
+from .identity import (
+    IDENTITY_CHOICE_FIELDS,
+    IDENTITY_FIELDS,
+    identity_shown,
+    identity_visible_filter,
+    may_see_identity,
+)
 from .models import (
     Case,
     CaseEvent,
@@ -126,6 +133,23 @@ class CaseAdmin(RecordAdmin):
     search_fields = ["number", "complainant_phone", "respondent_name"]
     inlines = [CaseClockInline, CaseEventInline]
     list_select_related = ["registering_unit", "handling_unit"]
+
+    # Who filed the case is shown here as on the case page: to whom identity.py allows, and each
+    # showing recorded in the personal-data access log (no list column shows identity).
+    def get_exclude(self, request, obj=None):
+        hidden = [] if obj is None or may_see_identity(case=obj, user=request.user) else list(IDENTITY_CHOICE_FIELDS)
+        return [*(super().get_exclude(request, obj) or []), *hidden]
+
+    def get_search_fields(self, request):
+        # Finding cases by phone tells who filed them: only for whoever sees every identity.
+        fields = super().get_search_fields(request)
+        return fields if identity_visible_filter(request.user) is None else [f for f in fields
+                                                                             if f not in IDENTITY_FIELDS]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            identity_shown(case=obj, user=request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 @admin.register(CaseEvent)

@@ -41,9 +41,9 @@ class LockoutMixin:
     }
 
     otp_token = forms.CharField(
-        label=_("动态验证码"), required=False, max_length=6,
-        help_text=_("已启用两步验证的账号必填,见手机验证器应用。"),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        label=_("动态验证码"), required=False, max_length=24,
+        help_text=_("已启用两步验证的账号必填，见手机验证器应用；手机丢失时可输入一枚恢复码。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
     def clean(self):
@@ -55,7 +55,8 @@ class LockoutMixin:
                 params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)})
         try:
             cleaned = super().clean()
-            if not totp_required_code_check(user=self.get_user(), code=self.cleaned_data.get("otp_token", "")):
+            if not totp_required_code_check(user=self.get_user(), code=self.cleaned_data.get("otp_token", ""),
+                                            request=self.request):
                 raise forms.ValidationError(self.error_messages["invalid_totp"], code="invalid_totp")
         except forms.ValidationError:
             attempt_record(keys=list(keys), window_seconds=settings.LOGIN_LOCKOUT_SECONDS)

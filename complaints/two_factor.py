@@ -2,7 +2,8 @@
 
 Anyone may enrol on the 两步验证 page (a QR code and the secret for an authenticator app, confirmed
 by a first code); from then on the login form (the staff login and the admin login alike,
-complaints/login.py) asks for the current code. The roles in TOTP_REQUIRED_ROLES (and superusers
+complaints/login.py) asks for the current code, or one of the recovery codes shown at enrolment
+(recovery_codes.py). The roles in TOTP_REQUIRED_ROLES (and superusers
 with TOTP_REQUIRED_FOR_SUPERUSERS) must enrol: until they have, every page sends them to enrolment."""
 import pyotp
 import segno
@@ -18,6 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import TotpDevice
+from .recovery_codes import (
+    recovery_code_use,
+    recovery_codes_left,
+    recovery_codes_regenerate,
+    recovery_codes_show_once,
+)
 
 SESSION_SECRET_KEY = "_totp_pending_secret"
 
@@ -50,17 +57,27 @@ def _code_accept(device: TotpDevice, code: str) -> bool:
     return False
 
 
-def totp_required_code_check(*, user, code: str) -> bool:
-    """For the login form: True when `user` has no confirmed device or `code` is its current code."""
+def second_factor_check(*, user, code: str, request=None) -> bool:
+    """True when `code` is the current dynamic code of `user`'s device or one of their unused
+    recovery codes (then spent, and its use recorded)."""
     device = totp_device(user)
-    return device is None or _code_accept(device, code)
+    if device is None:
+        return False
+    return _code_accept(device, code) or recovery_code_use(user=user, code=code, request=request)
+
+
+def totp_required_code_check(*, user, code: str, request=None) -> bool:
+    """For the login form: True when `user` has no confirmed device, or `code` is its current code
+    or an unused recovery code."""
+    return totp_device(user) is None or second_factor_check(user=user, code=code, request=request)
 
 
 class EnrolForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("验证器显示的6位动态码"), max_length=6,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
-    current_code = forms.CharField(label=gettext_lazy("原验证器当前的动态码"), max_length=6, required=False,
-                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    # A recovery code does as well: the old phone may be the one that was lost.
+    current_code = forms.CharField(label=gettext_lazy("原验证器当前的动态码"), max_length=24, required=False,
+                                   help_text=gettext_lazy("手机丢失时，可输入一枚未用的恢复码。"))
 
     def __init__(self, *args, replacing: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,16 +98,19 @@ def totp_enrol(request):
     if request.method == "POST":
         if form.is_valid():
             candidate = TotpDevice(user=user, secret=secret, last_step=0)
-            if confirmed is not None and not _code_accept(confirmed, form.cleaned_data.get("current_code", "")):
+            if confirmed is not None and not second_factor_check(
+                    user=user, code=form.cleaned_data.get("current_code", ""), request=request):
                 form.add_error("current_code", _("请输入原验证器当前的动态码,以确认是您本人更换。"))
             elif _totp_matches(candidate, form.cleaned_data["code"]):
                 with transaction.atomic():
                     TotpDevice.objects.update_or_create(user=user, defaults={
                         "secret": secret, "confirmed_at": timezone.now(),
                         "last_step": pyotp.TOTP(secret).timecode(timezone.now())})
+                    codes = recovery_codes_regenerate(user=user)
                 del request.session[SESSION_SECRET_KEY]
+                recovery_codes_show_once(request, codes)
                 messages.success(request, _("两步验证已启用:以后登录时需要输入验证器中的动态码。"))
-                return redirect("home")
+                return redirect("totp-recovery-codes")
             else:
                 form.add_error("code", _("动态码不正确,请确认手机时间准确后重新输入。"))
         status = 400
@@ -98,6 +118,7 @@ def totp_enrol(request):
     return render(request, "registration/totp_enrol.html", {
         "form": form, "secret": secret, "confirmed": confirmed, "required": totp_required_for(user),
         "qr_svg": segno.make(uri, error="m").svg_inline(scale=4),
+        "recovery_codes_left": recovery_codes_left(user) if confirmed else None,
     }, status=status)
 
 

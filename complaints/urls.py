@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    recovery_codes,
     routing_views,
     two_factor,
     views,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("inbox/", views_inbox.inbox, name="inbox"),
     path("audit/personal-data/", views_access_log.access_log, name="access-log"),
     path("accounts/two-factor/", two_factor.totp_enrol, name="totp-enrol"),
+    path("accounts/two-factor/recovery-codes/", recovery_codes.recovery_codes_page, name="totp-recovery-codes"),
     path("track/", views_public.track, name="track"),
     path("policy/", views_policy.policy, name="policy"),
     path("routing/import/", views_routing_import.routing_import_page, name="routing-import"),

@@ -466,7 +466,9 @@ RULE_HISTORY_MODELS = {
     "routing.RoutingRule": None,
     "routing.Unit": None,
     "routing.Area": ["code", "name", "level", "parent", "unit"],
-    "routing.User": ["username", "role", "unit", "is_active", "is_staff", "is_superuser"],
+    # groups and user_permissions grant permissions beside the role (routing/auth.py): rules too.
+    "routing.User": ["username", "role", "unit", "is_active", "is_staff", "is_superuser", "groups",
+                     "user_permissions"],
     "integration.ExternalSystem": ["code", "name", "acting_user", "scopes", "channel", "registers_automatically",
                                    "requests_per_minute", "webhook_url", "is_active"],
     "supervision.SupervisionSettings": None,

@@ -7,10 +7,22 @@ import re
 SECRET_PARAMETER = re.compile(r"((?:api_key|apikey|token|access_token)=)[^&\s\"']+", re.IGNORECASE)
 
 
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
 class SecretRedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = SECRET_PARAMETER.sub(r"\1[redacted]", message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        # Extras too: django.request logs `request=<WSGIRequest: GET '/open311/...?api_key=...'>`,
+        # which the JSON formatter writes as its text. Only a value that holds a secret is replaced
+        # (by its redacted text), so a handler reading the request object otherwise still can.
+        for key, value in list(vars(record).items()):
+            if key in _STANDARD or key.startswith("_") or isinstance(value, int | float | bool | None):
+                continue
+            text = str(value)
+            if SECRET_PARAMETER.search(text):
+                setattr(record, key, SECRET_PARAMETER.sub(r"\1[redacted]", text))
         return True

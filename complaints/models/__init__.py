@@ -9,7 +9,7 @@ from .rating import PublicRating
 from .reference import DeclineReason
 from .repeats import CaseCluster, IntakeSettings, ProfessionalClaimant
 from .requests import ExtensionRequest
-from .security import PersonalDataAccess, TotpDevice
+from .security import PersonalDataAccess, TotpDevice, TotpRecoveryCode
 from .signoff import ReplyDraft
 from .submissions import FormSubmission
 
@@ -35,5 +35,6 @@ __all__ = [
     "PublicRating",
     "StatutoryGround",
     "TotpDevice",
+    "TotpRecoveryCode",
     "ReplyDraft",
 ]

@@ -24,6 +24,28 @@ class TotpDevice(models.Model):
         return str(self.user)
 
 
+class TotpRecoveryCode(models.Model):
+    """One of the one-time codes given at enrolment for a lost phone. Only a hash is kept: a code
+    carries about 80 random bits, so a plain SHA-256 (salted with the user) cannot be reversed and
+    checking one costs no CPU an attacker could exhaust, unlike a password hash. Its one use is
+    recorded (when, from where); a regeneration invalidates the unused ones."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="totp_recovery_codes")
+    hashed = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    used_from = models.GenericIPAddressField(_("使用地址"), null=True, blank=True)
+    invalidated_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("两步验证恢复码")
+        verbose_name_plural = _("两步验证恢复码")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
 class PersonalDataAccess(models.Model):
     """One showing of a complainant's or reporter's identity to a member of staff (or a system):
     who, when, which case, which fields, through which door and from which address. Written by

@@ -162,3 +162,22 @@ def test_a_key_in_a_logged_address_is_redacted():
                                None)
     SecretRedactFilter().filter(record)
     assert record.getMessage() == '"GET /open311/v2/requests.json?api_key=[redacted]&page=2 HTTP/1.1" 401 120'
+
+
+def test_a_key_in_a_logged_requests_repr_is_redacted_in_the_json_line():
+    """django.request logs a 4xx with `request=<WSGIRequest: GET '...?api_key=...'>`: the JSON line
+    (core/logs.py writes extras as text) must not carry the key."""
+    import logging
+
+    from django.test import RequestFactory
+
+    from core.logredact import SecretRedactFilter
+    from core.logs import JsonFormatter
+
+    request = RequestFactory().get("/open311/v2/services.json?api_key=ab12cd34.s3cr3t-value&jurisdiction_id=1")
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Unauthorized: %s",
+                               (request.path,), None)
+    record.request, record.status_code = request, 401
+    SecretRedactFilter().filter(record)
+    line = JsonFormatter().format(record)
+    assert "s3cr3t-value" not in line and "api_key=[redacted]" in line and '"status_code": 401' in line

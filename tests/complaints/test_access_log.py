@@ -89,3 +89,31 @@ def test_only_the_centers_supervisors_open_the_log(org):
         client = Client()
         client.force_login(user)
         assert client.get("/audit/personal-data/").status_code == 403
+
+
+def test_the_django_admins_case_page_shows_identity_only_as_allowed_and_logs_each_showing(org, report):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True, unit=org.center)
+    page = _view(root, f"/admin/complaints/case/{report.pk}/change/", REMOTE_ADDR="10.9.8.7").content.decode()
+    assert "李举报" in page and "13800138111" in page
+    entry = PersonalDataAccess.objects.get(case=report)
+    assert entry.user == root and entry.ip == "10.9.8.7" and entry.path == f"/admin/complaints/case/{report.pk}/change/"
+    assert entry.fields == ["complainant_name", "complainant_phone"]
+
+    # Staff outside the center with the admin's view permission: an anonymous reporter stays hidden
+    # (and nothing is logged for them); a named one is shown and logged, as an alert.
+    outsider = UserFactory(username="far-admin", is_staff=True, unit=org.far_station, role="handler")
+    outsider.user_permissions.add(Permission.objects.get(codename="view_case"))
+    Case.objects.filter(pk=report.pk).update(anonymous=True)
+    hidden = _view(outsider, f"/admin/complaints/case/{report.pk}/change/").content.decode()
+    assert "李举报" not in hidden and "13800138111" not in hidden and report.number in hidden
+    assert not PersonalDataAccess.objects.filter(user=outsider).exists()
+    # Nor can they find it by the reporter's phone in the admin's list (the center can).
+    assert report.number not in _view(outsider, "/admin/complaints/case/?q=13800138111").content.decode()
+    assert report.number in _view(root, "/admin/complaints/case/?q=13800138111").content.decode()
+    Case.objects.filter(pk=report.pk).update(anonymous=False)
+    _view(outsider, f"/admin/complaints/case/{report.pk}/change/")
+    assert PersonalDataAccess.objects.get(user=outsider).alert

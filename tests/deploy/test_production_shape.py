@@ -69,6 +69,7 @@ def _nginx_conf(tmp: Path, *, http: int, https: int, web: int, static: Path, med
         "/srv/cases12315/media/": f"{media}/",
         "/etc/nginx/cases12315_proxy.conf": str(tmp / "cases12315_proxy.conf"),
         "return 301 https://$host$request_uri;": f"return 301 https://$host:{https}$request_uri;",
+        "/var/log/nginx/cases12315.access.log": str(tmp / "site-access.log"),
     }
     for old, new in replacements.items():
         assert old in site, f"deploy/nginx/cases12315.conf no longer has {old!r}: update this test"
@@ -135,7 +136,7 @@ def production(tmp_path, _media_root, org, static_root):
         "METRICS_TRUST_X_REAL_IP": "1", "TRACK_TRUST_X_FORWARDED_FOR": "1",
     })
     conf = _nginx_conf(tmp_path, http=http, https=https, web=web, static=static, media=_media_root, cert=cert, key=key)
-    logs = {name: tmp_path / f"{name}.log" for name in ("gunicorn", "nginx")}
+    logs = {name: tmp_path / f"{name}.log" for name in ("gunicorn", "nginx", "site-access")}
     processes = []
     try:
         gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"],
@@ -249,3 +250,30 @@ def test_health_and_metrics_behind_nginx(production):
     # /metrics is for the monitoring host: nginx allows 127.0.0.1 and Django sees the real address.
     metrics = session.get(f"{base}/metrics")
     assert metrics.status_code == 200 and "cases12315_clocks_open" in metrics.text
+
+
+def test_an_open311_api_key_leaves_no_trace_in_nginxs_or_gunicorns_access_log(production):
+    session, base, org = production["session"], production["base"], production["org"]
+    from integration.models import ExternalSystem
+    from integration.services import api_key_issue
+
+    system = ExternalSystem.objects.create(code="hotline12345", name="12345热线", acting_user=org.clerk,
+                                           scopes=["cases:read", "cases:create"])
+    key = api_key_issue(system=system)
+    services = f"{base}/open311/v2/services.json"
+    # In the address (refused by the API, but nginx and gunicorn have seen it), over HTTPS and over
+    # plain HTTP before the redirect; then in a header and in a body, as the API asks.
+    assert session.get(f"{services}?api_key={key}&jurisdiction_id=440700").status_code in (401, 403)
+    assert requests.get(f"{production['http']}/open311/v2/services.json?api_key={key}",
+                        allow_redirects=False).status_code == 301
+    assert session.get(services, headers={"X-Api-Key": key}).status_code == 200
+    session.post(f"{base}/open311/v2/requests.json", data={"api_key": key, "service_code": "x"})
+    time.sleep(0.5)  # gunicorn's workers write their lines as they answer; give the last one a moment
+    for name in ("site-access", "gunicorn"):
+        log = production["logs"][name].read_text()
+        assert log.count("/open311/v2/services.json") >= 2, f"{name}: the requests were not logged at all"
+        assert key not in log and key.split(".")[-1] not in log, f"{name} logged the api_key"
+        # The access lines keep no query string at all (gunicorn's file also holds the application's
+        # JSON log lines, where a refused key's address is written redacted: api_key=[redacted]).
+        access = [line for line in log.splitlines() if "/open311/" in line and not line.startswith("{")]
+        assert access and not [line for line in access if "api_key" in line or "?" in line], access
