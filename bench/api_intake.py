@@ -9,8 +9,14 @@ case number, then case, history, statutory clock and reference written in one ro
 Registration (five elements, routing proposal, repeat and cluster checks, clocks) is the worker's
 part: after the burst the benchmark runs the worker's registration over the backlog and times it.
 
-Prints `RESULT creates_per_second <n> /s`, `RESULT create_p99_ms <ms> ms` and
-`RESULT registrations_per_second <n> /s` (one worker process).
+Before the creates, the same gunicorn (workers, threads, settings, middleware: bench/intake_urls.py)
+serves a bare view the same number of times with the same body: the ceiling of this machine for a
+request that does no work, printed beside the creates as their share of it.
+
+Prints `RESULT creates_per_second <n> /s`, `RESULT create_p99_ms <ms> ms`,
+`RESULT bare_view_per_second <n> /s`, `RESULT creates_share_of_bare_view <pct> %`,
+`RESULT registrations_per_second <n> /s` (one worker process) and
+`RESULT registrations_share_of_creates <pct> %`.
 """
 import argparse
 import http.client
@@ -107,8 +113,8 @@ def _order(run: str, i: int) -> bytes:
     }, ensure_ascii=False).encode()
 
 
-def _drive(port: int, key: str, run: str, size: int, concurrency: int, queue) -> None:
-    """The client process: `concurrency` threads send creates until `size` are done."""
+def _drive(port: int, key: str, run: str, size: int, concurrency: int, queue, path: str = "/api/v1/cases/") -> None:
+    """The client process: `concurrency` threads send creates (to `path`) until `size` are done."""
     latencies: list[float] = []
     errors: list[int] = []
     counter = iter(range(size))
@@ -125,7 +131,7 @@ def _drive(port: int, key: str, run: str, size: int, concurrency: int, queue) ->
             body = _order(run, i)
             started = time.perf_counter()
             try:
-                conn.request("POST", "/api/v1/cases/", body=body, headers=headers)
+                conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 status = response.status
@@ -166,6 +172,7 @@ def main() -> None:
     port = _free_port()
     # DEBUG off as in production, over plain HTTP on loopback: a key of its own, no HTTPS redirect.
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "*", "LOG_LEVEL": "WARNING",
+           "DJANGO_SETTINGS_MODULE": "bench.intake_settings", "GUNICORN_ACCESS_LOG": os.devnull,
            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50), "SECURE_SSL_REDIRECT": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
@@ -181,6 +188,11 @@ def main() -> None:
         warm.start()
         queue.get()
         warm.join()
+        bare = multiprocessing.Process(target=_drive, args=(port, key, f"bare-{run}", args.size, args.concurrency,
+                                                            queue, "/bench/bare/"))
+        bare.start()
+        bare_duration, bare_latencies, bare_errors, _cpu = queue.get()
+        bare.join()
         cpu_before = _cpu_by_role(server.pid)
         client = multiprocessing.Process(target=_drive, args=(port, key, run, args.size, args.concurrency, queue))
         client.start()
@@ -203,10 +215,20 @@ def main() -> None:
               f"load average {os.getloadavg()[0]:.1f})")
     registered, drain_seconds = _drain_registrations()
     print(f"registered the backlog of {registered} cases in {drain_seconds:.1f} s (one worker process)")
-    print(f"RESULT creates_per_second {len(latencies) / duration:.0f} /s")
+    creates, ceiling = len(latencies) / duration, len(bare_latencies) / bare_duration
+    registrations = registered / drain_seconds
+    bare_latencies.sort()
+    bare_p99 = bare_latencies[min(len(bare_latencies) - 1, int(len(bare_latencies) * 0.99))] * 1000
+    print(f"bare view: {len(bare_latencies)} ok, {len(bare_errors)} failed in {bare_duration:.1f} s, "
+          f"p99 {bare_p99:.1f} ms")
+    print(f"RESULT creates_per_second {creates:.0f} /s")
     print(f"RESULT create_p99_ms {p99:.0f} ms")
-    print(f"RESULT registrations_per_second {registered / drain_seconds:.0f} /s")
-    if errors:
+    print(f"RESULT bare_view_per_second {ceiling:.0f} /s")
+    print(f"RESULT creates_share_of_bare_view {100 * creates / ceiling:.0f} %")
+    print(f"RESULT registrations_per_second {registrations:.0f} /s")
+    print(f"RESULT registrations_share_of_creates {100 * registrations / creates:.0f} %")
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+    if errors or bare_errors:
         sys.exit(1)
 
 

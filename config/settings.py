@@ -134,6 +134,20 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_POOL", "1") != "0":
+    # psycopg 3's pool, one per process: a request borrows a connection for its length and gives it
+    # back, so a worker's threads share a few connections instead of each keeping one open for a
+    # minute. The pool keeps connections itself, hence no CONN_MAX_AGE (Django refuses both).
+    # Sizes per process: at most one connection per thread (GUNICORN_THREADS, Celery's threads)
+    # is ever in use; a request that finds none free waits DATABASE_POOL_TIMEOUT seconds, then fails.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", os.environ.get("GUNICORN_THREADS", "4"))),
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        # A connection idle this long is closed (down to min_size), so a quiet night frees them.
+        "max_idle": float(os.environ.get("DATABASE_POOL_MAX_IDLE", "300")),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + busy timeout + immediate transactions: web and worker write at once without
     # "database is locked" errors.

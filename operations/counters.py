@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +29,35 @@ def _incr(key: str, by: int) -> None:
         cache.set(key, by, timeout=FOREVER)
 
 
+_redis = (None, None)  # (the cache backend, its Redis client) of this process
+
+
+def _redis_client():
+    """The Redis client under the default cache, made once per backend: Django's backend builds a
+    new client object for each call (the largest part of the counting that runs on every request)."""
+    global _redis
+    backend = caches["default"]
+    if _redis[0] is not backend:
+        _redis = (backend, backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None)
+    return _redis[1]
+
+
 def request_count(*, method: str, status: int, seconds: float) -> None:
     method = method if method in METHODS else "OTHER"
     status_class = f"{min(max(status // 100, 2), 5)}xx"
+    count, ms = _key(method, status_class, "count"), _key(method, status_class, "ms")
     try:
-        _incr(_key(method, status_class, "count"), 1)
-        _incr(_key(method, status_class, "ms"), int(seconds * 1000))
+        client = _redis_client()
+        if client is not None:
+            # One round trip: INCRBY starts a missing counter at 0, as add() would, and stores the
+            # plain integer the cache backend reads back (request_counts).
+            pipe = client.pipeline(transaction=False)
+            pipe.incrby(cache.make_and_validate_key(count), 1)
+            pipe.incrby(cache.make_and_validate_key(ms), int(seconds * 1000))
+            pipe.execute()
+            return
+        _incr(count, 1)
+        _incr(ms, int(seconds * 1000))
     except Exception as exc:  # noqa: BLE001 - the cache is down: the request goes on uncounted
         logger.debug("request not counted: %s", exc)
 

@@ -29,5 +29,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("complaints", "0030_after_session4_merges")]
+    # After the (case, id) index: an index cannot be built CONCURRENTLY on a partitioned table, and the
+    # conversion repeats the old table's indexes on the new parent.
+    dependencies = [("complaints", "0031_caseevent_chain_head_index")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -108,6 +108,9 @@ class CaseEvent(models.Model):
             models.Index(fields=["case", "at"]),
             # Returns per unit over a period (退回统计) read only returns, a small share of the history.
             models.Index(fields=["at"], condition=models.Q(action="return"), name="caseevent_return_at"),
+            # A case's last row, the head its next row chains to (complaints/history_chain.py): one
+            # probe, where (case) alone made the sweep's chained insert walk the history backwards.
+            models.Index(fields=["case", "id"], name="caseevent_chain_head"),
         ]
 
     def __str__(self) -> str:

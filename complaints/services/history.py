@@ -81,6 +81,7 @@ def _chain_head(case_id: int) -> str:
             cursor.execute(f"SELECT 1 FROM {cases} WHERE id = %s FOR NO KEY UPDATE;"
                            f"SELECT chain_hash FROM {table} WHERE case_id = %s ORDER BY id DESC LIMIT 1",
                            [case_id, case_id])
+            cursor.nextset()  # psycopg 3 keeps every result of a batch and starts at the first
         else:  # SQLite: one writer at a time already
             cursor.execute(f"SELECT chain_hash FROM {table} WHERE case_id = %s ORDER BY id DESC LIMIT 1", [case_id])
         row = cursor.fetchone()

@@ -65,7 +65,9 @@ def case_number_draw(*, at) -> tuple[str, int | None]:
             # No wait for the disk at this commit: the case using the number commits durably later,
             # and flushing that commit flushes this one, which precedes it in the log. A crash in
             # between loses both the draw and the case, so a number is still never given twice.
-            sql = "SELECT set_config('synchronous_commit', 'off', true);\n" + sql
+            # Set inside the one statement (its transaction's setting, read at its commit): a batch
+            # of two statements would answer with the first one's result on psycopg 3.
+            sql += ", set_config('synchronous_commit', 'off', true)"
     with connection.cursor() as cursor:
         cursor.execute(sql, [day])
         row = cursor.fetchone()

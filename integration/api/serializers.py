@@ -3,6 +3,7 @@ import copy
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -64,7 +65,33 @@ class UnknownFieldsRefused:
         return super().to_internal_value(data)
 
 
-class CaseCreateInput(UnknownFieldsRefused, serializers.Serializer):
+class SharedFields:
+    """Fields built and bound once per class instead of once per request, for the shapes of the
+    intake hot path: building, copying and binding thirty fields cost a third of parsing a work
+    order. Safe for fields that keep nothing of a request (no context, no partial parsing): they
+    are bound to a blank instance of the class, and only read afterwards. Only the class that
+    names itself in `shared_fields_class` shares; subclasses (other shapes, partial parsing) build
+    their fields as usual."""
+
+    shared_fields_class = None
+
+    @property
+    def fields(self):
+        cls = type(self)
+        if cls is not self.shared_fields_class or getattr(self, "partial", False):
+            return self._own_fields
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            shared = serializers.Serializer.fields.func(cls())
+            cls._shared_fields = shared
+        return shared
+
+    @cached_property
+    def _own_fields(self):
+        return serializers.Serializer.fields.func(self)
+
+
+class CaseCreateInput(SharedFields, UnknownFieldsRefused, serializers.Serializer):
     """A work order as an external system sends it.
 
     Its fields are copied shallowly for each request: DRF's deep copy rebuilds every field from its
@@ -120,6 +147,9 @@ class CaseCreateInput(UnknownFieldsRefused, serializers.Serializer):
         return data
 
 
+CaseCreateInput.shared_fields_class = CaseCreateInput
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class CaseNumberField(serializers.SlugRelatedField):
     """Another case named by its number, in a serializer with no model to infer the type from."""
@@ -128,7 +158,7 @@ class CaseNumberField(serializers.SlugRelatedField):
         super().__init__(slug_field="number", read_only=True, **kwargs)
 
 
-class CaseCreatedOutput(serializers.Serializer):
+class CaseCreatedOutput(SharedFields, serializers.Serializer):
     """What a create answers: the case's identity and where it stands (the full case is at Location).
     Kept small because creates are the hot path of intake."""
 
@@ -141,6 +171,9 @@ class CaseCreatedOutput(serializers.Serializer):
     missing_elements = serializers.ListField(child=serializers.CharField())
     received_at = serializers.DateTimeField()
     linked_case = CaseNumberField()
+
+
+CaseCreatedOutput.shared_fields_class = CaseCreatedOutput
 
 
 class ClockOutput(serializers.ModelSerializer):

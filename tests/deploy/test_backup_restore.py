@@ -6,7 +6,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -28,7 +28,7 @@ def _url(name: str) -> str:
 
 
 def _rows(url: str, sql: str) -> list[tuple]:
-    with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+    with psycopg.connect(url) as conn, conn.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
 
@@ -69,7 +69,7 @@ def test_a_dump_restored_into_a_fresh_database_has_every_case_clock_and_history_
         assert sorted(_rows(url, f"SELECT id, case_id, action, at FROM {CaseEvent._meta.db_table}")) == history
         assert (restored_media / attachment.file.name).read_bytes() == b"jpeg-receipt"
         # The restored history is still append-only (complaints/migrations/0020's triggers came along).
-        with pytest.raises(psycopg2.Error), psycopg2.connect(url) as conn, conn.cursor() as cursor:
+        with pytest.raises(psycopg.Error), psycopg.connect(url) as conn, conn.cursor() as cursor:
             cursor.execute(f"UPDATE {CaseEvent._meta.db_table} SET note = 'edited'")
     finally:
         with connection.cursor() as cursor:
