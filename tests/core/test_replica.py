@@ -82,8 +82,10 @@ def test_a_report_is_served_from_the_replica_and_says_so_while_replay_is_paused(
 @pytest.mark.django_db(databases=["default", "replica"])
 def test_a_dead_replica_costs_one_short_attempt_and_the_primary_serves(client, org, replica_reads, monkeypatch):
     # A replica where nothing listens.
-    dead = type(connections["default"])({**connections["default"].settings_dict, "HOST": "127.0.0.1", "PORT": "1"},
-                                         REPLICA)
+    # (No pool: Django keeps pools per alias, and the suite's mirror alias already has a live one.)
+    primary = connections["default"].settings_dict
+    options = {key: value for key, value in primary.get("OPTIONS", {}).items() if key != "pool"}
+    dead = type(connections["default"])({**primary, "HOST": "127.0.0.1", "PORT": "1", "OPTIONS": options}, REPLICA)
     monkeypatch.setattr("core.replica.connections", {REPLICA: dead})
     tried = []
     connect = dead.get_new_connection
