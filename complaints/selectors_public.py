@@ -6,6 +6,7 @@ import hmac
 from django.utils.translation import gettext as _
 
 from .models import Case, CaseEvent, LegalDecision, PublicRating
+from .outward import redo_held
 
 # Notes shown to the complainant: what was decided or replied to them, never the units' work notes.
 PUBLIC_NOTE_ACTIONS = {
@@ -66,6 +67,8 @@ def case_public_timeline(*, case: Case) -> list[dict]:
     only once the center approved it."""
     every = list(CaseEvent.objects.filter(case=case).select_related("actor_unit").order_by("at", "pk"))
     hidden = _replies_not_approved(every)
+    held = redo_held(case)  # a sensitive case's redo is of a reply that never went out
+    hidden |= {event.pk for event in every if held and event.action == CaseEvent.Action.REDO}
     events = [event for event in every if not event.internal and event.pk not in hidden]
     return [
         {

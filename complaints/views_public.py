@@ -14,6 +14,7 @@ from core.errors import ApplicationError
 
 from . import services
 from .models import Case, PublicRating
+from .outward import public_state_label
 from .ratelimit import attempt_record, attempts_exceeded, client_ip
 from .selectors_public import (
     case_public_decisions,
@@ -81,6 +82,7 @@ def _render_case(request, case: Case, *, rating_form=None, status=200):
         "complaints/track_case.html",
         {
             "case": case,
+            "state_label": public_state_label(case),
             "timeline": case_public_timeline(case=case),
             "decisions": case_public_decisions(case=case),
             "rating": rating,

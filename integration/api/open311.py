@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from complaints import selectors
 from complaints.inputs import typed_moment_parse
 from complaints.models import Case
+from complaints.outward import public_state_label
 from core.errors import ApplicationError
 
 from ..models import ExternalSystem, Open311Service
@@ -112,7 +113,7 @@ def _request_output(case: Case, services: dict) -> dict:
     return {
         "service_request_id": case.number,
         "status": "closed" if case.state in Case.ENDED_STATES else "open",
-        "status_notes": case.get_state_display(),
+        "status_notes": public_state_label(case),
         "service_name": service.service_name if service else case.get_kind_display(),
         "service_code": service.service_code if service else "",
         "description": case.facts,
