@@ -147,7 +147,7 @@ def decides_legal(case, user) -> bool:
 
 may_decide_legal, require_decide_legal = _pair(
     "complaints.decide_legal_case", decides_legal,
-    _("只有有管辖权的承办单位(或尚未分流时的受理中心)可以作出此决定。"))
+    _("只有有管辖权的承办单位（或尚未分流时的受理中心）可以作出此决定。"))
 
 # Oversight of the case: the center, or the district center above the handling unit.
 may_decide_extension, require_decide_extension = _pair(
@@ -194,7 +194,7 @@ def require_dispatch_to(user, target: Unit) -> None:
     if unit is None or not unit.oversees:
         raise PermissionDenied(DISPATCHERS_ONLY)
     if target.kind == Unit.Kind.EXTERNAL or not target.is_active:
-        raise ApplicationError(_("不能分流到外部部门或已停用的单位,外部部门请用“移送”。"), field="unit")
+        raise ApplicationError(_("不能分流到外部部门或已停用的单位，外部部门请用“移送”。"), field="unit")
     if not unit.is_center and not target.is_within(unit):
         raise PermissionDenied(_("只能分流到本中心下属单位。"))
 

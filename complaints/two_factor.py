@@ -82,17 +82,17 @@ def totp_enrol(request):
         if form.is_valid():
             candidate = TotpDevice(user=user, secret=secret, last_step=0)
             if confirmed is not None and not _code_accept(confirmed, form.cleaned_data.get("current_code", "")):
-                form.add_error("current_code", _("请输入原验证器当前的动态码,以确认是您本人更换。"))
+                form.add_error("current_code", _("请输入原验证器当前的动态码，以确认是您本人更换。"))
             elif _totp_matches(candidate, form.cleaned_data["code"]):
                 with transaction.atomic():
                     TotpDevice.objects.update_or_create(user=user, defaults={
                         "secret": secret, "confirmed_at": timezone.now(),
                         "last_step": pyotp.TOTP(secret).timecode(timezone.now())})
                 del request.session[SESSION_SECRET_KEY]
-                messages.success(request, _("两步验证已启用:以后登录时需要输入验证器中的动态码。"))
+                messages.success(request, _("两步验证已启用：以后登录时需要输入验证器中的动态码。"))
                 return redirect("home")
             else:
-                form.add_error("code", _("动态码不正确,请确认手机时间准确后重新输入。"))
+                form.add_error("code", _("动态码不正确，请确认手机时间准确后重新输入。"))
         status = 400
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name=settings.TOTP_ISSUER)
     return render(request, "registration/totp_enrol.html", {

@@ -46,7 +46,7 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=gettext_lazy("评价意见(选填)"),
+        label=gettext_lazy("评价意见（选填）"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -146,5 +146,5 @@ def _rate(request):
     except ApplicationError as error:
         form.add_error(None, error.message)
         return _render_case(request, case, rating_form=form, status=400)
-    messages.success(request, _("感谢您的评价!"))
+    messages.success(request, _("感谢您的评价！"))
     return redirect("track")

@@ -165,9 +165,9 @@ class RequestCollectionApi(Open311Mixin, APIView):
             return _errors(409, [conflict.message])
         except ApplicationError as error:
             return _errors(400, [error.message])
-        notice = _("已接收,工单编号 %(n)s,查询码 %(c)s") % {"n": case.number, "c": case.query_code}
+        notice = _("已接收，工单编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code}
         if case.missing_elements:
-            notice += _(";待补充:%s") % "、".join(case.missing_elements)
+            notice += _("；待补充：%s") % "、".join(case.missing_elements)
         return Response([{"service_request_id": case.number, "service_notice": notice, "account_id": None}],
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
