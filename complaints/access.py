@@ -105,7 +105,18 @@ may_redispatch, require_redispatch = _pair("complaints.redispatch_case", handles
 may_accept, require_accept = _pair("complaints.accept_case", handles, HANDLING_UNIT_ONLY)
 may_return, require_return = _pair("complaints.return_case", handles, HANDLING_UNIT_ONLY)
 may_contact, require_contact = _pair("complaints.contact_case", handles, HANDLING_UNIT_ONLY)
-may_stage_reply, require_stage_reply = _pair("complaints.stage_reply_case", handles, HANDLING_UNIT_ONLY)
+
+
+def _stage_replies(case, user) -> bool:
+    # The handling unit reports progress; the center (or the district center over the unit) may
+    # record a stage reply it gave the complainant itself, from its to-do list (中心待办).
+    if handles(case, user):
+        return user.has_perm("complaints.stage_reply_case")
+    return oversees_case(case, user) and user.has_perm("complaints.follow_up_case")
+
+
+may_stage_reply, require_stage_reply = _pair(
+    None, _stage_replies, _("只有承办单位或督办的受理中心可以作阶段性回复。"))
 may_request_extension, require_request_extension = _pair(
     "complaints.request_extension_case", handles, HANDLING_UNIT_ONLY)
 def _signs_off(user) -> bool:
@@ -136,7 +147,7 @@ def decides_legal(case, user) -> bool:
 
 may_decide_legal, require_decide_legal = _pair(
     "complaints.decide_legal_case", decides_legal,
-    _("只有有管辖权的承办单位(或尚未分流时的受理中心)可以作出此决定。"))
+    _("只有有管辖权的承办单位（或尚未分流时的受理中心）可以作出此决定。"))
 
 # Oversight of the case: the center, or the district center above the handling unit.
 may_decide_extension, require_decide_extension = _pair(
@@ -183,7 +194,7 @@ def require_dispatch_to(user, target: Unit) -> None:
     if unit is None or not unit.oversees:
         raise PermissionDenied(DISPATCHERS_ONLY)
     if target.kind == Unit.Kind.EXTERNAL or not target.is_active:
-        raise ApplicationError(_("不能分流到外部部门或已停用的单位,外部部门请用“移送”。"), field="unit")
+        raise ApplicationError(_("不能分流到外部部门或已停用的单位，外部部门请用“移送”。"), field="unit")
     if not unit.is_center and not target.is_within(unit):
         raise PermissionDenied(_("只能分流到本中心下属单位。"))
 
@@ -230,13 +241,16 @@ may_open_inbox, require_open_inbox = _page_pair(
 
 
 def may_notify_cross_region(notice, user) -> bool:
-    """The unit that took a 同城通办 case in tells the respondent's unit."""
-    return getattr(user, "unit_id", None) is not None and user.unit_id == notice.receiving_unit_id
+    """The unit that took a 同城通办 case in tells the respondent's unit; the center (or the district
+    center over the case) may file the notice for it from its to-do list (中心待办)."""
+    if getattr(user, "unit_id", None) is not None and user.unit_id == notice.receiving_unit_id:
+        return True
+    return oversees_case(notice.case, user)
 
 
 def require_notify_cross_region(notice, user) -> None:
     if not may_notify_cross_region(notice, user):
-        raise PermissionDenied(_("只有受理单位可以记录同城通办告知。"))
+        raise PermissionDenied(_("只有受理单位或督办的受理中心可以记录同城通办告知。"))
 
 
 def may_add_findings(case, user) -> bool:

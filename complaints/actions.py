@@ -49,7 +49,7 @@ class DispatchForm(forms.Form):
         label=_("承办单位"), queryset=Unit.objects.exclude(kind=Unit.Kind.EXTERNAL).filter(is_active=True)
     )
     handling_limit_amount = forms.IntegerField(
-        label=_("办理时限(紧急/重大工单必填)"), required=False, min_value=1, max_value=720
+        label=_("办理时限（紧急/重大工单必填）"), required=False, min_value=1, max_value=720
     )
     handling_limit_unit = forms.ChoiceField(
         label=_("时限单位"), required=False,
@@ -90,7 +90,7 @@ class ReasonForm(forms.Form):
 
 class ContactForm(forms.Form):
     means = forms.ChoiceField(label=_("联系方式"), choices=ContactMeans.choices)
-    contacted_at = TypedMomentField(label=_("联系时间(默认为现在)"), required=False,
+    contacted_at = TypedMomentField(label=_("联系时间（默认为现在）"), required=False,
                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     content = _text(_("联系内容"), rows=2)
 
@@ -114,8 +114,8 @@ class ReplyForm(TextForm):
 class ExtensionRequestForm(forms.Form):
     # The statutory report clock is extended once by the policy's length (the service decides it).
     clock = forms.ChoiceField(label=_("延长的时限"), initial="handling", choices=[
-        ("handling", _("办理时限")), ("statutory_report_decision", _("举报核查时限(法定,经中心批准)"))])
-    days = forms.IntegerField(label=_("申请延长(工作日)"), min_value=1, max_value=60, required=False)
+        ("handling", _("办理时限")), ("statutory_report_decision", _("举报核查时限（法定，经中心批准）"))])
+    days = forms.IntegerField(label=_("申请延长（工作日）"), min_value=1, max_value=60, required=False)
     reason = _text(_("延期理由"), rows=2)
 
     def clean(self):
@@ -144,7 +144,7 @@ class FollowUpForm(forms.Form):
         coerce=lambda v: v == "1", empty_value=None,
     )
     note = _text(_("回访记录/无法回访原因"), required=False, rows=2)
-    new_reasons = _text(_("不满意的新理由或新证据(填写即二次交办)"), required=False, rows=2)
+    new_reasons = _text(_("不满意的新理由或新证据（填写即二次交办）"), required=False, rows=2)
 
 
 class ReassignForm(forms.Form):
@@ -205,7 +205,7 @@ ACTIONS = [
                lambda c, u, d: services.case_redispatch(case=c, by=u, **d)),
     CaseAction("accept", _("签收"), "accept", EmptyForm,
                lambda c, u, d: services.case_accept(case=c, by=u)),
-    CaseAction("return", _("退回(非本单位管辖)"), "return_to_dispatcher", ReasonForm,
+    CaseAction("return", _("退回（非本单位管辖）"), "return_to_dispatcher", ReasonForm,
                lambda c, u, d: services.case_return(case=c, by=u, **d), "danger"),
     CaseAction("contact", _("记录联系"), "record_contact", ContactForm,
                lambda c, u, d: services.case_record_contact(case=c, by=u, **d)),

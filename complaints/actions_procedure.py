@@ -42,17 +42,17 @@ class MediationForm(_GroundForm):
         (LegalDecision.Outcome.TERMINATED, _("终止调解")),
         (LegalDecision.Outcome.ENTRUSTED, _("委托调解")),
     ], widget=forms.RadioSelect)
-    amount_recovered = forms.DecimalField(label=_("挽回经济损失(元,达成协议时填写)"), required=False,
+    amount_recovered = forms.DecimalField(label=_("挽回经济损失（元，达成协议时填写）"), required=False,
                                           min_value=0, max_digits=12, decimal_places=2)
-    agreement_text = _text(_("调解协议内容(达成协议时填写)"), required=False, rows=3)
-    entrusted_to = forms.CharField(label=_("受委托的消费者协会或调解组织(委托调解时填写)"), required=False,
+    agreement_text = _text(_("调解协议内容（达成协议时填写）"), required=False, rows=3)
+    entrusted_to = forms.CharField(label=_("受委托的消费者协会或调解组织（委托调解时填写）"), required=False,
                                    max_length=200)
     note = _text(_("说明"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ground"].required = False
-        self.fields["ground"].label = _("终止调解情形(终止调解时选择)")
+        self.fields["ground"].label = _("终止调解情形（终止调解时选择）")
 
 
 class ReportDecisionForm(_GroundForm):
@@ -66,7 +66,7 @@ class ReportDecisionForm(_GroundForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ground"].required = False
-        self.fields["ground"].label = _("不予立案理由(不予立案时选择)")
+        self.fields["ground"].label = _("不予立案理由（不予立案时选择）")
 
 
 class _CaseNumbersForm(forms.Form):
@@ -83,7 +83,7 @@ class _CaseNumbersForm(forms.Form):
         found = {case.number: case for case in visible.filter(number__in=numbers)}
         missing = [number for number in numbers if number not in found]
         if missing:
-            raise forms.ValidationError(_("未找到工单:%(numbers)s") % {"numbers": "、".join(missing)})
+            raise forms.ValidationError(_("未找到工单：%(numbers)s") % {"numbers": "、".join(missing)})
         return [found[number] for number in numbers]
 
 
@@ -91,7 +91,7 @@ class RepeatReportForm(_CaseNumbersForm):
     takes_case = True
 
     earlier = forms.CharField(label=_("原举报工单编号"), max_length=20)
-    note = _text(_("说明(同一被举报人、同一事实)"), required=False)
+    note = _text(_("说明（同一被举报人、同一事实）"), required=False)
 
     def __init__(self, *args, case: Case | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +104,7 @@ class RepeatReportForm(_CaseNumbersForm):
 
 
 class MergeReportsForm(_CaseNumbersForm):
-    followers = forms.CharField(label=_("并入本案的举报工单编号(多个用逗号或空格分隔)"), max_length=2000)
+    followers = forms.CharField(label=_("并入本案的举报工单编号（多个用逗号或空格分隔）"), max_length=2000)
     note = _text(_("并案说明"), required=False)
 
     def clean_followers(self):
@@ -133,5 +133,5 @@ def cases_resolve(user, values, field: str) -> list[Case]:
     found = {c.number: c for c in selectors.case_list(visible_to=user).filter(number__in=numbers)}
     missing = [number for number in numbers if number not in found]
     if missing:
-        raise ApplicationError(_("未找到工单:%(numbers)s") % {"numbers": "、".join(missing)}, field=field)
+        raise ApplicationError(_("未找到工单：%(numbers)s") % {"numbers": "、".join(missing)}, field=field)
     return [found[v] if isinstance(v, str) else v for v in values]

@@ -47,7 +47,7 @@ class IntakeSettingsForm(forms.ModelForm):
     five_element_kinds = forms.MultipleChoiceField(
         label=_("登记需五要素齐全的工单类型"), choices=CaseKind.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("默认:投诉、举报、微博、市长信箱。未勾选的类型写明何事即可登记。"),
+        help_text=_("默认：投诉、举报、微博、市长信箱。未勾选的类型写明何事即可登记。"),
     )
 
     class Meta:

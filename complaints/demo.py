@@ -117,7 +117,7 @@ def demo_data_load(*, debug: bool = True, allow_without_debug: bool = False) -> 
     if created:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
-    logins.append(("admin", DEMO_PASSWORD, units["C"].name, "系统管理员(后台)"))
+    logins.append(("admin", DEMO_PASSWORD, units["C"].name, "系统管理员（后台）"))
     if not Case.objects.exists():
         _demo_cases(units)
     return logins
@@ -135,7 +135,7 @@ def _demo_cases(units) -> None:
     services.case_receive(by=clerk, fields={
         **base, "kind": "complaint", "respondent_name": "江门市某美容店",
         "respondent_area": Area.objects.get(code="440703001"), "incident_place": "白沙街道某路12号",
-        "facts": "办理预付卡后商家停业,余额3000元无法使用。", "demand": "要求退还预付卡余额。"})
+        "facts": "办理预付卡后商家停业，余额3000元无法使用。", "demand": "要求退还预付卡余额。"})
     waiting = services.case_receive(by=clerk, fields={
         **base, "kind": "complaint", "complainant_name": "李四", "complainant_phone": "13900139000",
         "respondent_name": "某健身会所", "respondent_area": Area.objects.get(code="440703002"),

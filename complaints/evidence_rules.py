@@ -23,10 +23,10 @@ def evidence_check(file) -> Measured:
     name = getattr(file, "name", "") or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not extension:
-        raise ApplicationError(_("文件名无效:请使用带扩展名的文件名(如“收据.jpg”)。"), field="file")
+        raise ApplicationError(_("文件名无效：请使用带扩展名的文件名（如“收据.jpg”）。"), field="file")
     if extension not in rules.extensions():
         raise ApplicationError(
-            _("不支持的文件类型“%(ext)s”。可以上传的类型:%(allowed)s。")
+            _("不支持的文件类型“%(ext)s”。可以上传的类型：%(allowed)s。")
             % {"ext": extension, "allowed": "、".join(sorted(rules.extensions()))}, field="file")
     limit = rules.max_size_mb * 1024 * 1024
     digest, size = hashlib.sha256(), 0
@@ -34,7 +34,7 @@ def evidence_check(file) -> Measured:
         size += len(chunk)
         if size > limit:
             raise ApplicationError(
-                _("文件过大:单个证据文件不得超过 %(limit)s MB,请压缩或分开上传。") % {"limit": rules.max_size_mb},
+                _("文件过大：单个证据文件不得超过 %(limit)s MB，请压缩或分开上传。") % {"limit": rules.max_size_mb},
                 field="file")
         digest.update(chunk)
     file.seek(0)

@@ -41,4 +41,4 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
 def _missing(attachment: Attachment):
     logger.error("evidence file missing from storage: case %s, attachment %s, %s",
                  attachment.case_id, attachment.pk, attachment.file.name)
-    raise Http404(_("证据文件已不在存储中,请联系系统管理员。"))
+    raise Http404(_("证据文件已不在存储中，请联系系统管理员。"))

@@ -46,7 +46,7 @@ class CaseDetailsForm(forms.ModelForm):
         widgets = {
             "facts": forms.Textarea(attrs={"rows": 4}),
             "demand": forms.Textarea(attrs={"rows": 2}),
-            "incident_time": forms.TextInput(attrs={"placeholder": _("如:2026年11月20日下午")}),
+            "incident_time": forms.TextInput(attrs={"placeholder": _("如：2026年11月20日下午")}),
         }
 
     def __init__(self, *args, registering: bool = True, identity_visible: bool = True, **kwargs):
@@ -84,13 +84,13 @@ class CaseDetailsForm(forms.ModelForm):
                       else {"facts": FIVE_ELEMENT_FIELDS["facts"]})
             for field, label in needed.items():
                 if not (data.get(field) or "").strip() and field not in self.errors:
-                    self.add_error(field, _("五要素“%s”未填写,登记需要此项。") % label)
+                    self.add_error(field, _("五要素“%s”未填写，登记需要此项。") % label)
         return data
 
 
 class IntakeForm(CaseDetailsForm):
     also_report = forms.BooleanField(
-        label=_("同时作为举报登记(生成关联的举报工单)"), required=False
+        label=_("同时作为举报登记（生成关联的举报工单）"), required=False
     )
     attachments = MultipleFileField(label=_("证据附件"), required=False)
     # The one-time token of this form (services/submissions.py): a second submission of the same

@@ -52,7 +52,7 @@ def typed_moment_check(value: datetime, *, not_before: datetime | None = None,
     latest = not_after if not_after is not None else timezone.now() + CLOCK_SKEW
     if value < earliest:
         if not_before and earliest == not_before and not_before_label:
-            raise ValidationError(_("时间不能早于%(what)s(%(at)s)。") % {
+            raise ValidationError(_("时间不能早于%(what)s（%(at)s）。") % {
                 "what": not_before_label, "at": _moment_text(earliest)}, code="too_early")
         raise ValidationError(_("时间不能早于%s。") % _moment_text(earliest), code="too_early")
     if value > latest:
@@ -94,7 +94,7 @@ def typed_moment_parse(text: str, *, not_after: datetime | None = None) -> datet
     except ValueError:  # well formed but impossible: 2026-02-30, hour 25
         moment = None
     if moment is None:
-        raise ValidationError(_("请填写 ISO 8601 格式的时间,如 2026-05-01T08:00:00+08:00。"), code="invalid")
+        raise ValidationError(_("请填写 ISO 8601 格式的时间，如 2026-05-01T08:00:00+08:00。"), code="invalid")
     return typed_moment_check(moment, not_after=not_after or timezone.now() + REPORT_HORIZON)
 
 
@@ -151,7 +151,7 @@ def typed_text_check(value: str, *, model, field_name: str) -> str:
     """A typed text no longer than the model column it is stored in."""
     limit = model._meta.get_field(field_name).max_length
     if limit is not None and len(value) > limit:
-        raise ValidationError(_("最多%(limit)d个字符(已输入%(n)d个)。") % {"limit": limit, "n": len(value)},
+        raise ValidationError(_("最多%(limit)d个字符（已输入%(n)d个）。") % {"limit": limit, "n": len(value)},
                               code="max_length")
     return value
 
@@ -169,7 +169,7 @@ class NulRefusalMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
-            return HttpResponseBadRequest(_("请求中含有无法处理的字符(NUL),请检查输入。"),
+            return HttpResponseBadRequest(_("请求中含有无法处理的字符（NUL），请检查输入。"),
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

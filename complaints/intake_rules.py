@@ -42,7 +42,7 @@ def case_fields_check(*, fields: dict, current: Case | None = None) -> dict:
                 typed_text_check(value, model=Case, field_name=name)
             except ValidationError as error:
                 refuse(name, error.messages[0])
-    phone_messages = {"complainant_phone": _("电话号码格式不正确:请填写11位手机号或带区号的固定电话。"),
+    phone_messages = {"complainant_phone": _("电话号码格式不正确：请填写11位手机号或带区号的固定电话。"),
                       "respondent_phone": _("电话号码格式不正确。")}
     for name, message in phone_messages.items():
         if isinstance(fields.get(name), str):
@@ -59,12 +59,12 @@ def case_fields_check(*, fields: dict, current: Case | None = None) -> dict:
 
     kind, anonymous = value("kind"), value("anonymous")
     if anonymous and kind != CaseKind.REPORT:
-        refuse("anonymous", _("只有举报可以匿名;投诉须留下投诉人信息。"))
+        refuse("anonymous", _("只有举报可以匿名；投诉须留下投诉人信息。"))
     if not anonymous:
         if not (value("complainant_name") or "").strip():
-            refuse("complainant_name", _("请填写投诉人姓名或名称(举报人可选择匿名)。"))
+            refuse("complainant_name", _("请填写投诉人姓名或名称（举报人可选择匿名）。"))
         if not value("complainant_phone") and "complainant_phone" not in errors:
-            refuse("complainant_phone", _("请填写联系电话,以便承办单位联系。"))
+            refuse("complainant_phone", _("请填写联系电话，以便承办单位联系。"))
     _platform_check(fields, value, refuse)
     if errors:
         first = next(iter(errors.values()))[0]

@@ -35,9 +35,9 @@ class LockoutMixin:
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("用户名或密码不正确,请重新输入。"),
-        "locked_out": _("登录失败次数过多,账号或本机地址已被锁定,请 %(minutes)s 分钟后再试,或联系系统管理员。"),
-        "invalid_totp": _("动态验证码不正确或已过期,请查看验证器应用重新输入。"),
+        "invalid_login": _("用户名或密码不正确，请重新输入。"),
+        "locked_out": _("登录失败次数过多，账号或本机地址已被锁定，请 %(minutes)s 分钟后再试，或联系系统管理员。"),
+        "invalid_totp": _("动态验证码不正确或已过期，请查看验证器应用重新输入。"),
     }
 
     otp_token = forms.CharField(

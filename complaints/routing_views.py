@@ -29,7 +29,7 @@ def _internal_units():
 
 class BatchDispatchForm(forms.Form):
     numbers = forms.MultipleChoiceField(label=gettext_lazy("工单"), choices=())
-    unit = forms.ModelChoiceField(label=gettext_lazy("统一分流到(留空则按各自建议)"), required=False,
+    unit = forms.ModelChoiceField(label=gettext_lazy("统一分流到（留空则按各自建议）"), required=False,
                                   queryset=_internal_units())
 
     def __init__(self, *args, numbers=(), **kwargs):
@@ -82,7 +82,7 @@ def dispatch_queue_batch(request):
     if done:
         messages.success(request, _("已分流 %(n)s 件。") % {"n": len(done)})
     for case, message in failed:
-        messages.error(request, _("%(number)s 未分流:%(message)s") % {"number": case.number, "message": message})
+        messages.error(request, _("%(number)s 未分流：%(message)s") % {"number": case.number, "message": message})
     return redirect("dispatch-queue")
 
 

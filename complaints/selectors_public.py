@@ -6,6 +6,7 @@ import hmac
 from django.utils.translation import gettext as _
 
 from .models import Case, CaseEvent, LegalDecision, PublicRating
+from .outward import redo_held
 
 # Notes shown to the complainant: what was decided or replied to them, never the units' work notes.
 PUBLIC_NOTE_ACTIONS = {
@@ -66,6 +67,8 @@ def case_public_timeline(*, case: Case) -> list[dict]:
     only once the center approved it."""
     every = list(CaseEvent.objects.filter(case=case).select_related("actor_unit").order_by("at", "pk"))
     hidden = _replies_not_approved(every)
+    held = redo_held(case)  # a sensitive case's redo is of a reply that never went out
+    hidden |= {event.pk for event in every if held and event.action == CaseEvent.Action.REDO}
     events = [event for event in every if not event.internal and event.pk not in hidden]
     return [
         {
@@ -96,17 +99,17 @@ def case_public_decisions(*, case: Case) -> list[dict]:
     rows = []
     for decision in LegalDecision.objects.filter(case=case).order_by("decided_at", "pk"):
         if decision.outcome == LegalDecision.Outcome.MERGED:
-            text = _("与同一违法行为的其他举报合并处理,结果一并告知。")
+            text = _("与同一违法行为的其他举报合并处理，结果一并告知。")
         elif decision.outcome == LegalDecision.Outcome.REPEAT:
-            text = _("与已经处理或正在处理的举报属同一事项,不再重复处理。")
+            text = _("与已经处理或正在处理的举报属同一事项，不再重复处理。")
         elif decision.outcome == LegalDecision.Outcome.AGREEMENT:
-            text = _("双方达成调解协议,挽回经济损失%(amount)s元。") % {"amount": decision.amount_recovered}
+            text = _("双方达成调解协议，挽回经济损失%(amount)s元。") % {"amount": decision.amount_recovered}
         elif decision.outcome == LegalDecision.Outcome.ENTRUSTED:
             text = _("已委托%(body)s进行调解。") % {"body": decision.entrusted_to}
         elif decision.outcome == LegalDecision.Outcome.ACCEPTED:
-            text = _("您的投诉已依法受理,将组织双方调解。")
+            text = _("您的投诉已依法受理，将组织双方调解。")
         elif decision.outcome == LegalDecision.Outcome.CASE_OPENED:
-            text = _("经核查,已决定立案调查。")
+            text = _("经核查，已决定立案调查。")
         else:
             text = decision.notice_text
         rows.append({"at": decision.decided_at, "track": decision.get_track_display(),

@@ -100,7 +100,7 @@ def totp_enrol(request):
             candidate = TotpDevice(user=user, secret=secret, last_step=0)
             if confirmed is not None and not second_factor_check(
                     user=user, code=form.cleaned_data.get("current_code", ""), request=request):
-                form.add_error("current_code", _("请输入原验证器当前的动态码,以确认是您本人更换。"))
+                form.add_error("current_code", _("请输入原验证器当前的动态码，以确认是您本人更换。"))
             elif _totp_matches(candidate, form.cleaned_data["code"]):
                 with transaction.atomic():
                     TotpDevice.objects.update_or_create(user=user, defaults={
@@ -109,10 +109,10 @@ def totp_enrol(request):
                     codes = recovery_codes_regenerate(user=user)
                 del request.session[SESSION_SECRET_KEY]
                 recovery_codes_show_once(request, codes)
-                messages.success(request, _("两步验证已启用:以后登录时需要输入验证器中的动态码。"))
+                messages.success(request, _("两步验证已启用：以后登录时需要输入验证器中的动态码。"))
                 return redirect("totp-recovery-codes")
             else:
-                form.add_error("code", _("动态码不正确,请确认手机时间准确后重新输入。"))
+                form.add_error("code", _("动态码不正确，请确认手机时间准确后重新输入。"))
         status = 400
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name=settings.TOTP_ISSUER)
     return render(request, "registration/totp_enrol.html", {

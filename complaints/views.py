@@ -100,16 +100,16 @@ def case_new(request):
                 earlier = form_submitted_case(token=token, by=request.user)
                 if earlier is not None:
                     return _already_submitted(request, earlier)
-                form.add_error(None, _("该表单正在提交,请稍候查看工单列表。"))
+                form.add_error(None, _("该表单正在提交，请稍候查看工单列表。"))
             except ApplicationError as error:
                 _apply_errors(form, error)
             else:
                 for case in cases:
                     if case.state == Case.State.RECEIVED and case.missing_elements:
-                        messages.warning(request, _("工单 %(n)s 已接收,待补充:%(m)s") % {
+                        messages.warning(request, _("工单 %(n)s 已接收，待补充：%(m)s") % {
                             "n": case.number, "m": "、".join(case.missing_elements)})
                     else:
-                        messages.success(request, _("工单 %(n)s %(s)s,查询码 %(c)s") % {
+                        messages.success(request, _("工单 %(n)s %(s)s，查询码 %(c)s") % {
                             "n": case.number, "s": case.get_state_display(), "c": case.query_code})
                 return redirect("case-detail", number=cases[0].number)
         return render(request, "complaints/case_form.html", {"form": form, "title": _("登记投诉举报")}, status=400)
@@ -122,7 +122,7 @@ class _AlreadySubmitted(Exception):
 
 def _already_submitted(request, case: Case):
     """The form was sent before (back and submit again, a double click): show the case it made."""
-    messages.info(request, _("该表单已提交过,未重复登记。已登记的工单为 %(n)s。") % {"n": case.number})
+    messages.info(request, _("该表单已提交过，未重复登记。已登记的工单为 %(n)s。") % {"n": case.number})
     return redirect("case-detail", number=case.number)
 
 
@@ -225,7 +225,7 @@ def case_act(request, number, action_name):
     except ApplicationError as error:
         _apply_errors(form, error)
         return _render_detail(request, _get_case(request, number), status=400, failed=(action.name, form))
-    messages.success(request, _("%(action)s:操作成功。") % {"action": action.label})
+    messages.success(request, _("%(action)s：操作成功。") % {"action": action.label})
     # Actions taken from the inbox go back to it.
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

@@ -14,6 +14,7 @@ from core.errors import ApplicationError
 
 from . import services
 from .models import Case, PublicRating
+from .outward import public_state_label
 from .ratelimit import attempt_record, attempts_exceeded, client_ip
 from .selectors_public import (
     case_public_decisions,
@@ -45,7 +46,7 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=gettext_lazy("评价意见(选填)"),
+        label=gettext_lazy("评价意见（选填）"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -81,6 +82,7 @@ def _render_case(request, case: Case, *, rating_form=None, status=200):
         "complaints/track_case.html",
         {
             "case": case,
+            "state_label": public_state_label(case),
             "timeline": case_public_timeline(case=case),
             "decisions": case_public_decisions(case=case),
             "rating": rating,
@@ -144,5 +146,5 @@ def _rate(request):
     except ApplicationError as error:
         form.add_error(None, error.message)
         return _render_case(request, case, rating_form=form, status=400)
-    messages.success(request, _("感谢您的评价!"))
+    messages.success(request, _("感谢您的评价！"))
     return redirect("track")

@@ -17,17 +17,17 @@ from routing.models import ImportJob
 from .access import require_import_routing
 
 WHAT_CHOICES = [
-    ("areas", gettext_lazy("区域(统计用区划代码,名称,层级,上级编码,管辖单位编码)")),
-    ("units", gettext_lazy("单位(编码,名称,类型,上级单位,覆盖区域,职责)")),
-    ("categories", gettext_lazy("业务分类(编码,名称,上级分类,两级)")),
-    ("users", gettext_lazy("用户(登录名,姓名,单位,角色,电话,邮箱)")),
-    ("rules", gettext_lazy("分流规则(顺序号1最先,区域,分类,工单类型,承办单位,启用,说明)")),
+    ("areas", gettext_lazy("区域（统计用区划代码，名称，层级，上级编码，管辖单位编码）")),
+    ("units", gettext_lazy("单位（编码，名称，类型，上级单位，覆盖区域，职责）")),
+    ("categories", gettext_lazy("业务分类（编码，名称，上级分类，两级）")),
+    ("users", gettext_lazy("用户（登录名，姓名，单位，角色，电话，邮箱）")),
+    ("rules", gettext_lazy("分流规则（顺序号1最先，区域，分类，工单类型，承办单位，启用，说明）")),
 ]
 
 
 class ImportForm(forms.Form):
     what = forms.ChoiceField(label=gettext_lazy("导入内容"), choices=WHAT_CHOICES)
-    file = forms.FileField(label=gettext_lazy("文件(.xlsx 或 .csv,首行为表头)"))
+    file = forms.FileField(label=gettext_lazy("文件（.xlsx 或 .csv，首行为表头）"))
 
 
 @login_required

@@ -15,4 +15,4 @@ class TransitionRefused(ApplicationError):
     """The case is not in a state (or condition) that allows the action."""
 
 
-STALE_MESSAGE = _("工单已被他人处理,状态已变化,请刷新后重试。")
+STALE_MESSAGE = _("工单已被他人处理，状态已变化，请刷新后重试。")

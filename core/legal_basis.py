@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LegalBasis(models.TextChoices):
-    ORDER_20 = "order_20", _("市场监管总局令第20号(2019)")
-    ORDER_121 = "order_121", _("市场监管总局令第121号(2025)")
+    ORDER_20 = "order_20", _("市场监管总局令第20号（2019）")
+    ORDER_121 = "order_121", _("市场监管总局令第121号（2025）")
 
 
 # The day Order 121 came into force (its Article on entry into force); cases received earlier stay

@@ -12,7 +12,11 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext, override
 
+from .punctuation import full_width
+
 KEY = "note_i18n"
+# Messages whose punctuation sat between two values, where the full-width rule cannot see it.
+_RENAMED = {"%(level)s:%(clock)s": "%(level)s：%(clock)s"}
 
 
 def _msgid(label: Promise) -> str:
@@ -41,8 +45,9 @@ def _rendered_value(value) -> str:
 
 
 def render(stored: dict) -> str:
-    """The stored note in the active language."""
-    message = gettext(stored["msg"])
+    """The stored note in the active language. A row stored before the messages took full-width
+    punctuation keeps the older msgid: read through the same rule, it finds today's."""
+    message = gettext(_RENAMED.get(stored["msg"]) or full_width(stored["msg"]))
     values = stored.get("values")
     return message % {name: _rendered_value(value) for name, value in values.items()} if values else message
 

@@ -24,10 +24,10 @@ def _recount_deadlines_after_commit(request, affected_from: date) -> None:
             clocks_reschedule_task.delay(affected_from.isoformat())
         except Exception:  # the change itself is saved; tell the user to retry the recount
             logger.exception("could not queue the deadline recount")
-            messages.warning(request, _("日历已保存,但后台重新计算时限的任务未能提交,请稍后再保存一次。"))
+            messages.warning(request, _("日历已保存，但后台重新计算时限的任务未能提交，请稍后再保存一次。"))
 
     transaction.on_commit(send)
-    messages.info(request, _("日历已更改:相关工单的时限将在后台重新计算。"))
+    messages.info(request, _("日历已更改：相关工单的时限将在后台重新计算。"))
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -123,7 +123,7 @@ def _rewarn_after_commit(request) -> None:
             clocks_rewarn_task.delay()
         except Exception:  # the rule is saved; the recount can be asked for again by saving
             logger.exception("could not queue the warning recount")
-            messages.warning(request, _("规则已保存,但重新计算预警时间的任务未能提交,请稍后再保存一次。"))
+            messages.warning(request, _("规则已保存，但重新计算预警时间的任务未能提交，请稍后再保存一次。"))
 
     transaction.on_commit(send)
-    messages.info(request, _("预警提前量已更改:进行中工单的预警时间将在后台重新计算。"))
+    messages.info(request, _("预警提前量已更改：进行中工单的预警时间将在后台重新计算。"))

@@ -32,7 +32,8 @@ class ExternalSystemAdmin(admin.ModelAdmin):
     def issue_key(self, request, queryset):
         for system in queryset:
             key = api_key_issue(system=system)
-            messages.warning(request, _("%(system)s 的新密钥(只显示这一次):%(key)s") % {"system": system, "key": key})
+            messages.warning(request, _("%(system)s 的新密钥（只显示这一次）：%(key)s") % {
+                "system": system, "key": key})
 
 
 @admin.register(ApiKey)

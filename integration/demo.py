@@ -30,7 +30,7 @@ def demo_integration_load() -> str:
         user.save()
     system, _ = ExternalSystem.objects.get_or_create(
         code="demo-12345",
-        defaults={"name": "12345热线平台(演示)", "acting_user": user, "channel": "hotline_12345",
+        defaults={"name": "12345热线平台（演示）", "acting_user": user, "channel": "hotline_12345",
                   "scopes": [scope.value for scope in ExternalSystem.Scope]},
     )
     ApiKey.objects.get_or_create(prefix=DEMO_KEY_PREFIX,

@@ -23,13 +23,13 @@ class ExternalSystem(models.Model):
     class Scope(models.TextChoices):
         CASES_READ = "cases:read", _("读取工单")
         CASES_CREATE = "cases:create", _("创建工单")
-        CASES_ACT = "cases:act", _("办理工单(状态流转)")
+        CASES_ACT = "cases:act", _("办理工单（状态流转）")
         WEBHOOKS = "webhooks", _("查看和重发回调")
 
     code = models.SlugField(_("系统代码"), max_length=40, unique=True)
     name = models.CharField(_("系统名称"), max_length=100)
     acting_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("代理用户(决定单位与角色)"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("代理用户（决定单位与角色）"), on_delete=models.PROTECT,
         related_name="external_systems",
     )
     channel = models.CharField(_("来件渠道"), max_length=30, default="api")
@@ -40,11 +40,11 @@ class ExternalSystem(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     registers_automatically = models.BooleanField(
         _("自动登记"), default=True,
-        help_text=_("来件五要素齐全时由系统以代理用户身份自动登记;关闭后,来件停在“已接收”,由登记员审核登记。"),
+        help_text=_("来件五要素齐全时由系统以代理用户身份自动登记；关闭后，来件停在“已接收”，由登记员审核登记。"),
     )
     requests_per_minute = models.PositiveIntegerField(
         _("每分钟请求上限"), null=True, blank=True,
-        help_text=_("超过后接口答复 429 并告知何时可重试;留空为不限。"),
+        help_text=_("超过后接口答复 429 并告知何时可重试；留空为不限。"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 

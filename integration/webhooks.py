@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from complaints.identity import identity_history_data
 from complaints.models import CaseEvent
+from complaints.outward import outward_actions, outward_data, outward_note
 
 from .models import ExternalCaseRef, WebhookDelivery
 
@@ -51,32 +52,37 @@ TIMEOUT_SECONDS = 10
 CLAIM_LEASE = timedelta(seconds=TIMEOUT_SECONDS * 6)
 
 
-def webhook_enqueue(*, event: CaseEvent) -> WebhookDelivery | None:
-    name = WEBHOOK_EVENTS.get(event.action)
-    if name is None:
-        return None
+def webhook_enqueue(*, event: CaseEvent) -> list[WebhookDelivery]:
+    """The deliveries this history row owes the originating system (a sensitive case's reply is
+    released with the director's approval: complaints/outward.py)."""
+    names = [(action, WEBHOOK_EVENTS[action]) for action in outward_actions(event) if action in WEBHOOK_EVENTS]
     if event.action == CaseEvent.Action.DECIDE_EXTENSION and not event.data.get("approved"):
-        return None
+        return []
+    if not names:
+        return []
     origin = ExternalCaseRef.objects.select_related("system__acting_user__unit").filter(case_id=event.case_id).first()
     if origin is None or not origin.system.webhook_url or not origin.system.is_active:
-        return None
+        return []
     case = event.case
-    payload = {
-        "event": name,
-        "case": case.number,
-        "reference": origin.reference,
-        "state": case.state,
-        "version": case.version,
-        "at": event.at.isoformat(),
-        "note": event.note if not event.internal else "",
-        # The system reads what its acting user may read: an identity hidden from it stays hidden.
-        "data": identity_history_data(case=case, user=origin.system.acting_user, data=event.data),
-    }
-    delivery = WebhookDelivery.objects.create(
-        system=origin.system, case=case, event=name, payload=payload, next_attempt_at=event.at
-    )
-    transaction.on_commit(lambda: _send_later(delivery.pk))
-    return delivery
+    deliveries = []
+    for action, name in names:
+        payload = {
+            "event": name,
+            "case": case.number,
+            "reference": origin.reference,
+            "state": case.state,
+            "version": case.version,
+            "at": event.at.isoformat(),
+            "note": outward_note(event, action),
+            # The system reads what its acting user may read: an identity hidden from it stays hidden.
+            "data": identity_history_data(case=case, user=origin.system.acting_user, data=outward_data(event, action)),
+        }
+        delivery = WebhookDelivery.objects.create(
+            system=origin.system, case=case, event=name, payload=payload, next_attempt_at=event.at
+        )
+        transaction.on_commit(lambda pk=delivery.pk: _send_later(pk))
+        deliveries.append(delivery)
+    return deliveries
 
 
 def _send_later(delivery_id: int) -> None:

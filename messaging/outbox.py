@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.outward import outward_actions, outward_data
 from core.cache import TimedCopy
 from core.errors import ApplicationError
 from deadlines.workdays import local_date
@@ -62,9 +63,12 @@ def _message_build(*, case, event, template: SmsTemplate, phone: str, sms_settin
 
 def sms_enqueue(*, event) -> list[SmsMessage]:
     """The messages a history row owes the complainant, written now, sent after commit."""
+    # A sensitive case's reply goes out with the director's approval (complaints/outward.py).
+    actions = outward_actions(event)
     matching = [t for t in templates_in_force(on=local_date(event.at)).values()
-                if t.action == event.action and t.enabled
-                and _condition_holds(t.condition, event.data if isinstance(event.data, dict) else {})]
+                if t.action in actions and t.enabled
+                and _condition_holds(t.condition, outward_data(event, t.action))]
+    matching.sort(key=lambda t: actions.index(t.action))  # the reply's message before the invitation
     if not matching:
         return []
     case = event.case

@@ -148,24 +148,24 @@ def notice_summary(data: dict) -> str:
     start, end = (datetime.fromisoformat(data["period"][key]).date() for key in ("start", "end"))
     as_of = local_date(datetime.fromisoformat(data["as_of"]))
     if data["complete"]:
-        when = _("本周(%(start)s至%(end)s)") % {"start": _day(start), "end": _day(end)}
+        when = _("本周（%(start)s至%(end)s）") % {"start": _day(start), "end": _day(end)}
     else:
-        when = _("本周至今(%(start)s至%(end)s)") % {"start": _day(start), "end": _day(as_of)}
+        when = _("本周至今（%(start)s至%(end)s）") % {"start": _day(start), "end": _day(as_of)}
     totals = data["totals"]
     parts = []
     if totals["overdue"]:
-        parts.append(_("%(when)s共有%(units)d个单位%(total)d件工单超期,其中在办超期%(open)d件、逾期完成%(late)d件、"
+        parts.append(_("%(when)s共有%(units)d个单位%(total)d件工单超期，其中在办超期%(open)d件、逾期完成%(late)d件、"
                        "延期后仍超期%(extended)d件。") % {
             "when": when, "units": data["units_overdue"], "total": totals["overdue"], "open": totals[OPEN],
             "late": totals[LATE], "extended": totals[EXTENDED]})
         worst = [row for row in data["units"] if row["overdue"]][:TOP_UNITS]
-        parts.append(_("超期较多的单位:%(units)s。") % {"units": _("、").join(
-            _("%(name)s(%(n)d件)") % {"name": row["unit_name"], "n": row["overdue"]} for row in worst)})
+        parts.append(_("超期较多的单位：%(units)s。") % {"units": _("、").join(
+            _("%(name)s（%(n)d件）") % {"name": row["unit_name"], "n": row["overdue"]} for row in worst)})
     else:
         parts.append(_("%(when)s各单位均无超期工单。") % {"when": when})
     if totals["stage_replies"] or totals["ledger_open"]:
-        parts.append(_("另有%(stage)d件工单延期后未按要求作阶段性回复,红线台账未销号%(ledger)d项。") % {
+        parts.append(_("另有%(stage)d件工单延期后未按要求作阶段性回复，红线台账未销号%(ledger)d项。") % {
             "stage": totals["stage_replies"], "ledger": totals["ledger_open"]})
     if totals["overdue"]:
-        parts.append(_("请相关单位对照超期清单抓紧办理,按时办结,并将整改情况报12315中心。"))
+        parts.append(_("请相关单位对照超期清单抓紧办理，按时办结，并将整改情况报12315中心。"))
     return "".join(parts)

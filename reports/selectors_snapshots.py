@@ -22,5 +22,5 @@ def snapshots_recent(*, kind: str, scope: Unit, limit: int) -> QuerySet[ReportSn
 def snapshot_status(snapshot: ReportSnapshot | None) -> str:
     """What an export says of the figures it holds."""
     if snapshot is None:
-        return _("实时计算,未发布")
+        return _("实时计算，未发布")
     return _("已发布 %(at)s") % {"at": timezone.localtime(snapshot.created_at).strftime("%Y-%m-%d %H:%M")}

@@ -21,7 +21,7 @@ TOP_RESPONDENTS = 20
 # Names of the rows of cases without the field, and of an area holding only its own cases.
 _UNCLASSIFIED = _("未分类")
 _NO_AREA = _("未填写区域")
-_OWN_LEVEL = _("(本级)")
+_OWN_LEVEL = _("（本级）")
 
 
 def change(current: int, previous: int) -> dict:

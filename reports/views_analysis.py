@@ -88,9 +88,9 @@ def volume(request):
         {"id": "channel", "title": _("按渠道"), "rows": selectors_volume.volume_by_channel(cases=cases, period=period)},
         {"id": "category", "title": _("按业务分类"),
          "rows": selectors_volume.volume_by_category(cases=cases, period=period)},
-        {"id": "area", "title": _("按被投诉人所在区域(%(level)s)") % {"level": _level_label(level)},
+        {"id": "area", "title": _("按被投诉人所在区域（%(level)s）") % {"level": _level_label(level)},
          "rows": selectors_volume.volume_by_area(cases=cases, period=period, level=level)},
-        {"id": "respondent", "title": _("被投诉人(前%(n)s名)") % {"n": selectors_volume.TOP_RESPONDENTS},
+        {"id": "respondent", "title": _("被投诉人（前%(n)s名）") % {"n": selectors_volume.TOP_RESPONDENTS},
          "rows": selectors_volume.volume_top_respondents(cases=cases, period=period)},
     ]
     for table in tables:
@@ -156,7 +156,7 @@ def hotspots(request):
          "rows": selectors_hotspots.hotspot_categories(cases=cases, period=period, thresholds=thresholds)},
         {"id": "respondents", "title": _("上升的被投诉人"),
          "rows": selectors_hotspots.hotspot_respondents(cases=cases, period=period, thresholds=thresholds)},
-        {"id": "areas", "title": _("上升的区域(%(level)s)") % {"level": _level_label(level)},
+        {"id": "areas", "title": _("上升的区域（%(level)s）") % {"level": _level_label(level)},
          "rows": selectors_hotspots.hotspot_areas(cases=cases, period=period, thresholds=thresholds, level=level)},
     ]
     days: list[str] = []
@@ -188,7 +188,7 @@ def hotspots(request):
 def _hotspot_sheets(period, thresholds, lists, days) -> list[Sheet]:
     headers = [_("排名"), _("名称"), _("本期"), _("上期"), _("增减"), _("增长率")]
     conditions = _conditions_sheet(period, [
-        (_("最少件数"), thresholds.min_count), (_("最低增幅(%)"), thresholds.min_growth_percent),
+        (_("最少件数"), thresholds.min_count), (_("最低增幅（%）"), thresholds.min_growth_percent),
         (_("每类最多列出"), thresholds.limit),
     ])
     tables = [

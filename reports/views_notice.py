@@ -133,7 +133,7 @@ def notice_document(request):
 
 
 def notice_title(data: dict) -> str:
-    return _("%(scope)s每周超期通报 %(week)s(%(start)s至%(end)s)") % {
+    return _("%(scope)s每周超期通报 %(week)s（%(start)s至%(end)s）") % {
         "scope": data["scope"]["name"], "week": data["week"], **data["period"]}
 
 

@@ -93,13 +93,13 @@ def ranking_page(request):
 
 
 HEADERS = [gettext_lazy("名次"), gettext_lazy("上月名次"), gettext_lazy("名次变化"), gettext_lazy("承办单位"),
-           gettext_lazy("综合得分"), gettext_lazy("办件量"), gettext_lazy("按期办结率(%)"), gettext_lazy("应办结"),
-           gettext_lazy("按期办结"), gettext_lazy("按时联系率(%)"), gettext_lazy("应联系"), gettext_lazy("按时联系"),
-           gettext_lazy("满意率(%)"), gettext_lazy("解决率(%)"), gettext_lazy("已回访"),
-           gettext_lazy("抽查回访"), gettext_lazy("抽查满意率(%)"), gettext_lazy("抽查解决率(%)"),
+           gettext_lazy("综合得分"), gettext_lazy("办件量"), gettext_lazy("按期办结率（%）"), gettext_lazy("应办结"),
+           gettext_lazy("按期办结"), gettext_lazy("按时联系率（%）"), gettext_lazy("应联系"), gettext_lazy("按时联系"),
+           gettext_lazy("满意率（%）"), gettext_lazy("解决率（%）"), gettext_lazy("已回访"),
+           gettext_lazy("抽查回访"), gettext_lazy("抽查满意率（%）"), gettext_lazy("抽查解决率（%）"),
            gettext_lazy("平均办理工作日"), gettext_lazy("超期件数"),
-           gettext_lazy("受理率(%)"), gettext_lazy("受理决定按时率(%)"), gettext_lazy("调解成功率(%)"),
-           gettext_lazy("挽回经济损失(元)"), gettext_lazy("立案率(%)"), gettext_lazy("立案决定按时率(%)")]
+           gettext_lazy("受理率（%）"), gettext_lazy("受理决定按时率（%）"), gettext_lazy("调解成功率（%）"),
+           gettext_lazy("挽回经济损失（元）"), gettext_lazy("立案率（%）"), gettext_lazy("立案决定按时率（%）")]
 FIELDS = ["rank", "previous_rank", "rank_change", "unit_name", "score", "volume", "completion_rate", "completion_due",
           "completion_on_time", "contact_rate", "contact_due", "contact_on_time", "satisfaction_rate",
           "resolution_rate", "followed_up", "sampled", "sampled_satisfaction_rate", "sampled_resolution_rate",

@@ -35,7 +35,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
         if request.method == "GET":
             messages.info(request, _(
-                "顺序号 1 最先:多条规则都匹配时,顺序号小的规则生效;顺序号相同时越具体的规则优先。"))
+                "顺序号 1 最先：多条规则都匹配时，顺序号小的规则生效；顺序号相同时越具体的规则优先。"))
         return super().changelist_view(request, extra_context)
     list_filter = ["is_active", "case_kind", "unit__kind"]
     search_fields = ["area__name", "area__code", "category__name", "unit__name", "note"]

@@ -35,7 +35,7 @@ RULE_COLUMNS = {  # read by imports_rules
     "category": ("category", "category_code", "分类编码", "业务分类"),
     "kind": ("kind", "case_kind", "工单类型", "类型"),
     "unit": ("unit", "unit_code", "承办单位编码", "承办单位"),
-    "sequence": ("sequence", "顺序号", "顺序号(1最先)", "序号"),
+    "sequence": ("sequence", "顺序号", "顺序号（1最先）", "顺序号(1最先)", "序号"),  # and the older header
     "active": ("active", "is_active", "启用"),
     "note": ("note", "说明", "备注"),
 }
@@ -49,7 +49,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return _("第%(line)s行:%(message)s") % {"line": self.line, "message": self.message}
+        return _("第%(line)s行：%(message)s") % {"line": self.line, "message": self.message}
 
 
 class ImportRejected(Exception):
@@ -102,7 +102,7 @@ def _xlsx_rows(content: bytes):
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # openpyxl raises several kinds for a damaged or foreign file
-        raise ImportRejected([RowError(0, _("无法读取Excel文件:%s") % error)]) from error
+        raise ImportRejected([RowError(0, _("无法读取Excel文件：%s") % error)]) from error
     rows = sheet.iter_rows(values_only=True)
     header = [_cell(v) for v in next(rows, ())]
     for line, values in enumerate(rows, start=2):
@@ -127,10 +127,10 @@ def _csv_rows(content: bytes):
         try:
             content.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
         except UnicodeDecodeError:
-            raise ImportRejected([RowError(0, _("无法识别CSV文件的编码:请另存为UTF-8或GBK编码。"))]) from None
+            raise ImportRejected([RowError(0, _("无法识别CSV文件的编码：请另存为UTF-8或GBK编码。"))]) from None
         encoding = "gb18030"
     if b"\x00" in content:  # no name or code holds one, and the database cannot store it
-        raise ImportRejected([RowError(0, _("无法读取CSV文件:含有NUL字符。"))])
+        raise ImportRejected([RowError(0, _("无法读取CSV文件：含有NUL字符。"))])
     reader = csv.DictReader(io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline=""))
     try:
         for row in reader:
@@ -138,7 +138,7 @@ def _csv_rows(content: bytes):
             if any(values.values()):
                 yield reader.line_num, values
     except csv.Error as error:  # a NUL byte, an unterminated quote
-        raise ImportRejected([RowError(reader.line_num, _("无法读取CSV文件:%s") % error)]) from None
+        raise ImportRejected([RowError(reader.line_num, _("无法读取CSV文件：%s") % error)]) from None
 
 
 def _normalised(rows: Iterable[tuple[int, dict]], columns: dict) -> Iterator[tuple[int, dict]]:
@@ -154,7 +154,7 @@ def _normalised(rows: Iterable[tuple[int, dict]], columns: dict) -> Iterator[tup
                      for a in reversed(aliases) if a.lower() in lowered}
             if not names:
                 # Not one known column: the wrong file, or no header row.
-                raise ImportRejected([RowError(1, _("表头不正确:应包含列 %s。") % "、".join(
+                raise ImportRejected([RowError(1, _("表头不正确：应包含列 %s。") % "、".join(
                     aliases[0] for aliases in columns.values()))])
             out = {key: row.get(names[key], "") if key in names else "" for key in columns}
             out["_present"] = set(names)

@@ -80,7 +80,7 @@ def units_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
         covered = [nbs_code(c) for c in _SEPARATORS.split(row["areas"]) if c]
         missing = [c for c in covered if c not in areas]
         if missing:
-            problems.append(_("覆盖区域“%s”不存在(请先导入区域)") % "、".join(missing))
+            problems.append(_("覆盖区域“%s”不存在（请先导入区域）") % "、".join(missing))
         role = (_choice(row["role"], Coverage.Role.choices) if row["role"] else ROLE_BY_KIND.get(kind))
         if row["role"] and role is None:
             problems.append(_("职责“%s”无效") % row["role"])
@@ -146,7 +146,7 @@ def categories_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> Imp
             if parent not in tops_in_file and stored is None:
                 problems.append(_("上级编码“%s”不存在") % parent)
             elif parent not in tops_in_file and stored.parent_id is not None:
-                problems.append(_("业务分类只有两级:上级“%s”本身是二级分类") % parent)
+                problems.append(_("业务分类只有两级：上级“%s”本身是二级分类") % parent)
             if parent == row["code"]:
                 problems.append(_("上级编码不能是自身"))
         if problems:
@@ -185,7 +185,7 @@ def users_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
         problems = []
         username = row["username"]
         if not username or len(username) > 150 or not re.fullmatch(r"[\w.@+-]+", username):
-            problems.append(_("登录名“%s”无效(字母、数字和 @.+-_)") % username)
+            problems.append(_("登录名“%s”无效（字母、数字和 @.+-_）") % username)
         elif username in seen:
             problems.append(_("登录名与第%s行重复") % seen[username])
         if not row["name"]:
@@ -195,7 +195,7 @@ def users_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
             problems.append(_("单位编码“%s”不存在或已停用") % row["unit"])
         role = _choice(row["role"], User.Role.choices) if row["role"] else ""
         if role is None:
-            problems.append(_("角色“%s”无效(登记员、承办人、承办单位负责人、督办员、中心主任)") % row["role"])
+            problems.append(_("角色“%s”无效（登记员、承办人、承办单位负责人、督办员、中心主任）") % row["role"])
         if row["phone"] and not re.fullmatch(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}", row["phone"].replace(" ", "")):
             problems.append(_("电话“%s”格式不正确") % row["phone"])
         if row["email"] and "@" not in row["email"]:
@@ -221,7 +221,7 @@ def users_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
             password = secrets.token_urlsafe(9)
             user.set_password(password)
             user.must_set_password = True
-            result.notes.append(_("%(login)s 的初始密码:%(password)s(首次登录须修改)") % {
+            result.notes.append(_("%(login)s 的初始密码：%(password)s（首次登录须修改）") % {
                 "login": username, "password": password})
             result.created += 1
         else:

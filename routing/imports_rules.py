@@ -51,7 +51,7 @@ def rules_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
                             else _("缺少承办单位编码"))
         sequence = row["sequence"] or "100"
         if not sequence.isdecimal() or int(sequence) < 1:
-            problems.append(_("顺序号“%s”应为正整数(1 最先)") % row["sequence"])
+            problems.append(_("顺序号“%s”应为正整数（1 最先）") % row["sequence"])
         active_word = row["active"].lower()
         if active_word not in TRUE_WORDS | FALSE_WORDS:
             problems.append(_("启用“%s”应为 是/否") % row["active"])
@@ -130,8 +130,8 @@ def rules_shadowed(*, lines: dict[int, int] | None = None) -> list[RowError]:
                         shadow = other
         if shadow is not None:
             line = lines.get(rule.pk, 0) if lines is not None else 0
-            warnings.append(RowError(line, _("规则#%(rule)s(顺序号%(seq)s)永远不会生效:规则#%(other)s(顺序号"
-                                             "%(other_seq)s,→ %(unit)s)先匹配它的全部工单") % {
+            warnings.append(RowError(line, _("规则#%(rule)s（顺序号%(seq)s）永远不会生效：规则#%(other)s（顺序号"
+                                             "%(other_seq)s，→ %(unit)s）先匹配它的全部工单") % {
                 "rule": rule.pk, "seq": rule.sequence, "other": shadow.pk, "other_seq": shadow.sequence,
                 "unit": shadow.unit.name}))
     return sorted(warnings, key=lambda w: w.line)

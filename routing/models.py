@@ -205,13 +205,13 @@ class RoutingRule(models.Model):
 
     area = models.ForeignKey(
         Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="rules",
-        help_text=_("留空表示任何区域;含下级区域"),
+        help_text=_("留空表示任何区域；含下级区域"),
     )
     # Depth of the area in the tree, kept with the rule so the database can order by specificity.
     area_depth = models.PositiveSmallIntegerField(_("区域层级深度"), default=0, editable=False)
     category = models.ForeignKey(
         "routing.Category", verbose_name=_("业务分类"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="rules", help_text=_("留空表示任何分类;一级分类含其下级分类"),
+        related_name="rules", help_text=_("留空表示任何分类；一级分类含其下级分类"),
     )
     category_depth = models.PositiveSmallIntegerField(_("分类层级深度"), default=0, editable=False)
     case_kind = models.CharField(
@@ -220,7 +220,7 @@ class RoutingRule(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="rules")
     sequence = models.PositiveIntegerField(
         _("顺序号"), default=100,
-        help_text=_("1 最先:顺序号小的规则先匹配;顺序号相同时越具体的规则越优先"))
+        help_text=_("1 最先：顺序号小的规则先匹配；顺序号相同时越具体的规则越优先"))
     is_active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -240,7 +240,7 @@ class RoutingRule(models.Model):
         if self.area_id is None and self.category_id is None and not self.case_kind:
             raise ValidationError(_("规则至少要指定区域、业务分类或工单类型之一。"))
         if self.unit_id and self.unit.kind == Unit.Kind.EXTERNAL:
-            raise ValidationError({"unit": _("规则不能指向外部部门,外部部门请用“移送”。")})
+            raise ValidationError({"unit": _("规则不能指向外部部门，外部部门请用“移送”。")})
 
     def save(self, *args, **kwargs):
         self.area_depth = len(self.area.ancestor_codes) if self.area_id else 0
@@ -312,8 +312,8 @@ class ImportJob(models.Model):
 
     class State(models.TextChoices):
         CHECKING = "checking", _("校验中")
-        CHECKED = "checked", _("已校验,待确认")
-        REJECTED = "rejected", _("有错误,未导入")
+        CHECKED = "checked", _("已校验，待确认")
+        REJECTED = "rejected", _("有错误，未导入")
         IMPORTING = "importing", _("导入中")
         DONE = "done", _("已导入")
         FAILED = "failed", _("失败")

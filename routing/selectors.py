@@ -65,7 +65,7 @@ def route_propose(*, area: Area | None, category: Category | None, kind: str,
     if covering is not None:
         return RouteProposal(
             unit=covering.unit, rule=None, area=covering,
-            note=Note(gettext_noop("被投诉人位于%(area)s → %(unit)s,区域管辖(%(covering)s)"),
+            note=Note(gettext_noop("被投诉人位于%(area)s → %(unit)s，区域管辖（%(covering)s）"),
                       area=where, unit=covering.unit.name, covering=covering.name),
         )
     return RouteProposal(unit=None, rule=None, area=None, note=Note(gettext_noop("无匹配规则")))
@@ -79,7 +79,7 @@ def _rule_reason(rule: RoutingRule, where: str, category: Category | None) -> No
         parts.append(Note(gettext_noop("业务分类“%(category)s”"), category=str(category or rule.category)))
     if rule.case_kind:
         parts.append(Note(gettext_noop("类型“%(kind)s”"), kind=rule.get_case_kind_display()))
-    return Note(gettext_noop("%(conditions)s → %(unit)s,规则#%(rule)s"),
+    return Note(gettext_noop("%(conditions)s → %(unit)s，规则#%(rule)s"),
                 conditions=parts, unit=rule.unit.name, rule=rule.pk)
 
 
@@ -94,10 +94,10 @@ def platform_route_propose(*, platform: Platform, reason: str, category: Categor
         home = route_propose(area=platform.operator_area, category=category, kind=kind)
         if home.unit is not None:
             return RouteProposal(unit=home.unit, rule=home.rule, area=platform.operator_area, note=Note(
-                gettext_noop("%(why)s → 按平台经营者%(operator)s住所地(%(home)s)管辖 → "
-                             "%(unit)s(市场监管总局令第121号)"),
+                gettext_noop("%(why)s → 按平台经营者%(operator)s住所地（%(home)s）管辖 → "
+                             "%(unit)s（市场监管总局令第121号）"),
                 why=why, operator=platform.operator_name, home=platform.operator_home, unit=home.unit.name))
     return RouteProposal(unit=None, rule=None, area=None, note=Note(
-        gettext_noop("%(why)s → 平台经营者%(operator)s住所地(%(home)s)不在本系统辖区,"
-                     "请移送住所地市场监管部门(市场监管总局令第121号)"),
+        gettext_noop("%(why)s → 平台经营者%(operator)s住所地（%(home)s）不在本系统辖区，"
+                     "请移送住所地市场监管部门（市场监管总局令第121号）"),
         why=why, operator=platform.operator_name, home=platform.operator_home))

@@ -15,10 +15,10 @@ class SupervisionSettings(SingleRowSettings):
     """One row (pk=1) of thresholds; read with `SupervisionSettings.current()`."""
 
     parent_after_hours = models.PositiveIntegerField(
-        _("升级至上级单位(超期后小时)"), default=24, validators=[MinValueValidator(1)]
+        _("升级至上级单位（超期后小时）"), default=24, validators=[MinValueValidator(1)]
     )
     director_after_hours = models.PositiveIntegerField(
-        _("升级至中心主任(超期后小时)"), default=72, validators=[MinValueValidator(1)]
+        _("升级至中心主任（超期后小时）"), default=72, validators=[MinValueValidator(1)]
     )
     # Hotspot analysis (热点分析): an item is "rising" when it has at least this many cases in the
     # period and grew by at least this much against the previous period of the same length.
@@ -27,8 +27,8 @@ class SupervisionSettings(SingleRowSettings):
         help_text=_("统计期内件数达到此数才可能列为热点")
     )
     hotspot_min_growth_percent = models.PositiveIntegerField(
-        _("热点最低增幅(%)"), default=50,
-        help_text=_("较上一同长度周期的增幅达到此百分比才列为热点;上期为零的视为新出现")
+        _("热点最低增幅（%）"), default=50,
+        help_text=_("较上一同长度周期的增幅达到此百分比才列为热点；上期为零的视为新出现")
     )
     hotspot_limit = models.PositiveIntegerField(
         _("每类热点最多列出"), default=10, validators=[MinValueValidator(1)]

@@ -13,9 +13,9 @@ class Escalation(models.Model):
     once, whichever sweep gets there first; the sweep inserts with ON CONFLICT DO NOTHING."""
 
     class Level(models.IntegerChoices):
-        ORDER = 1, _("督办单(承办单位及负责人)")
-        PARENT = 2, _("升级督办(上级单位)")
-        DIRECTOR = 3, _("升级督办(中心主任)")
+        ORDER = 1, _("督办单（承办单位及负责人）")
+        PARENT = 2, _("升级督办（上级单位）")
+        DIRECTOR = 3, _("升级督办（中心主任）")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="escalations")
     clock = models.ForeignKey("deadlines.CaseClock", on_delete=models.CASCADE, related_name="escalations")

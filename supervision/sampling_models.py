@@ -16,7 +16,7 @@ class SamplingRate(models.Model):
     month = models.DateField(_("月份"), help_text=_("该月第一天，如 2026-11-01"))
     unit = models.ForeignKey("routing.Unit", verbose_name=_("承办单位"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+", help_text=_("留空表示全市统一比例"))
-    percent = models.PositiveSmallIntegerField(_("抽查比例(%)"), validators=[MaxValueValidator(100)])
+    percent = models.PositiveSmallIntegerField(_("抽查比例（%）"), validators=[MaxValueValidator(100)])
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:

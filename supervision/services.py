@@ -19,7 +19,7 @@ def red_line_close(*, item: RedLineItem, by, note: str) -> RedLineItem:
     item = RedLineItem.objects.select_for_update(of=("self",)).select_related("case__handling_unit").get(pk=item.pk)
     require_close_red_line(item.case, by)
     if not note.strip():
-        raise ApplicationError(_("请写明销号依据(整改或处理情况)。"), field="note")
+        raise ApplicationError(_("请写明销号依据（整改或处理情况）。"), field="note")
     if item.closed_at is not None:
         raise ApplicationError(_("该事项已销号。"))
     item.closed_at, item.closed_by, item.close_note = timezone.now(), by, note
@@ -47,15 +47,15 @@ def cluster_action_start(*, cluster: CaseCluster, by, title: str, unit) -> CaseC
     cluster.save()
     for case in cluster.cases.select_for_update(of=("self",)).order_by("received_at"):
         if case.state == Case.State.REGISTERED:
-            case_dispatch(case=case, unit=unit, by=by, note=Note(gettext_noop("专项行动:%(title)s"), title=title))
+            case_dispatch(case=case, unit=unit, by=by, note=Note(gettext_noop("专项行动：%(title)s"), title=title))
         case_event_record(case=case, actor=by, action=CaseEvent.Action.BATCH_ACTION, at=at,
-                          note=Note(gettext_noop("并入专项行动“%(title)s”,牵头单位:%(unit)s"),
+                          note=Note(gettext_noop("并入专项行动“%(title)s”，牵头单位：%(unit)s"),
                                     title=title, unit=unit.name),
                           data={"cluster": cluster.pk})
     notification_send(
         kind=Notification.Kind.NOTICE, units=[unit],
-        title=_("专项行动:%(title)s(%(n)s件)") % {"title": title, "n": cluster.cases.count()},
-        body=_("被投诉人:%s。请统一处置并逐件答复。") % cluster.respondent_name,
+        title=_("专项行动：%(title)s（%(n)s件）") % {"title": title, "n": cluster.cases.count()},
+        body=_("被投诉人：%s。请统一处置并逐件答复。") % cluster.respondent_name,
     )
     return cluster
 

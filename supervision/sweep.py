@@ -172,7 +172,7 @@ def _history_row(*, level: int, clock: str, state: str, at: datetime) -> CaseEve
     """The history row of a step, as the services build theirs; internal, kept from the public look-up."""
     return case_event_build(
         case=Case(state=state), actor=None, action=CaseEvent.Action.SUPERVISE, source=state,
-        note=Note(gettext_noop("%(level)s:%(clock)s"), level=Escalation.Level(level).label, clock=_clock_label(clock)),
+        note=Note(gettext_noop("%(level)s：%(clock)s"), level=Escalation.Level(level).label, clock=_clock_label(clock)),
         internal=True, at=at,
     )
 
@@ -192,7 +192,7 @@ def _notice_texts(level: int) -> tuple[str, str]:
     """The title and body of the notice of a step, in the active language, to fill with each case's
     values: the supervision order (督办单) at level 1, an escalation after it."""
     if level == Escalation.Level.ORDER:
-        title = _("督办单:工单 %(number)s %(clock)s时限已超期")
+        title = _("督办单：工单 %(number)s %(clock)s时限已超期")
     else:
-        title = _("升级督办:工单 %(number)s %(clock)s时限超期未办结")
-    return title, _("被投诉人:%(respondent)s;请立即办理并报告情况。")
+        title = _("升级督办：工单 %(number)s %(clock)s时限超期未办结")
+    return title, _("被投诉人：%(respondent)s；请立即办理并报告情况。")

@@ -10,7 +10,7 @@ class SweepRun(models.Model):
 
     name = models.CharField(_("任务"), max_length=40, primary_key=True)
     succeeded_at = models.DateTimeField(_("最近成功时间"))
-    duration_seconds = models.FloatField(_("耗时(秒)"))
+    duration_seconds = models.FloatField(_("耗时（秒）"))
 
     class Meta:
         verbose_name = _("定时任务运行记录")

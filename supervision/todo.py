@@ -73,7 +73,7 @@ def _queries(user, now) -> dict[str, QuerySet]:
         "stage_replies": stage_reply_owed(visible_to=user, now=now).filter(case__in=cases.values("pk")),
         "cross_region": CrossRegionNotice.objects.filter(
             notified_at__isnull=True, case__in=cases.values("pk"),
-        ).select_related("case", "receiving_unit", "target_unit").order_by("due_at", "pk"),
+        ).select_related("case", "case__handling_unit", "receiving_unit", "target_unit").order_by("due_at", "pk"),
         "red_lines": red_line_items(visible_to=user).filter(closed_at__isnull=True, case__in=cases.values("pk"))
         .order_by("opened_at", "pk"),
         "to_register": cases.filter(state=Case.State.RECEIVED).order_by("received_at", "pk"),

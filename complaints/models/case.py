@@ -32,13 +32,13 @@ FIVE_ELEMENT_FIELDS = {
     "incident_place": _("何地"),
     "respondent_name": _("何人"),
     "facts": _("何事"),
-    "demand": _("何由(诉求)"),
+    "demand": _("何由（诉求）"),
 }
 
 
 # What a user is told when a transition's condition does not hold.
 CONDITION_MESSAGES = {
-    "elements_complete": _("五要素不全,补充后方可登记。"),
+    "elements_complete": _("五要素不全，补充后方可登记。"),
     "is_consultation": _("只有咨询可以当场解答办结。"),
     "handled_by_district_center": _("只有区县受理中心可以二级分流。"),
     "no_pending_extension": _("已有延期申请待审批。"),
@@ -46,8 +46,8 @@ CONDITION_MESSAGES = {
     "contact_done_or_impossible": _("答复前须先记录与投诉人的联系情况。"),
     "reply_not_yet_approved": _("答复已核查通过。"),
     "reply_approved": _("答复尚未核查通过。"),
-    "reply_approved_and_followed_up": _("办结前须核查通过答复并完成回访(或记录无法回访的原因)。"),
-    "was_handled": _("该工单未曾分流承办,不能二次交办。"),
+    "reply_approved_and_followed_up": _("办结前须核查通过答复并完成回访（或记录无法回访的原因）。"),
+    "was_handled": _("该工单未曾分流承办，不能二次交办。"),
     "redispatched_by_district_center": _("该工单不是由区县受理中心二级分流的。"),
     "is_complaint": _("只有投诉需要作出受理决定。"),
     "acceptance_undecided": _("该投诉已作出受理决定。"),
@@ -55,7 +55,7 @@ CONDITION_MESSAGES = {
     "mediation_open": _("调解结果已记录。"),
     "is_report": _("只有举报需要作出立案决定。"),
     "report_undecided": _("该举报已作出处理决定。"),
-    "mediation_concluded": _("已受理的投诉须先记录调解结果(达成协议或终止调解)方可办结。"),
+    "mediation_concluded": _("已受理的投诉须先记录调解结果（达成协议或终止调解）方可办结。"),
     "is_merge_follower": _("该工单不是并案处理的从案。"),
     "decision_notice_owed": _("该工单没有待告知的决定。"),
     "no_reply_awaiting_sign_off": _("已有答复待负责人签发。"),
@@ -161,7 +161,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     incident_time = models.CharField(_("何时"), max_length=100, blank=True)
     incident_place = models.CharField(_("何地"), max_length=200, blank=True)
     facts = models.TextField(_("何事"), blank=True)
-    demand = models.TextField(_("何由(诉求)"), blank=True)
+    demand = models.TextField(_("何由（诉求）"), blank=True)
     category = models.ForeignKey(
         "routing.Category", verbose_name=_("业务分类"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -200,7 +200,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="repeats",
     )
 
-    handling_limit_amount = models.PositiveIntegerField(_("办理时限(中心指定)"), null=True, blank=True)
+    handling_limit_amount = models.PositiveIntegerField(_("办理时限（中心指定）"), null=True, blank=True)
     handling_limit_unit = models.CharField(_("时限单位"), max_length=20, blank=True)
     extension_pending = models.BooleanField(_("延期申请待审批"), default=False)
     return_count = models.PositiveIntegerField(_("退回次数"), default=0)
@@ -222,7 +222,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     mediation_outcome = models.CharField(_("调解结果"), max_length=20, blank=True, choices=[
         ("agreement", _("达成调解协议")), ("terminated", _("终止调解")), ("entrusted", _("委托调解"))])
     mediation_ended_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
-    amount_recovered = models.DecimalField(_("挽回经济损失(元)"), max_digits=12, decimal_places=2,
+    amount_recovered = models.DecimalField(_("挽回经济损失（元）"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
     report_decision = models.CharField(_("举报处理决定"), max_length=20, blank=True, choices=[
         ("case_opened", _("立案")), ("not_opened", _("不予立案")), ("repeat", _("重复举报不予处理"))])
@@ -282,9 +282,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("reopen_case", _("二次交办")),
             ("add_evidence_case", _("补充证据")),
             ("reassign_case", _("单位内改派承办人")),
-            ("decide_legal_case", _("法定程序决定(受理、调解、立案)")),
-            ("sign_off_reply_case", _("签发答复(承办单位负责人)")),
-            ("approve_sensitive_reply_case", _("审批舆情敏感工单的答复(中心主任)")),
+            ("decide_legal_case", _("法定程序决定（受理、调解、立案）")),
+            ("sign_off_reply_case", _("签发答复（承办单位负责人）")),
+            ("approve_sensitive_reply_case", _("审批舆情敏感工单的答复（中心主任）")),
         ]
 
     def __str__(self) -> str:
@@ -311,7 +311,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             *args, **kwargs,
         )
         if not updated and base_qs.filter(pk=pk_val).exists():
-            raise ConcurrentTransition(_("工单已被他人处理,请刷新后重试。"))
+            raise ConcurrentTransition(_("工单已被他人处理，请刷新后重试。"))
         return updated
 
     # --- derived facts used by conditions and pages ----------------------------------------------

@@ -163,7 +163,7 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     # Measured from the bytes received (complaints/evidence_rules.py), so a copy can be checked against them.
-    size = models.BigIntegerField(_("文件大小(字节)"), null=True, blank=True, editable=False)
+    size = models.BigIntegerField(_("文件大小（字节）"), null=True, blank=True, editable=False)
     sha256 = models.CharField(_("SHA-256 摘要"), max_length=64, blank=True, editable=False)
 
     class Meta:

@@ -13,10 +13,10 @@ class EvidenceSettings(SingleRowSettings):
     video), checked on every upload whatever the door (complaints/evidence_rules.py)."""
 
     max_size_mb = models.PositiveIntegerField(
-        _("单个文件上限(MB)"), default=20, validators=[MinValueValidator(1), MaxValueValidator(2048)])
+        _("单个文件上限（MB）"), default=20, validators=[MinValueValidator(1), MaxValueValidator(2048)])
     allowed_extensions = models.CharField(
         _("允许的文件类型"), max_length=500, default=DEFAULT_EXTENSIONS,
-        help_text=_("文件扩展名,以英文逗号分隔,如 jpg,png,pdf"))
+        help_text=_("文件扩展名，以英文逗号分隔，如 jpg,png,pdf"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -33,9 +33,10 @@ class StatutoryGround(models.Model):
     track = models.CharField(_("适用决定"), max_length=20, choices=Track.choices)
     code = models.CharField(_("编码"), max_length=40)
     title = models.CharField(_("情形"), max_length=200)
-    notice_text = models.TextField(_("告知内容"), help_text=_("告知投诉人/举报人的文字,短信与告知书使用此内容"))
+    notice_text = models.TextField(_("告知内容"), help_text=_("告知投诉人/举报人的文字，短信与告知书使用此内容"))
     legal_basis = models.CharField(_("依据规章"), max_length=20, choices=LegalBasis.choices)
-    source = models.CharField(_("出处(条款)"), max_length=200, help_text=_("如：市场监管总局令第20号第十五条第(一)项"))
+    source = models.CharField(_("出处（条款）"), max_length=200,
+                              help_text=_("如：市场监管总局令第20号第十五条第（一）项"))
     effective_from = models.DateField(_("生效日期"), help_text=_("按工单接收日期适用"))
     unverified = models.BooleanField(_("待核实"), default=False,
                                      help_text=_("条款或文字尚未与官方文本核对，请法制人员核实后取消勾选"))
@@ -86,7 +87,7 @@ class LegalDecision(models.Model):
     # The notice as sent: the ground's text at the time, so a later edit of the row changes no past notice.
     notice_text = models.TextField(_("告知内容"), blank=True)
     note = models.TextField(_("说明"), blank=True)
-    amount_recovered = models.DecimalField(_("挽回经济损失(元)"), max_digits=12, decimal_places=2,
+    amount_recovered = models.DecimalField(_("挽回经济损失（元）"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
     agreement_text = models.TextField(_("调解协议内容"), blank=True)
     agreement_file = models.FileField(_("调解协议书"), upload_to="agreements/%Y/%m/", blank=True)

@@ -19,7 +19,7 @@ from core.models import SingleRowSettings
 DEFAULT_FIVE_ELEMENT_KINDS = [CaseKind.COMPLAINT.value, CaseKind.REPORT.value, CaseKind.WEIBO.value,
                               CaseKind.MAYOR_MAILBOX.value]
 # The levels 同城通办 may be judged at: county-level (区/县/县级市) by default, as the seeds' plan.
-CROSS_REGION_LEVELS = [("district", _("区县(县级)")), ("street", _("街道/乡镇"))]
+CROSS_REGION_LEVELS = [("district", _("区县（县级）")), ("street", _("街道/乡镇"))]
 
 
 def default_five_element_kinds() -> list[str]:
@@ -31,20 +31,20 @@ class IntakeSettings(SingleRowSettings):
     with `current()`, or `cached()` on hot paths such as intake."""
 
     repeat_window_days = models.PositiveIntegerField(
-        _("重复投诉认定期(天)"), default=30,
+        _("重复投诉认定期（天）"), default=30,
         help_text=_("同一投诉人就同一被投诉人、同一事项在此期限内再次投诉即为重复投诉")
     )
-    cluster_window_days = models.PositiveIntegerField(_("集中投诉认定期(天)"), default=7)
+    cluster_window_days = models.PositiveIntegerField(_("集中投诉认定期（天）"), default=7)
     cluster_min_complainants = models.PositiveIntegerField(
         _("集中投诉最少投诉人数"), default=5, validators=[MinValueValidator(2)]
     )
     five_element_kinds = models.JSONField(
         _("登记需五要素齐全的工单类型"), default=default_five_element_kinds,
-        help_text=_("这些类型的工单须何时、何地、何人、何事、何由齐全方可登记;其他类型只需写明何事"),
+        help_text=_("这些类型的工单须何时、何地、何人、何事、何由齐全方可登记；其他类型只需写明何事"),
     )
     cross_region_level = models.CharField(
         _("同城通办判定层级"), max_length=10, choices=CROSS_REGION_LEVELS, default="district",
-        help_text=_("受理单位与被投诉人所在地不属同一此级行政区划的,为同城通办;市中心及其科室受理的不算"),
+        help_text=_("受理单位与被投诉人所在地不属同一此级行政区划的，为同城通办；市中心及其科室受理的不算"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

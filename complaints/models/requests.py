@@ -22,7 +22,7 @@ class ExtensionRequest(models.Model):
     # Which deadline moves: the unit's handling deadline, or the statutory report clock (举报核查,
     # extended once by the policy's length with the center's approval).
     clock = models.CharField(_("延长的时限"), max_length=40, default="handling", choices=[
-        ("handling", _("办理时限")), ("statutory_report_decision", _("举报核查时限(法定)"))])
+        ("handling", _("办理时限")), ("statutory_report_decision", _("举报核查时限（法定）"))])
     decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -50,7 +50,7 @@ def _tell_unit(case: Case, unit) -> None:
     notification_send(
         kind=Notification.Kind.DISPATCH, case=case, units=[unit],
         title=_("新工单 %(number)s 待签收") % {"number": case.number},
-        body=_("%(kind)s:%(respondent)s") % {"kind": case.get_kind_display(), "respondent": case.respondent_name},
+        body=_("%(kind)s：%(respondent)s") % {"kind": case.get_kind_display(), "respondent": case.respondent_name},
     )
 
 
@@ -87,7 +87,7 @@ def case_return(*, case: Case, by, reason: str) -> Case:
         clock_start(case=case, clock="redispatch", at=at)
         back_to = case.handling_unit
         notification_send(kind=Notification.Kind.DISPATCH, case=case, units=[back_to],
-                          title=_("工单 %(number)s 被%(unit)s退回,请重新分流") % {
+                          title=_("工单 %(number)s 被%(unit)s退回，请重新分流") % {
                               "number": case.number, "unit": returned_by.name}, body=reason)
     else:
         case.return_to_dispatcher()
@@ -151,6 +151,6 @@ def case_transfer_out(*, case: Case, by, department, note: str) -> Case:
                             "unit_name": department.name})
     # The transfer notice (移送函) goes to the department's inbox (and its e-mail, where set).
     notification_send(kind=Notification.Kind.NOTICE, case=case, units=[department],
-                      title=_("移送函:工单 %(number)s 移送%(department)s处理") % {
+                      title=_("移送函：工单 %(number)s 移送%(department)s处理") % {
                           "number": case.number, "department": department.name}, body=note)
     return case

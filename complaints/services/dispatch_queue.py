@@ -17,9 +17,10 @@ def case_dispatch_proposed(*, case: Case, by, handling_limit: tuple[int, str] | 
     """Accept the proposal with one click: dispatch to the unit the rules named."""
     routing = getattr(case, "routing", None)
     if routing is None or routing.proposed_unit is None:
-        raise ApplicationError(_("无匹配规则,请人工选择承办单位。"), field="unit")
+        raise ApplicationError(_("无匹配规则，请人工选择承办单位。"), field="unit")
     return case_dispatch(case=case, unit=routing.proposed_unit, by=by, handling_limit=handling_limit,
-                         note=Note(gettext_noop("按分流建议:%(reason)s"), reason=routing.reason_i18n or routing.reason))
+                         note=Note(gettext_noop("按分流建议：%(reason)s"),
+                                   reason=routing.reason_i18n or routing.reason))
 
 
 def cases_dispatch_batch(*, cases: list[Case], by, unit: Unit | None = None) -> tuple[list[Case], list[tuple]]:

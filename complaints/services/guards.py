@@ -18,7 +18,7 @@ def require_transition(bound_transition, user) -> str:
     case: Case = bound_transition.__self__
     if not can_proceed(bound_transition, check_conditions=False):
         raise TransitionRefused(
-            _("工单当前状态为“%(state)s”,不能执行此操作。") % {"state": case.get_state_display()}
+            _("工单当前状态为“%(state)s”，不能执行此操作。") % {"state": case.get_state_display()}
         )
     if not can_proceed(bound_transition):
         conditions = bound_transition._django_fsm.get_transition(case.state).conditions

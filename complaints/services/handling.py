@@ -115,7 +115,7 @@ def case_decide_extension(*, case: Case, by, approve: bool, note: str = "") -> E
         # The complainant is told of the new deadline (a public history entry, shown in the look-up).
         case_event_record(
             case=case, actor=by, action=CaseEvent.Action.NOTIFY_COMPLAINANT, at=at,
-            note=Note(gettext_noop("您的诉求办理时限经批准延长至 %(due)s,承办单位将按期答复并作阶段性回复。"),
+            note=Note(gettext_noop("您的诉求办理时限经批准延长至 %(due)s，承办单位将按期答复并作阶段性回复。"),
                       due=request.new_due_date.isoformat() if request.new_due_date else "—"),
             data={"about": "extension", "new_due_date": data.get("new_due_date")},
         )
@@ -148,7 +148,7 @@ def case_reply(*, case: Case, by, text: str) -> Case:
     reply_drafts_settle(case=case, by=by, at=at)  # the leader's sign-off of the handler's draft
     if case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).exists():
         case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).update(
-            decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("已答复,申请失效")
+            decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("已答复，申请失效")
         )
     # The statutory clocks stop at their own decisions (services/procedure.py), not at the reply.
     clocks_stop(case=case, clocks=["handling", "redo", "platform_due"], at=at)

@@ -79,7 +79,7 @@ def case_build(*, by, fields: dict, at) -> tuple[Case, list]:
     statutory clock that starts at receipt), all in memory; `rows_insert` writes them together."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
-        raise ApplicationError(_("未知字段:%s") % ", ".join(sorted(unknown)))
+        raise ApplicationError(_("未知字段：%s") % ", ".join(sorted(unknown)))
     fields = case_fields_check(fields=fields)
     number, pk = case_number_draw(at=at)
     case = Case(
@@ -92,7 +92,7 @@ def case_build(*, by, fields: dict, at) -> tuple[Case, list]:
     )
     rows = [case_event_seal_first(case_event_build(
         case=case, actor=by, action=CaseEvent.Action.RECEIVE, target=case.state, at=at,
-        note=Note(gettext_noop("渠道:%(channel)s"), channel=_channel_label(case.channel))))]
+        note=Note(gettext_noop("渠道：%(channel)s"), channel=_channel_label(case.channel))))]
     statutory = STATUTORY_CLOCK_AT_RECEIPT.get(case.kind)
     if statutory:
         rows += clocks_build(case=case, clocks=[statutory], at=at)
@@ -143,7 +143,7 @@ def cases_link(first: Case, second: Case, *, by, at) -> None:
     Case.objects.filter(pk=second.pk).update(linked_case=first)
     for one, other in ((first, second), (second, first)):
         case_event_record(case=one, actor=by, action=CaseEvent.Action.LINK, at=at,
-                          note=Note(gettext_noop("同一来件分别按投诉、举报登记,关联工单 %(number)s"),
+                          note=Note(gettext_noop("同一来件分别按投诉、举报登记，关联工单 %(number)s"),
                                     number=other.number))
 
 
@@ -158,7 +158,7 @@ def case_register(*, case: Case, by, at=None) -> Case:
     if case.state == Case.State.RECEIVED and missing:
         labels = {str(label): name for name, label in FIVE_ELEMENT_FIELDS.items()}
         raise ApplicationError(
-            _("五要素不全,暂不能登记,缺少:%s") % "、".join(missing),
+            _("五要素不全，暂不能登记，缺少：%s") % "、".join(missing),
             errors={labels[m]: [_("登记需要填写此项")] for m in missing},
         )
     source = require_transition(case.register, by)
@@ -180,10 +180,10 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
     require_edit_details(case, by)
     if not case.details_editable():
         # Refused like a transition (HTTP 409 with the current state): the state, not the input, is at fault.
-        raise TransitionRefused(_("工单已分流,基本信息不能再修改,请补充证据或在履历中说明。"))
+        raise TransitionRefused(_("工单已分流，基本信息不能再修改，请补充证据或在履历中说明。"))
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
-        raise ApplicationError(_("未知字段:%s") % ", ".join(sorted(unknown)))
+        raise ApplicationError(_("未知字段：%s") % ", ".join(sorted(unknown)))
     fields = case_fields_check(fields=fields, current=case)
     if fields.keys() & set(IDENTITY_CHOICE_FIELDS) and not may_see_identity(case=case, user=by):
         # Whoever may not see an anonymous reporter's identity may not rewrite it either.
@@ -199,7 +199,7 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
         case.save()
         data = identity_change_data(was_anonymous=was_anonymous, is_anonymous=case.anonymous, changed=changed)
         case_event_record(case=case, actor=by, action=CaseEvent.Action.UPDATE, data=data,
-                          note=Note(gettext_noop("修改字段:%(fields)s"),
+                          note=Note(gettext_noop("修改字段：%(fields)s"),
                                     fields=[Case._meta.get_field(name).verbose_name for name in changed]))
         if case.state == Case.State.REGISTERED and changed.keys() & ROUTING_FIELDS:
             case_routing_refresh(case=case, by=by)
@@ -210,14 +210,14 @@ def case_update_details(*, case: Case, by, fields: dict) -> Case:
 def case_attachment_add(*, case: Case, by, file, description: str = "") -> Attachment:
     require_add_evidence(by)
     if not case.accepts_evidence():
-        raise ApplicationError(_("工单已结束,不能再补充证据。"), field="file")
+        raise ApplicationError(_("工单已结束，不能再补充证据。"), field="file")
     measured = evidence_check(file)
     try:
         attachment = Attachment.objects.create(case=case, file=file, description=description, uploaded_by=by,
                                                size=measured.size, sha256=measured.sha256)
     except SuspiciousFileOperation:  # raised while naming the file, before anything is written
         # The storage made no safe name of it: nothing usable left, or an extension too long to fit.
-        raise ApplicationError(_("文件名无效,请换一个文件名。"), field="file") from None
+        raise ApplicationError(_("文件名无效，请换一个文件名。"), field="file") from None
     case_event_record(case=case, actor=by, action=CaseEvent.Action.EVIDENCE,
                       note=f"{attachment} {description}".strip())
     return attachment

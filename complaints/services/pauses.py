@@ -22,7 +22,7 @@ from .history import case_event_record
 def case_clocks_pause(*, case: Case, by, reason: str) -> Case:
     require_pause_clocks(case, by)
     if not reason.strip():
-        raise ApplicationError(_("请写明暂停计时的原因(如检验、检测、鉴定)。"), field="reason")
+        raise ApplicationError(_("请写明暂停计时的原因（如检验、检测、鉴定）。"), field="reason")
     try:
         typed_text_check(reason, model=CaseClock, field_name="pause_reason")
     except ValidationError as error:

@@ -34,7 +34,7 @@ def case_platform_jurisdiction_switch(*, case: Case, by, reason: str) -> Case:
     case.platform_jurisdiction = reason
     case.save()
     label = PlatformJurisdiction(reason).label
-    note = Note(gettext_noop("改按平台经营者住所地管辖:%(why)s(%(platform)s)"), why=label,
+    note = Note(gettext_noop("改按平台经营者住所地管辖：%(why)s（%(platform)s）"), why=label,
                 platform=case.respondent_platform.name)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.UPDATE, at=at, note=note,
                       data={"platform_jurisdiction": reason, "platform": case.respondent_platform.code})

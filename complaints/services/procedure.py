@@ -53,7 +53,7 @@ def _ground_data(ground: StatutoryGround | None) -> dict:
 
 def _refuse_pending_extensions(case: Case, at) -> None:
     case.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).update(
-        decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("工单已结束,申请失效"))
+        decision=ExtensionRequest.Decision.REFUSED, decided_at=at, decision_note=_("工单已结束，申请失效"))
 
 
 # --- acceptance (受理决定) ---------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def case_accept_complaint(*, case: Case, by, note: str = "") -> LegalDecision:
     clocks_start(case=case, clocks=["statutory_mediation"], stop=["statutory_accept"], at=at)
     decision = _decision(case=case, by=by, track=Track.ACCEPTANCE, outcome=Outcome.ACCEPTED, at=at, note=note)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.LEGAL_ACCEPT, source=source, at=at,
-                      note=Note(gettext_noop("您的投诉已依法受理,市场监管部门将组织调解。")),
+                      note=Note(gettext_noop("您的投诉已依法受理，市场监管部门将组织调解。")),
                       data={"decision": Outcome.ACCEPTED, "legal_basis": case.legal_basis, "comment": note})
     return decision
 
@@ -101,7 +101,7 @@ def _amount_check(amount) -> Decimal:
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-        raise ApplicationError(_("请填写挽回经济损失金额(元,无则填0)。"), field="amount_recovered")
+        raise ApplicationError(_("请填写挽回经济损失金额（元，无则填0）。"), field="amount_recovered")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -133,7 +133,7 @@ def case_mediation_record(
         amount = None
     else:
         if entrusted_before:
-            raise ApplicationError(_("已委托调解,请记录受委托组织的调解结果。"), field="outcome")
+            raise ApplicationError(_("已委托调解，请记录受委托组织的调解结果。"), field="outcome")
         if not entrusted_to.strip():
             raise ApplicationError(_("请填写受委托的消费者协会或调解组织。"), field="entrusted_to")
         fields["entrusted_to"] = entrusted_to.strip()
@@ -156,7 +156,7 @@ def case_mediation_record(
         if entrusted_before:
             data["entrusted_to"] = fields["entrusted_to"]
         if outcome == Outcome.AGREEMENT:
-            public = Note(gettext_noop("调解达成协议,为您挽回经济损失%(amount)s元。"), amount=f"{amount:.2f}")
+            public = Note(gettext_noop("调解达成协议，为您挽回经济损失%(amount)s元。"), amount=f"{amount:.2f}")
             data["amount_recovered"] = f"{amount:.2f}"
         else:
             public = ground.notice_text
@@ -194,7 +194,7 @@ def case_report_decide(*, case: Case, by, opened: bool, ground=None, note: str =
         clock_start(case=case, clock="statutory_report_notice", at=at)
     outcome = Outcome.CASE_OPENED if opened else Outcome.NOT_OPENED
     decision = _decision(case=case, by=by, track=Track.REPORT, outcome=outcome, at=at, ground=ground, note=note)
-    public = Note(gettext_noop("经核查,您举报的事项已决定立案调查。")) if opened else ground.notice_text
+    public = Note(gettext_noop("经核查，您举报的事项已决定立案调查。")) if opened else ground.notice_text
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REPORT_DECIDE, source=source, at=at,
                       note=public, data={"decision": outcome, "legal_basis": case.legal_basis, "comment": note,
                                          "reporter_notice_owed": named, **_ground_data(ground)})
@@ -219,7 +219,7 @@ def case_report_repeat(*, case: Case, by, earlier: Case | None, note: str = "") 
                          related_case=earlier, note=note)
     # The public note does not name the earlier report: it may be someone else's.
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REPORT_REPEAT, source=source, at=at,
-                      note=Note(gettext_noop("您举报的事项与市场监管部门已经处理或正在处理的举报属同一事项,"
+                      note=Note(gettext_noop("您举报的事项与市场监管部门已经处理或正在处理的举报属同一事项，"
                                              "依法不再重复处理。")),
                       data={"decision": Outcome.REPEAT, "earlier": earlier.number, "comment": note})
     return decision
@@ -245,10 +245,10 @@ def case_reports_merge(*, case: Case, by, followers: list[Case], note: str = "")
         decisions.append(_decision(case=follower, by=by, track=Track.REPORT, outcome=Outcome.MERGED, at=at,
                                    related_case=case, note=note))
         case_event_record(case=follower, actor=by, action=CaseEvent.Action.MERGE, source=source, at=at,
-                          note=Note(gettext_noop("您举报的事项已与同一违法行为的其他举报合并处理,处理结果将一并告知。")),
+                          note=Note(gettext_noop("您举报的事项已与同一违法行为的其他举报合并处理，处理结果将一并告知。")),
                           data={"lead": case.number, "comment": note})
     case_event_record(case=case, actor=by, action=CaseEvent.Action.MERGE, at=at, internal=True,
-                      note=Note(gettext_noop("并案处理:本案为主案,并入 %(numbers)s"),
+                      note=Note(gettext_noop("并案处理：本案为主案，并入 %(numbers)s"),
                                 numbers=[f.number for f in followers]),
                       data={"followers": [f.number for f in followers], "comment": note})
     return decisions

@@ -44,7 +44,7 @@ def case_rate_public(*, case: Case, satisfaction: str, resolved: bool, comment: 
                 created_at=at,
             )
     except IntegrityError:
-        raise ApplicationError(_("您已评价过,每件工单只能评价一次。")) from None
+        raise ApplicationError(_("您已评价过，每件工单只能评价一次。")) from None
     case_event_record(
         case=case,
         actor=None,

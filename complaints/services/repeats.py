@@ -34,11 +34,6 @@ def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
     return bool(match) and ProfessionalClaimant.objects.filter(match, is_active=True).exists()
 
 
-# The note as earlier history rows stored it (half-width punctuation): kept so those rows still
-# read in English.
-EARLIER_NOTES = (gettext_noop("重复投诉:同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉,原工单 %(number)s"),)
-
-
 def case_repeats_check(*, case: Case, by, at) -> None:
     """Link a registered case to an earlier one by the same complainant about the same respondent
     and matter, and gather many complainants about one respondent into a cluster. Saves the case
@@ -52,8 +47,8 @@ def case_repeats_check(*, case: Case, by, at) -> None:
         case.repeat_of = earlier
         case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True,
                           note=Note(gettext_noop(
-                                        "疑似重复举报:同一举报人就同一被举报人、同一事项已于 %(day)s 举报,"
-                                        "原工单 %(number)s;经核实可作重复举报不予处理"),
+                                        "疑似重复举报：同一举报人就同一被举报人、同一事项已于 %(day)s 举报，"
+                                        "原工单 %(number)s；经核实可作重复举报不予处理"),
                                     day=f"{earlier.received_at:%Y-%m-%d}", number=earlier.number),
                           data={"possible_repeat_report": earlier.number})
     elif earlier is not None:
@@ -106,9 +101,9 @@ def _cluster_join(case: Case, *, since, threshold: int, by, at) -> CaseCluster |
     Membership.objects.bulk_create(
         [Membership(casecluster_id=cluster.pk, case_id=pk) for pk in members], ignore_conflicts=True
     )
-    note = Note(gettext_noop("集中投诉:%(days)s天内%(n)s名投诉人投诉同一被投诉人,已归入集中投诉"),
+    note = Note(gettext_noop("集中投诉：%(days)s天内%(n)s名投诉人投诉同一被投诉人，已归入集中投诉"),
                 days=(at - since).days, n=complainants) if complainants else \
-        Note(gettext_noop("集中投诉:同一被投诉人的集中投诉正在办理,本工单已归入"))
+        Note(gettext_noop("集中投诉：同一被投诉人的集中投诉正在办理，本工单已归入"))
     case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True, note=note,
                       data={"cluster": cluster.pk})
     return cluster

@@ -72,7 +72,7 @@ def case_follow_up(
                       data={"satisfaction": satisfaction, "resolved": resolved, "new_reasons": new_reasons})
     if satisfaction == Satisfaction.DISSATISFIED:
         if new_reasons.strip():
-            case_archive(case=case, by=by, note=Note(gettext_noop("回访不满意并提出新的理由,本轮办结")))
+            case_archive(case=case, by=by, note=Note(gettext_noop("回访不满意并提出新的理由，本轮办结")))
             case_reopen(case=case, by=by, reason=new_reasons)
     elif new_reasons.strip():
         raise ApplicationError(_("只有不满意时才能提出新的理由要求二次交办。"), field="new_reasons")
@@ -96,7 +96,7 @@ def case_archive(*, case: Case, by, note: str = "") -> Case:
 def case_reopen(*, case: Case, by, reason: str) -> Case:
     """Second assignment (二次交办): the same unit handles again on a fresh handling clock."""
     if not reason.strip():
-        raise ApplicationError(_("请写明二次交办的理由(新的诉求或证据)。"), field="reason")
+        raise ApplicationError(_("请写明二次交办的理由（新的诉求或证据）。"), field="reason")
     source = require_transition(case.reopen, by)
     at = timezone.now()
     case.reopen()
@@ -104,5 +104,5 @@ def case_reopen(*, case: Case, by, reason: str) -> Case:
     clock_start(case=case, clock="handling", at=at, amount=case.handling_limit_amount,
                 unit=case.handling_limit_unit or None)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.REOPEN, source=source, note=reason, at=at)
-    _tell_handling_unit(case, _("工单 %(number)s 二次交办,请重新办理"), reason)
+    _tell_handling_unit(case, _("工单 %(number)s 二次交办，请重新办理"), reason)
     return case

@@ -99,7 +99,7 @@ def _cross_region_check(*, case: Case, by, target: Unit | None, at) -> None:
             notice.due_at = clock.due_at if clock else None
         notice.save()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at,
-                      note=Note(gettext_noop("同城通办:被投诉人在%(division)s,%(receiving)s须告知%(unit)s并报中心备案。"),
+                      note=Note(gettext_noop("同城通办：被投诉人在%(division)s，%(receiving)s须告知%(unit)s并报中心备案。"),
                                 division=theirs.name, unit=bureau.name, receiving=receiving.name),
                       data={"unit": bureau.code, "unit_name": bureau.name, "division": theirs.code})
 
@@ -114,7 +114,7 @@ def _cross_region_withdraw(*, case: Case, notice: CrossRegionNotice | None, by, 
     if notice is not None and notice.notified_at is None:
         notice.delete()
     case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at,
-                      note=Note(gettext_noop("被投诉人所在地已更正,不属同城通办,无须告知。")),
+                      note=Note(gettext_noop("被投诉人所在地已更正，不属同城通办，无须告知。")),
                       data={"withdrawn": True})
 
 
@@ -142,8 +142,8 @@ def case_cross_region_notify(*, case: Case, by, note: str) -> CrossRegionNotice:
     clocks_stop(case=case, clocks=["cross_region_notice"], at=at)
     recipients = [notice.target_unit] + [c for c in [_center()] if c is not None]
     notification_send(kind=Notification.Kind.CROSS_REGION, case=case, units=recipients,
-                      title=_("同城通办告知:工单 %(number)s") % {"number": case.number},
-                      body=_("%(receiving)s受理的工单,被投诉人属贵单位管辖。%(note)s") % {
+                      title=_("同城通办告知：工单 %(number)s") % {"number": case.number},
+                      body=_("%(receiving)s受理的工单，被投诉人属贵单位管辖。%(note)s") % {
                           "receiving": notice.receiving_unit.name, "note": note})
     case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at, note=note,
                       data={"unit": notice.target_unit.code, "unit_name": notice.target_unit.name,
@@ -172,11 +172,11 @@ def dispatch_followups(*, case: Case, unit: Unit, by, at) -> None:
     CaseAssignment.objects.get_or_create(case=case, unit=bypassed, role=CaseAssignment.Role.INFORMED,
                                          defaults={"assigned_by": by, "assigned_at": at})
     notification_send(kind=Notification.Kind.NOTICE, case=case, units=[bypassed],
-                      title=_("直接指令知会:工单 %(number)s 已由中心直接交%(unit)s办理") % {
+                      title=_("直接指令知会：工单 %(number)s 已由中心直接交%(unit)s办理") % {
                           "number": case.number, "unit": unit.name},
-                      body=_("%(grade)s工单,办理结果将报贵中心备案。") % {"grade": case.get_grade_display()})
+                      body=_("%(grade)s工单，办理结果将报贵中心备案。") % {"grade": case.get_grade_display()})
     case_event_record(case=case, actor=by, action=CaseEvent.Action.NOTICE, at=at,
-                      note=Note(gettext_noop("直接指令:越过%(bypassed)s直接交%(unit)s办理,已知会%(bypassed)s"),
+                      note=Note(gettext_noop("直接指令：越过%(bypassed)s直接交%(unit)s办理，已知会%(bypassed)s"),
                                 bypassed=bypassed.name, unit=unit.name),
                       data={"unit": bypassed.code, "unit_name": bypassed.name, "direct_command": True})
 
@@ -191,7 +191,7 @@ def reply_filings_send(*, case: Case, by, at) -> None:
     if not informed:
         return
     notification_send(kind=Notification.Kind.NOTICE, case=case, units=informed,
-                      title=_("答复备案:工单 %(number)s 已答复") % {"number": case.number},
+                      title=_("答复备案：工单 %(number)s 已答复") % {"number": case.number},
                       body=case.outcome_text)
     case_event_record(case=case, actor=by, action=CaseEvent.Action.NOTICE, at=at,
                       note=Note(gettext_noop("答复已报%(units)s备案"), units=[u.name for u in informed]),
@@ -223,7 +223,7 @@ def case_cohandlers_assign(*, case: Case, by, units: list[Unit], note: str = "")
             created.append(assignment)
     if created:
         notification_send(kind=Notification.Kind.DISPATCH, case=case, units=[a.unit for a in created],
-                          title=_("协办工单 %(number)s:牵头单位%(lead)s") % {
+                          title=_("协办工单 %(number)s：牵头单位%(lead)s") % {
                               "number": case.number, "lead": case.handling_unit.name})
         case_event_record(case=case, actor=by, action=CaseEvent.Action.ASSIGN, at=at, note=note,
                           data={"units": [a.unit.code for a in created],
@@ -236,7 +236,7 @@ def case_findings_add(*, case: Case, by, text: str) -> CaseEvent:
     """A co-handling unit's findings (协办意见) go into the history and to the lead unit."""
     require_add_findings(case, by)
     if case.state not in Case.AT_UNIT_STATES:
-        raise ApplicationError(_("工单已答复或结束,不能再提交协办意见。"))
+        raise ApplicationError(_("工单已答复或结束，不能再提交协办意见。"))
     if len(text.strip()) < 5:
         raise ApplicationError(_("请写明协办调查核实情况。"), field="text")
     event = case_event_record(case=case, actor=by, action=CaseEvent.Action.FINDINGS, note=text,

@@ -20,8 +20,8 @@ class CaseClock(models.Model):
 
     class Warning(models.TextChoices):
         NONE = "none", _("正常")
-        YELLOW = "yellow", _("临期(黄)")
-        RED = "red", _("超期(红)")
+        YELLOW = "yellow", _("临期（黄）")
+        RED = "red", _("超期（红）")
 
     case = models.ForeignKey("complaints.Case", on_delete=models.CASCADE, related_name="clocks")
     clock = models.CharField(_("时限"), max_length=40, choices=Clock.choices)

@@ -17,15 +17,15 @@ class Clock(models.TextChoices):
     HANDLING = "handling", _("办理")
     REDO = "redo", _("重办")
     CROSS_REGION_NOTICE = "cross_region_notice", _("同城通办告知")
-    STATUTORY_ACCEPT = "statutory_accept", _("受理决定(法定)")
-    STATUTORY_MEDIATION = "statutory_mediation", _("调解(法定)")
-    STATUTORY_REPORT_DECISION = "statutory_report_decision", _("举报核查决定(法定)")
+    STATUTORY_ACCEPT = "statutory_accept", _("受理决定（法定）")
+    STATUTORY_MEDIATION = "statutory_mediation", _("调解（法定）")
+    STATUTORY_REPORT_DECISION = "statutory_report_decision", _("举报核查决定（法定）")
     # Telling both parties a mediation was terminated (终止调解告知), and a real-name reporter of
     # the decision on the report (举报处理决定告知): each runs from the decision.
-    STATUTORY_TERMINATION_NOTICE = "statutory_termination_notice", _("终止调解告知(法定)")
-    STATUTORY_REPORT_NOTICE = "statutory_report_notice", _("举报决定告知实名举报人(法定)")
+    STATUTORY_TERMINATION_NOTICE = "statutory_termination_notice", _("终止调解告知（法定）")
+    STATUTORY_REPORT_NOTICE = "statutory_report_notice", _("举报决定告知实名举报人（法定）")
     # Not a clock that runs: the length of the one extension of the report clock the center may approve.
-    STATUTORY_REPORT_EXTENSION = "statutory_report_extension", _("举报核查延长(法定,经批准)")
+    STATUTORY_REPORT_EXTENSION = "statutory_report_extension", _("举报核查延长（法定，经批准）")
     # The due time a platform (12345, the national platform) set on its work order: not ours to
     # compute, kept beside the statutory clocks so the unit sees whichever comes first.
     PLATFORM_DUE = "platform_due", _("平台办结期限")
@@ -65,7 +65,7 @@ class TimeLimit(models.Model):
     unit = models.CharField(_("单位"), max_length=20, choices=LimitUnit.choices)
     effective_from = models.DateField(_("生效日期"), help_text=_("按工单接收日期适用此日期起生效的规定"))
     basis = models.CharField(_("依据"), max_length=200, help_text=_("如：市场监管总局令第20号"))
-    source = models.CharField(_("出处(条款)"), max_length=200, blank=True,
+    source = models.CharField(_("出处（条款）"), max_length=200, blank=True,
                               help_text=_("规章及条款，如：市场监管总局令第20号第十六条"))
     # A value not yet confirmed from the official text (Order 121's mediation limit): shown as
     # 待核实 in the admin and on the policy page until the center's legal staff have checked it.
@@ -110,7 +110,7 @@ class DeadlineSettings(SingleRowSettings):
         HOURS = "hours", _("小时")
 
     warning_lead_amount = models.PositiveIntegerField(
-        _("预警提前量"), default=1, help_text=_("距截止还剩多少时变黄(预警)")
+        _("预警提前量"), default=1, help_text=_("距截止还剩多少时变黄（预警）")
     )
     warning_lead_unit = models.CharField(
         _("预警提前量单位"), max_length=20, choices=LeadUnit.choices, default=LeadUnit.WORKING_DAYS

@@ -93,7 +93,7 @@ class Open311KeyAuthentication(ApiKeyAuthentication):
             return found
         if "api_key" in request.query_params:
             raise exceptions.AuthenticationFailed(
-                _("api_key 不能放在网址中(会被写入访问日志):请放在请求体或 X-Api-Key 请求头中。"))
+                _("api_key 不能放在网址中（会被写入访问日志）：请放在请求体或 X-Api-Key 请求头中。"))
         raw = request.META.get("HTTP_X_API_KEY") or request._request.POST.get("api_key")
         if not raw and request.content_type.startswith("application/json"):
             data = request.data if isinstance(request.data, dict) else {}
@@ -116,7 +116,7 @@ class StaffTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not hmac.compare_digest(token.hashed, api_key_hash(secret)):
             raise exceptions.AuthenticationFailed(_("接口令牌无效。"))
         if not token.is_valid_at(timezone.now()):
-            raise exceptions.AuthenticationFailed(_("接口令牌已过期或已吊销,请重新申请。"))
+            raise exceptions.AuthenticationFailed(_("接口令牌已过期或已吊销，请重新申请。"))
         return token.user, token
 
     def authenticate_header(self, request):

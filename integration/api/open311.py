@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from complaints import selectors
 from complaints.inputs import typed_moment_parse
 from complaints.models import Case
+from complaints.outward import public_state_label
 from core.errors import ApplicationError
 from core.replica import stale_ok
 
@@ -114,7 +115,7 @@ def _request_output(case: Case, services: dict) -> dict:
     return {
         "service_request_id": case.number,
         "status": "closed" if case.state in Case.ENDED_STATES else "open",
-        "status_notes": case.get_state_display(),
+        "status_notes": public_state_label(case),
         "service_name": service.service_name if service else case.get_kind_display(),
         "service_code": service.service_code if service else "",
         "description": case.facts,
@@ -166,9 +167,9 @@ class RequestCollectionApi(Open311Mixin, APIView):
             return _errors(409, [conflict.message])
         except ApplicationError as error:
             return _errors(400, [error.message])
-        notice = _("已接收,工单编号 %(n)s,查询码 %(c)s") % {"n": case.number, "c": case.query_code}
+        notice = _("已接收，工单编号 %(n)s，查询码 %(c)s") % {"n": case.number, "c": case.query_code}
         if case.missing_elements:
-            notice += _(";待补充:%s") % "、".join(case.missing_elements)
+            notice += _("；待补充：%s") % "、".join(case.missing_elements)
         return Response([{"service_request_id": case.number, "service_notice": notice, "account_id": None}],
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

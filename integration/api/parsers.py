@@ -12,4 +12,4 @@ class BoundedJSONParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(_("请求内容嵌套层级过深,无法解析。")) from None
+            raise ParseError(_("请求内容嵌套层级过深，无法解析。")) from None

@@ -60,8 +60,8 @@ class UnknownFieldsRefused:
             unknown = sorted(set(data.keys()) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [self.fixed_fields.get(name) or _("未知字段,未保存。")] for name in unknown}
-                    | {"non_field_errors": [_("未知字段:%s") % ", ".join(unknown)]})
+                    {name: [self.fixed_fields.get(name) or _("未知字段，未保存。")] for name in unknown}
+                    | {"non_field_errors": [_("未知字段：%s") % ", ".join(unknown)]})
         return super().to_internal_value(data)
 
 
@@ -102,7 +102,7 @@ class CaseCreateInput(SharedFields, UnknownFieldsRefused, serializers.Serializer
     def get_fields(self):
         return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
-    reference = serializers.CharField(max_length=64, help_text=_("调用方系统自己的工单编号,用于幂等。"))
+    reference = serializers.CharField(max_length=64, help_text=_("调用方系统自己的工单编号，用于幂等。"))
     kind = _case_field("kind", required=True)
     channel = _case_field("channel")
     grade = _case_field("grade")
@@ -133,12 +133,12 @@ class CaseCreateInput(SharedFields, UnknownFieldsRefused, serializers.Serializer
     # What the platform says of its work order beside the case itself.
     received_at = TypedMomentSerializerField(
         required=False, allow_null=True, default=None,
-        help_text=_("平台接收该工单的时间(保留并显示;法定时限自本系统接收时起算)。"))
+        help_text=_("平台接收该工单的时间（保留并显示；法定时限自本系统接收时起算）。"))
     platform_due_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None,
-        help_text=_("平台要求的办结期限,作为单独的时限显示,承办单位看到较早的一个。"))
+        help_text=_("平台要求的办结期限，作为单独的时限显示，承办单位看到较早的一个。"))
     also_report = serializers.BooleanField(
-        required=False, default=False, help_text=_("投诉同时作为举报:生成两件关联工单(投诉、举报)。"))
+        required=False, default=False, help_text=_("投诉同时作为举报：生成两件关联工单（投诉、举报）。"))
 
     def validate(self, data):
         received, due = data.get("received_at"), data.get("platform_due_at")
@@ -306,7 +306,7 @@ class CaseDetailOutput(CaseOutput):
 
 class ActionInput(UnknownFieldsRefused, serializers.Serializer):
     version = serializers.IntegerField(
-        required=False, min_value=0, help_text=_("客户端看到的工单版本;已变化则返回409(也可用 If-Match 头)。")
+        required=False, min_value=0, help_text=_("客户端看到的工单版本；已变化则返回409（也可用 If-Match 头）。")
     )
 
 
@@ -370,7 +370,7 @@ class TextInput(ActionInput):
 class ExtensionRequestInput(ActionInput):
     clock = serializers.ChoiceField(
         choices=["handling", "statutory_report_decision"], default="handling",
-        help_text=_("handling 办理时限;statutory_report_decision 举报核查时限(按规定延长一次)"))
+        help_text=_("handling 办理时限；statutory_report_decision 举报核查时限（按规定延长一次）"))
     days = serializers.IntegerField(min_value=1, max_value=60, required=False, allow_null=True, default=None)
     reason = serializers.CharField(max_length=2000)
 
@@ -395,14 +395,14 @@ class FollowUpInput(ActionInput):
 # receipt date), so an unknown or other order's code answers 400 naming `ground`.
 
 class NotAcceptInput(ActionInput):
-    ground = serializers.CharField(max_length=40, help_text=_("不予受理情形编码(该工单接收时适用规章的情形)"))
+    ground = serializers.CharField(max_length=40, help_text=_("不予受理情形编码（该工单接收时适用规章的情形）"))
     note = _text(max_length=2000)
 
 
 class MediationInput(ActionInput):
     outcome = serializers.ChoiceField(choices=["agreement", "terminated", "entrusted"])
     ground = serializers.CharField(max_length=40, required=False, allow_null=True, default=None,
-                                   help_text=_("终止调解情形编码(终止调解时必填)"))
+                                   help_text=_("终止调解情形编码（终止调解时必填）"))
     amount_recovered = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
                                                 allow_null=True, default=None)
     agreement_text = _text(max_length=20000)
@@ -411,9 +411,9 @@ class MediationInput(ActionInput):
 
 
 class ReportDecisionInput(ActionInput):
-    opened = serializers.BooleanField(help_text=_("true 立案,false 不予立案"))
+    opened = serializers.BooleanField(help_text=_("true 立案，false 不予立案"))
     ground = serializers.CharField(max_length=40, required=False, allow_null=True, default=None,
-                                   help_text=_("不予立案理由编码(不予立案时必填)"))
+                                   help_text=_("不予立案理由编码（不予立案时必填）"))
     note = _text(max_length=2000)
 
 
@@ -451,8 +451,8 @@ class CaseUpdateInput(ActionInput, CaseCreateInput):
 
     reference = None
     channel = None
-    fixed_fields = {"reference": _("工单来源(编号、渠道)不能修改,未保存。"),
-                    "channel": _("工单来源(编号、渠道)不能修改,未保存。")}
+    fixed_fields = {"reference": _("工单来源（编号、渠道）不能修改，未保存。"),
+                    "channel": _("工单来源（编号、渠道）不能修改，未保存。")}
     received_at = None
     platform_due_at = None
     also_report = None
@@ -466,14 +466,14 @@ class UploadField(serializers.FileField):
 class EvidenceInput(serializers.Serializer):
     """As the case page's evidence form: one non-empty file and a short description."""
 
-    file = UploadField(help_text=_("证据文件(录音、照片、票据等)。"))
+    file = UploadField(help_text=_("证据文件（录音、照片、票据等）。"))
     description = _text(max_length=200)
 
 
 class AttachmentOutput(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     size = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField(help_text=_("下载地址(需同样的认证)。"))
+    url = serializers.SerializerMethodField(help_text=_("下载地址（需同样的认证）。"))
 
     class Meta:
         model = Attachment

@@ -89,7 +89,7 @@ class CaseCollectionApi(APIView):
     def post(self, request):
         system = request_system(request)
         if system is None:
-            raise PermissionDenied(_("只有注册的外部系统可以通过接口提交工单,请使用接口密钥。"))
+            raise PermissionDenied(_("只有注册的外部系统可以通过接口提交工单，请使用接口密钥。"))
         data = s.CaseCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)

@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.models import Case
+from complaints.services.signoff import case_refer_reply
 from integration.models import WebhookDelivery
 from integration.services import external_cases_register
 from integration.tasks import webhooks_retry_task
 from integration.webhooks import webhook_deliver
+from routing.models import User
 from tests.api.payloads import work_order
+from tests.factories import UserFactory
 
 REPLY = "经调查，商家已同意退还预付卡余额，投诉人无异议。"
 
@@ -55,12 +58,13 @@ def probe():
     server.server_close()
 
 
-def _replied_case(org, hotline, url):
+def _replied_case(org, hotline, url, *, sensitive=False):
     hotline.system.webhook_url = url
     hotline.system.save()
     number = hotline.client.post("/api/v1/cases/", work_order(), format="json").json()["number"]
     external_cases_register()
     WebhookDelivery.objects.filter(event="case.registered").delete()
+    Case.objects.filter(number=number).update(sensitive=sensitive)  # 舆情敏感: the reply needs 报批
     case = Case.objects.get(number=number)
     case = services.case_dispatch(case=case, unit=org.station, by=org.supervisor)
     case = services.case_accept(case=case, by=org.handler)
@@ -112,6 +116,41 @@ def test_the_retry_sweep_queues_one_task_per_due_delivery_on_the_outbound_queue(
     assert [(message.payload[0], message.payload[1]) for message in sent] == [([due.pk], {"due_only": True})]
     assert webhook_receiver.calls == []  # the sweep itself sends nothing
     assert WebhookDelivery.objects.get(pk=later.pk).attempts == 0
+
+
+def _deliver_all() -> list[str]:
+    for delivery in WebhookDelivery.objects.filter(status="pending").order_by("pk"):
+        webhook_deliver(delivery_id=delivery.pk)
+    return list(WebhookDelivery.objects.order_by("pk").values_list("event", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_sensitive_reply_reaches_the_platform_only_once_the_director_approves_it(
+        org, hotline, webhook_receiver):
+    director = UserFactory(username="director", unit=org.center, role=User.Role.DIRECTOR)
+    case = _replied_case(org, hotline, webhook_receiver.url, sensitive=True)
+    case = case_refer_reply(case=case, by=org.supervisor, note="涉及网络舆情，请主任审批")
+    assert _deliver_all() == [] and webhook_receiver.calls == []  # submitted and referred: nothing yet
+    services.case_approve_reply(case=Case.objects.get(pk=case.pk), by=director)
+    assert _deliver_all() == ["case.replied"]
+    [call] = webhook_receiver.calls
+    assert call["json"]["event"] == "case.replied" and call["json"]["note"] == REPLY
+    assert call["json"]["case"] == case.number
+
+
+@pytest.mark.django_db
+def test_a_sensitive_reply_sent_back_never_reaches_the_platform(org, hotline, webhook_receiver):
+    case = _replied_case(org, hotline, webhook_receiver.url, sensitive=True)
+    services.case_return_for_redo(case=case, by=org.supervisor, reason="答复口径须经主任审定后重写")
+    # Neither the reply nor its redo: the platform never had a reply to take back.
+    assert _deliver_all() == [] and webhook_receiver.calls == []
+
+
+@pytest.mark.django_db
+def test_an_ordinary_reply_still_reaches_the_platform_when_the_unit_replies(org, hotline, webhook_receiver):
+    _replied_case(org, hotline, webhook_receiver.url)
+    assert _deliver_all() == ["case.replied"]
+    assert webhook_receiver.calls[0]["json"]["note"] == REPLY
 
 
 def _drain(queue) -> list:

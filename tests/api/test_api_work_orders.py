@@ -139,7 +139,7 @@ def test_the_case_resource_returns_what_the_center_sees(platform, fs):
     assert body["professional_claimant"] is True
     assert body["cross_region"] is False and body["cross_region_notice"] is None
     assert body["linked_cases"] == [] and body["clusters"] == []
-    assert detail(platform, missing)["missing_elements"] == ["何时", "何由(诉求)"]
+    assert detail(platform, missing)["missing_elements"] == ["何时", "何由（诉求）"]
 
 
 def test_the_case_resource_shows_cross_region_and_its_notice(fs):
@@ -185,7 +185,7 @@ def test_a_weibo_post_missing_its_demand_stays_received(platform):
     number = created(platform, foshan_order(kind="weibo", demand=""))["number"]
     external_cases_register()
     case = Case.objects.get(number=number)
-    assert case.state == "received" and case.missing_elements == ["何由(诉求)"]
+    assert case.state == "received" and case.missing_elements == ["何由（诉求）"]
     platform.client.patch(f"/api/v1/cases/{number}/", {"demand": "要求商家道歉并退款"}, format="json")
     external_cases_register()
     case.refresh_from_db()

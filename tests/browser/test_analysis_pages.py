@@ -97,7 +97,7 @@ def test_from_a_hotspot_to_a_consumer_warning_and_the_volume_charts(live_server,
     screenshot("reports-volume")
 
     category.locator("a.count").first.click()
-    expect(page.locator("h1")).to_contain_text("按业务分类:服务")
+    expect(page.locator("h1")).to_contain_text("按业务分类：服务")
     expect(page.locator("table.list tbody tr")).to_have_count(6)
     expect(page.get_by_role("link", name="← 返回数量分析")).to_be_visible()
     assert errors == []

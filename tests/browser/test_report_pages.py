@@ -46,7 +46,7 @@ def test_the_center_reads_the_weekly_notice_and_the_monthly_ranking(live_server,
     page.locator("#published").get_by_role("link", name="2026-W45").click()
 
     expect(page.locator("#notice-status")).to_contain_text("已于 2026-11-09 07:30 发布")
-    expect(page.locator("#notice-summary")).to_contain_text("本周(11月2日至11月8日)共有3个单位8件工单超期")
+    expect(page.locator("#notice-summary")).to_contain_text("本周（11月2日至11月8日）共有3个单位8件工单超期")
     expect(page.locator("#notice-units tbody tr").first).to_contain_text(org.station.name)
     expect(page.locator("#chart-notice svg")).to_be_visible()
     screenshot("reports-weekly-notice")

@@ -55,7 +55,7 @@ def test_the_ledgers_second_page_keeps_the_month(live_server, page: Page, screen
     page.goto(f"{live_server.url}/supervision/red-lines/?month={month}")
     page.get_by_role("link", name="下一页").click()
 
-    expect(page.locator(".pager")).to_contain_text("第 2/2 页,共 27 件")
+    expect(page.locator(".pager")).to_contain_text("第 2/2 页，共 27 件")
     expect(page.locator("input[name=month]")).to_have_value(month)
     expect(page.locator("form.close-item")).to_have_count(2)
     screenshot("supervision-ledger-page-two")

@@ -1,11 +1,15 @@
 """In a real browser: the center's to-do list with an extension request, a return and a reply, each
 acted on in place; back and submit again on intake making one case; an action's error at the top;
 each role's landing page; the public look-up of a declined and of an incomplete case."""
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from complaints import services
-from complaints.models import Case, DeclineReason, ExtensionRequest
+from complaints.models import Case, CrossRegionNotice, DeclineReason, ExtensionRequest
+from deadlines.models import CaseClock
 from routing.models import User
 from tests.browser.test_case_journey import login, world  # noqa: F401 (fixture)
 from tests.factories import UserFactory, case_received
@@ -68,6 +72,50 @@ def test_the_centers_to_do_with_an_extension_a_return_and_a_reply(live_server, p
     expect(page.locator("#select-all")).to_be_visible()
     assert "江门市12315指挥中心" not in page.locator("#batch-unit").inner_text()  # not the center itself
     screenshot("dispatch-queue-returned")
+
+
+def test_a_stage_reply_and_a_cross_region_notice_are_acted_on_in_place(live_server, page: Page, screenshot,
+                                                                        people):
+    base = live_server.url
+    owed = _handling(people, respondent_name="蓬江区某培训中心")
+    CaseClock.objects.filter(case=owed, clock="handling").update(
+        original_due_at=timezone.now() - timedelta(hours=2), extended_days=5)
+    unfiled = _handling(people, respondent_name="白沙某家具城")
+    CrossRegionNotice.objects.create(case=unfiled, receiving_unit=people["district"].unit,
+                                     target_unit=people["baisha"].unit, due_at=timezone.now() + timedelta(days=1))
+
+    login(page, base, "center")
+    stage_row = page.locator(f"#todo-stage_replies tr[data-case='{owed.number}']")
+    notice_row = page.locator(f"#todo-cross_region tr[data-case='{unfiled.number}']")
+    expect(stage_row.locator("input[name=text]")).to_be_visible()
+    expect(notice_row.locator("input[name=text]")).to_be_visible()
+    screenshot("todo-stage-reply-and-cross-region")
+
+    # A refused action (someone acted meanwhile) is told at the top, and the row keeps the text.
+    Case.objects.filter(pk=owed.pk).update(version=owed.version + 1)
+    stage_row.locator("input[name=text]").fill("已电话告知投诉人：检测报告预计下周出具")
+    stage_row.locator("button[type=submit]").click()
+    banner = page.locator("main > .alert.error").first
+    expect(banner).to_contain_text("状态已变化")
+    assert banner.bounding_box()["y"] < 300
+    expect(stage_row.locator("input[name=text]")).to_have_value("已电话告知投诉人：检测报告预计下周出具")
+    screenshot("todo-stage-reply-refused")
+
+    page.reload()  # the page now carries the current version
+    stage_row.locator("input[name=text]").fill("已电话告知投诉人：检测报告预计下周出具")
+    stage_row.locator("button[type=submit]").click()
+    expect(page.locator(".alert.success")).to_contain_text("已记录阶段性回复")
+    expect(page).to_have_url(f"{base}/supervision/todo/")
+    expect(page.locator("#todo-stage_replies")).not_to_contain_text(owed.number)
+
+    notice_row.locator("input[name=text]").fill("已函告白沙市场监管所并报中心备案")
+    notice_row.locator("button[type=submit]").click()
+    expect(page.locator(".alert.success")).to_contain_text("已记录告知并报中心备案")
+    expect(page).to_have_url(f"{base}/supervision/todo/")
+    expect(page.locator("#todo-cross_region")).not_to_contain_text(unfiled.number)
+    assert CrossRegionNotice.objects.get(case=unfiled).notified_at is not None
+    expect(page.locator("#menu-todo .badge")).to_have_count(0)  # the menu agrees with the page
+    screenshot("todo-after-stage-reply-and-notice")
 
 
 def test_back_and_submit_again_creates_one_case(live_server, page: Page, screenshot, people):

@@ -27,7 +27,7 @@ def test_an_oversized_upload_is_refused_with_a_clear_message(org):
     rules.save()
     case = journeys.to_handling(org)
     page = _page_upload(org, case, "录像.mp4", b"\x00" * (1024 * 1024 + 1)).content.decode()
-    assert "文件过大:单个证据文件不得超过 1 MB" in page
+    assert "文件过大：单个证据文件不得超过 1 MB" in page
     assert not Attachment.objects.filter(case=case).exists()
     # Over the API the same rule answers 400 naming the field.
     response = user_client(org.handler).post(

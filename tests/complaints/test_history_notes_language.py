@@ -20,19 +20,19 @@ def _history(client, case, language: str) -> str:
 def test_a_system_note_reads_in_english_for_an_english_reader(client, org):
     case = services.case_receive(by=org.clerk, fields=case_fields(channel="hotline_12345"))[0]
     client.force_login(org.clerk)
-    assert "渠道:12345热线转办" in _history(client, case, "zh-hans")
+    assert "渠道：12345热线转办" in _history(client, case, "zh-hans")
     english = _history(client, case, "en")
     assert "Channel: 12345 hotline transfer" in english
-    assert "渠道:" not in english
+    assert "渠道：" not in english
     stored = CaseEvent.objects.get(case=case, action="receive")
-    assert stored.note == "渠道:12345热线转办"  # what the API, webhooks and exports read
+    assert stored.note == "渠道：12345热线转办"  # what the API, webhooks and exports read
 
 
 def test_labels_and_lists_inside_a_note_are_translated_too(org):
     case = journeys.to_registered(org)
     services.case_update_details(case=case, by=org.clerk, fields={"demand": "退一赔三", "facts": "新的事实"})
     event = CaseEvent.objects.filter(case=case, action="update").latest("pk")
-    assert event.note.startswith("修改字段:") and "、" in event.note
+    assert event.note.startswith("修改字段：") and "、" in event.note
     with translation.override("en"):
         assert event.display_note.startswith("Fields changed: ") and ", " in event.display_note
         assert "修改" not in event.display_note

@@ -50,7 +50,7 @@ def test_receive_only_keeps_an_incomplete_case_with_what_is_missing(clerk_client
     assert response.status_code == 302
     assert case.state == Case.State.RECEIVED
     page = clerk_client.get(f"/cases/{case.number}/").content.decode()
-    assert "缺少:何地、何由(诉求)" in page
+    assert "缺少：何地、何由（诉求）" in page
 
 
 @pytest.mark.parametrize("phone", ["1380013800", "23800138000", "abc", "010-123"])
@@ -109,5 +109,5 @@ def test_the_confirmation_names_the_state_once(clerk_client, submit, state):
     post_intake(clerk_client, submit=submit)
     case = Case.objects.get()
     page = clerk_client.get(f"/cases/{case.number}/").content.decode()
-    assert f"工单 {case.number} {state},查询码 {case.query_code}" in page
+    assert f"工单 {case.number} {state}，查询码 {case.query_code}" in page
     assert "已已" not in page

@@ -23,7 +23,7 @@ def test_case_missing_an_element_stays_received_and_lists_what_is_missing(org):
     case = case_received(by=org.clerk, incident_place="", demand="")
 
     assert case.state == Case.State.RECEIVED
-    assert case.missing_elements == ["何地", "何由(诉求)"]
+    assert case.missing_elements == ["何地", "何由（诉求）"]
     with pytest.raises(ApplicationError, match="何地"):
         services.case_register(case=case, by=org.clerk)
 

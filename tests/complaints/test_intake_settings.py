@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_the_windows_are_edited_in_the_intake_rules_admin(admin_client):
     IntakeSettings.current()
     page = admin_client.get("/admin/complaints/intakesettings/1/change/").content.decode()
-    assert "重复投诉认定期(天)" in page and "集中投诉最少投诉人数" in page
+    assert "重复投诉认定期（天）" in page and "集中投诉最少投诉人数" in page
     response = admin_client.post("/admin/complaints/intakesettings/1/change/", {
         "repeat_window_days": 60, "cluster_window_days": 10, "cluster_min_complainants": 3,
         "cross_region_level": "district", "five_element_kinds": ["complaint", "report"],
@@ -55,7 +55,7 @@ def test_which_kinds_need_the_five_elements_is_set_in_the_admin(admin_client, or
 
     # By default a Weibo post missing its demand stays received until the demand is supplied.
     weibo = case_received(by=org.clerk, kind=CaseKind.WEIBO, channel="weibo", demand="")
-    assert weibo.state == "received" and weibo.missing_elements == ["何由(诉求)"]
+    assert weibo.state == "received" and weibo.missing_elements == ["何由（诉求）"]
     mailbox = case_received(by=org.clerk, kind=CaseKind.MAYOR_MAILBOX, channel="letter", incident_time="")
     assert mailbox.state == "received"
     IntakeSettings.current()

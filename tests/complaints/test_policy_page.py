@@ -33,6 +33,6 @@ def test_the_policy_page_marks_what_is_to_be_checked(client, org):
 def test_the_admin_filters_the_unverified_rows(admin_client):
     page = admin_client.get("/admin/complaints/statutoryground/?unverified__exact=1").content.decode()
     assert "滥用投诉权利谋取不正当利益" in page
-    assert "第十五条第(一)项" not in page  # Order 20's checked rows are not in the list
+    assert "第十五条第（一）项" not in page  # Order 20's checked rows are not in the list
     page = admin_client.get("/admin/deadlines/timelimit/?unverified__exact=1").content.decode()
     assert "待核实" in page

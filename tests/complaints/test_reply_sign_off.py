@@ -78,3 +78,21 @@ def test_a_reply_sent_back_for_redo_is_not_shown_as_the_answer(org):
     services.case_return_for_redo(case=case, by=org.supervisor, reason="未写明退款依据")
     notes = " ".join(item["note"] for item in case_public_timeline(case=case))
     assert "预付卡余额" not in notes
+
+
+def test_the_public_look_up_shows_a_sensitive_reply_only_once_approved(org, client):
+    director = UserFactory(username="director", unit=org.center, role=User.Role.DIRECTOR)
+    case = journeys.to_replied(org, sensitive=True)
+    page = client.post("/track/", {"number": case.number, "query_code": case.query_code}, follow=True)
+    text = page.content.decode()
+    assert "预付卡余额" not in text and "已答复" not in text
+    services.case_approve_reply(case=case, by=director)
+    text = client.get("/track/").content.decode()
+    assert "预付卡余额" in text and "已答复" in text
+
+
+def test_the_public_look_up_does_not_show_the_redo_of_a_sensitive_reply(org):
+    case = journeys.to_replied(org, sensitive=True)
+    services.case_return_for_redo(case=case, by=org.supervisor, reason="答复口径须经主任审定后重写")
+    actions = [item["action_code"] for item in case_public_timeline(case=case)]
+    assert "reply" not in actions and "redo" not in actions

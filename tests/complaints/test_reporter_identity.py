@@ -51,7 +51,7 @@ def anonymous_report(org):
         facts="该商行销售过期预包装食品,货架上多款饼干已过保质期仍在售卖", demand="依法查处"))[0]
     services.case_update_details(case=report, by=org.clerk,
                                  fields={"complainant_phone": PHONE, "complainant_id_number": ID_NUMBER})
-    CaseEvent.objects.create(case=report, action=CaseEvent.Action.UPDATE, note="修改字段:联系电话",
+    CaseEvent.objects.create(case=report, action=CaseEvent.Action.UPDATE, note="修改字段：联系电话",
                              data={"changed": {"complainant_phone": {"from": LEGACY_PHONE, "to": PHONE}}})
     services.case_register(case=report, by=org.clerk)
     services.case_dispatch(case=report, unit=org.station, by=org.supervisor)

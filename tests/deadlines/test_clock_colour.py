@@ -72,7 +72,7 @@ def test_a_clock_past_warn_at_before_the_sweep_is_yellow_in_both_panels(client, 
     deadlines_panel, supervision_panel = panel_colours(page, "deadlines"), panel_colours(page, "supervision")
     assert deadlines_panel["handling"] == supervision_panel["handling"] == YELLOW
     assert deadlines_panel == supervision_panel
-    assert "临期(黄)" in page and "即将到期" in page
+    assert "临期（黄）" in page and "即将到期" in page
 
 
 @pytest.mark.django_db

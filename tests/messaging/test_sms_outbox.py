@@ -174,3 +174,28 @@ def test_parameters_too_long_for_the_gateway_are_cut(org, gateway):
     params = SmsMessage.objects.get(case=case, kind="dispatched").params
     assert len(params["note"]) == 35 and params["note"].endswith("…")
     assert json.dumps(params, ensure_ascii=False)
+
+
+def test_a_sensitive_reply_texts_the_complainant_only_once_the_director_approves_it(
+        org, gateway, eager_tasks, django_capture_on_commit_callbacks):
+    from complaints.services.signoff import case_refer_reply
+    from routing.models import User
+    from tests.factories import UserFactory
+
+    director = UserFactory(username="director", unit=org.center, role=User.Role.DIRECTOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = to_replied(org, sensitive=True, **JIANGMEN)
+        case_refer_reply(case=case, by=org.supervisor, note="涉及网络舆情，请主任审批")
+    assert list(SmsMessage.objects.filter(case=case).values_list("kind", flat=True)) == ["receipt"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_approve_reply(case=Case.objects.get(pk=case.pk), by=director)
+    kinds = list(SmsMessage.objects.filter(case=case).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["receipt", "reply", "rating_invitation"]
+    assert len(gateway.received) == 3
+
+
+def test_a_sensitive_reply_sent_back_texts_nobody(org, gateway, eager_tasks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = to_replied(org, sensitive=True, **JIANGMEN)
+        services.case_return_for_redo(case=case, by=org.supervisor, reason="答复口径须经主任审定后重写")
+    assert list(SmsMessage.objects.filter(case=case).values_list("kind", flat=True)) == ["receipt"]

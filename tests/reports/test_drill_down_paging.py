@@ -43,12 +43,12 @@ def test_page_two_of_a_drill_down_keeps_the_figure_and_the_dashboard_filters(cli
     client.force_login(org.supervisor)
 
     first = client.get("/dashboard/cases/", {"metric": "open", "unit": org.district.pk, "category": food.pk})
-    assert len(rows(first)) == 25 and "第 1/2 页,共 27 件" in first.content.decode()
+    assert len(rows(first)) == 25 and "第 1/2 页，共 27 件" in first.content.decode()
 
     second = follow(client, first, "next")
     page = second.content.decode()
     assert "在办" in page and org.district.name in page and "食品" in page  # the heading still says what it lists
-    assert len(rows(second)) == 2 and "第 2/2 页,共 27 件" in page
+    assert len(rows(second)) == 2 and "第 2/2 页，共 27 件" in page
     assert sorted(rows(first) + rows(second)) == sorted(wanted)
     assert not set(rows(second)) & {*other_unit, *other_category, queued}
     assert rows(follow(client, second, "prev")) == rows(first)

@@ -66,7 +66,7 @@ def test_rising_items_follow_the_thresholds_set_in_the_admin(client, org, rising
     assert (e["current"], e["previous"], e["change"], e["change_percent"]) == (4, 1, 3, 300.0)
     assert a["change_percent"] == 50.0
     page = response.content.decode()
-    assert "本期至少 3 件,且较上期增长至少 50%" in page and "新出现" in page and "起草消费警示" in page
+    assert "本期至少 3 件，且较上期增长至少 50%" in page and "新出现" in page and "起草消费警示" in page
 
     thresholds(hotspot_min_count=3, hotspot_min_growth_percent=100)
     assert names(listed(hotspots(client, org.supervisor), "respondents")) == ["商户C", "商户E"]
@@ -131,9 +131,9 @@ def test_the_excel_export_holds_the_pages_rows(client, org, rising):
     page = hotspots(client, org.supervisor)
     response = client.get("/dashboard/hotspots/", {**PERIOD, "export": "xlsx"})
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["统计条件", "上升的业务分类", "上升的被投诉人", "上升的区域(区县)", "每日趋势"]
+    assert book.sheetnames == ["统计条件", "上升的业务分类", "上升的被投诉人", "上升的区域（区县）", "每日趋势"]
     conditions = list(book["统计条件"].values)
-    assert ("最少件数", 3) in conditions and ("最低增幅(%)", 50) in conditions
+    assert ("最少件数", 3) in conditions and ("最低增幅（%）", 50) in conditions
     for item in page.context["lists"]:
         sheet = list(book[item["title"]].values)
         assert sheet[0] == ("排名", "名称", "本期", "上期", "增减", "增长率")
@@ -148,7 +148,7 @@ def test_the_excel_export_holds_the_pages_rows(client, org, rising):
 def test_the_thresholds_are_edited_in_the_admin(admin_client):
     rules = SupervisionSettings.current()
     page = admin_client.get(f"/admin/supervision/supervisionsettings/{rules.pk}/change/").content.decode()
-    assert "热点最少件数" in page and "热点最低增幅(%)" in page and "每类热点最多列出" in page
+    assert "热点最少件数" in page and "热点最低增幅（%）" in page and "每类热点最多列出" in page
 
 
 def test_query_count_does_not_grow_with_the_data(client, org, areas):

@@ -40,7 +40,7 @@ def test_a_digit_like_id_posted_to_supervision_is_not_found(client, org, data):
 
 
 def test_sheet_titles_are_made_acceptable_to_excel():
-    assert sheet_title("按被投诉人所在区域(街道/乡镇)") == "按被投诉人所在区域(街道・乡镇)"
+    assert sheet_title("按被投诉人所在区域（街道/乡镇）") == "按被投诉人所在区域（街道・乡镇）"
     assert sheet_title("a[b]c:d*e?f\\g") == "a・b・c・d・e・f・g"
     assert len(sheet_title("长" * 40)) == 31
 

@@ -105,10 +105,10 @@ def test_areas_roll_up_to_the_chosen_level(client, org, areas):
 
     by_street = table(volume(client, org.supervisor, area_level="street"), "area")
     assert {name: figures(row)[:2] for name, row in by_street.items()} == {
-        "白沙街道": (2, 0), "环市街道": (1, 0), "蓬江区(本级)": (1, 0), "会城街道": (1, 2), "未填写区域": (1, 0)}
+        "白沙街道": (2, 0), "环市街道": (1, 0), "蓬江区（本级）": (1, 0), "会城街道": (1, 2), "未填写区域": (1, 0)}
     assert drill(client, by_street["白沙街道"]["drill"]) == numbers([village, street])
     # The district's own row holds the cases registered at district level only, not its streets'.
-    assert drill(client, by_street["蓬江区(本级)"]["drill"]) == numbers([district_only])
+    assert drill(client, by_street["蓬江区（本级）"]["drill"]) == numbers([district_only])
 
 
 def test_channel_and_area_filters_narrow_every_figure_and_drill_down(client, org, areas):
@@ -152,7 +152,7 @@ def test_the_excel_export_holds_the_pages_rows(client, org, areas):
     response = client.get("/dashboard/volume/", {**PERIOD, "export": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["统计条件", "合计", "按类型", "按渠道", "按业务分类", "按被投诉人所在区域(区县)", "被投诉人(前20名)"]
+    assert book.sheetnames == ["统计条件", "合计", "按类型", "按渠道", "按业务分类", "按被投诉人所在区域（区县）", "被投诉人（前20名）"]
     assert list(book["合计"].values)[1] == ("登记量", 1, 1, 0, "0.0%")
     for table_ in page.context["tables"]:
         sheet = list(book[table_["title"]].values)

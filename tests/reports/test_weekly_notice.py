@@ -137,9 +137,9 @@ def test_handling_units_are_refused(client, org):
 
 def test_summary_paragraph(org, week_cases):
     text = notice_summary(weekly_notice(scope=org.center, period=PERIOD, now=AFTER))
-    assert text.startswith("本周(11月2日至11月8日)共有3个单位7件工单超期")
+    assert text.startswith("本周（11月2日至11月8日）共有3个单位7件工单超期")
     assert "在办超期5件、逾期完成1件、延期后仍超期1件" in text
-    assert f"{org.station.name}(5件)" in text and "阶段性回复" in text
+    assert f"{org.station.name}（5件）" in text and "阶段性回复" in text
 
 
 def test_the_week_so_far_is_computed_now(client, org):

@@ -93,7 +93,7 @@ def test_batch_to_one_unit_tells_where_an_urgent_case_gets_its_limit(client, wor
     client.force_login(world.org.supervisor)
     page = client.post("/cases/queue/dispatch/", {"numbers": [urgent.number], "unit": world.org.station.pk},
                        follow=True).content.decode()
-    assert f"{urgent.number} 未分流:紧急、重大工单须在工单页指定办理时限后分流" in page
+    assert f"{urgent.number} 未分流：紧急、重大工单须在工单页指定办理时限后分流" in page
     assert Case.objects.get(pk=urgent.pk).handling_unit is None
 
 

@@ -135,7 +135,7 @@ shiwan_li,李伟,FS0402,承办人,,,否
     assert User.objects.get(username="kept_alone").is_active is True
     chen = User.objects.get(username="zumiao_chen")
     assert chen.must_set_password and chen.unit == fs.zumiao and chen.role == "handler"
-    password = result.notes[0].split(":")[1].split("(")[0]
+    password = result.notes[0].split("：")[1].split("（")[0]
     assert client.login(username="zumiao_chen", password=password)
     response = client.get("/inbox/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/first-password/")
@@ -192,7 +192,7 @@ def test_each_import_takes_its_own_template(fs, client, what):
 
 def test_the_template_header_says_the_rule_precedence(db):
     sheet = load_workbook(io.BytesIO(import_template("rules"))).active
-    assert sheet["A1"].value == "顺序号(1最先)" and "1 最先" in sheet["A1"].comment.text
+    assert sheet["A1"].value == "顺序号（1最先）" and "1 最先" in sheet["A1"].comment.text
 
 
 def test_the_import_page_states_the_precedence(fs, client):
@@ -251,4 +251,4 @@ def test_the_command_has_a_dry_run_and_writes_templates(fs, tmp_path, capsys):
     assert Area.objects.get(code="440606101").parent.code == "440606"
     template = tmp_path / "rules.xlsx"
     call_command("routing_import", "rules", str(template), "--template")
-    assert load_workbook(template).active["A1"].value == "顺序号(1最先)"
+    assert load_workbook(template).active["A1"].value == "顺序号（1最先）"

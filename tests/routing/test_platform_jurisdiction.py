@@ -49,8 +49,8 @@ def test_a_platform_merchant_with_no_address_goes_to_the_operators_home_unit_wit
     assert case.platform_jurisdiction == "no_address"
     assert case.routing.proposed_unit == world.org.station
     assert case.routing.reason == (
-        "平台内经营者未在平台公示地址 → 按平台经营者江门市示例网络科技有限公司(示例)住所地(广东省江门市蓬江区白沙街道)"
-        "管辖 → 白沙市场监管所(市场监管总局令第121号)")
+        "平台内经营者未在平台公示地址 → 按平台经营者江门市示例网络科技有限公司(示例)住所地（广东省江门市蓬江区白沙街道）"
+        "管辖 → 白沙市场监管所（市场监管总局令第121号）")
     client.force_login(world.org.supervisor)
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert "平台内经营者未在平台公示地址 → 按平台经营者" in page and "按建议分流到白沙市场监管所" in page
@@ -61,7 +61,7 @@ def test_an_operator_at_home_outside_the_city_leaves_the_case_to_the_center_sayi
     tmall, _ = platforms
     case = merchant_case(world, tmall)
     assert case.routing.proposed_unit is None
-    assert "平台经营者浙江天猫网络有限公司住所地(浙江省杭州市余杭区)不在本系统辖区" in case.routing.reason
+    assert "平台经营者浙江天猫网络有限公司住所地（浙江省杭州市余杭区）不在本系统辖区" in case.routing.reason
 
 
 def test_a_merchant_with_an_address_is_routed_by_it_until_the_clerk_switches(world, platforms, client):
@@ -79,7 +79,7 @@ def test_a_merchant_with_an_address_is_routed_by_it_until_the_clerk_switches(wor
     assert case.platform_jurisdiction == "unreachable" and case.routing.proposed_unit == world.org.station
     assert case.routing.reason.startswith("按平台公示地址无法联系平台内经营者 → 按平台经营者")
     event = case.events.filter(action=CaseEvent.Action.UPDATE).latest("at")
-    assert "改按平台经营者住所地管辖:按平台公示地址无法联系平台内经营者(示例本地生活平台(示例数据))" in event.note
+    assert "改按平台经营者住所地管辖：按平台公示地址无法联系平台内经营者（示例本地生活平台(示例数据)）" in event.note
 
 
 def test_the_unit_it_was_dispatched_to_switches_and_hands_it_back_in_one_action(world, platforms):

@@ -17,7 +17,7 @@ def test_area_rule_covers_the_area_and_everything_below_it(world):
     r = rule(area=world.baisha, unit=world.org.station)
     proposal = propose(world, area=world.village)
     assert proposal.unit == world.org.station and proposal.rule == r
-    assert proposal.reason == f"被投诉人位于蓬江区白沙街道白沙某社区 → 白沙市场监管所,规则#{r.pk}"
+    assert proposal.reason == f"被投诉人位于蓬江区白沙街道白沙某社区 → 白沙市场监管所，规则#{r.pk}"
 
 
 def test_deeper_area_rule_beats_the_district_rule_at_equal_sequence(world):
@@ -69,7 +69,7 @@ def test_inactive_rules_and_rules_to_inactive_units_are_ignored(world):
 def test_without_rules_the_nearest_covering_area_decides(world):
     proposal = propose(world, area=world.village)
     assert proposal.unit == world.org.station and proposal.rule is None
-    assert "区域管辖(白沙街道)" in proposal.reason
+    assert "区域管辖（白沙街道）" in proposal.reason
 
 
 def test_nothing_covers_a_case_without_area_and_rules(world):

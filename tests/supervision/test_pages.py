@@ -38,7 +38,7 @@ def test_the_center_closes_red_line_items_one_by_one_until_the_month_is_clear(cl
     client.force_login(org.supervisor)
 
     page = client.get(f"/supervision/red-lines/?month={this_month()}").content.decode()
-    assert case.number in page and "本月未销号:1" in page
+    assert case.number in page and "本月未销号：1" in page
 
     refused = client.post(f"/supervision/red-lines/?month={this_month()}", {"item": item.pk, "note": ""},
                           follow=True)
@@ -47,7 +47,7 @@ def test_the_center_closes_red_line_items_one_by_one_until_the_month_is_clear(cl
     item.refresh_from_db()
     assert item.closed_at is not None and item.closed_by == org.supervisor
     page = client.get(f"/supervision/red-lines/?month={this_month()}").content.decode()
-    assert "本月未销号:0" in page and "已清零" in page
+    assert "本月未销号：0" in page and "已清零" in page
 
 
 def test_earlier_months_open_items_stay_visible(client, org):
@@ -78,7 +78,7 @@ def test_case_page_shows_colours_and_lets_the_center_pause_the_clock(client, org
     case = overdue_case(org)
     client.force_login(org.supervisor)
     page = client.get(f"/cases/{case.number}/").content.decode()
-    assert "超期(红)" in page and "督办单" in page and "批准暂停计时" in page
+    assert "超期（红）" in page and "督办单" in page and "批准暂停计时" in page
 
     client.post(f"/supervision/cases/{case.number}/pause/", {"reason": "产品送检"})
     assert case.clocks.get(clock="handling", stopped_at__isnull=True).paused_at is not None

@@ -75,7 +75,7 @@ def test_a_district_center_sees_and_closes_the_items_of_its_own_units_only(clien
     assert response.status_code == 200
     page = response.content.decode()
     assert own.case.number in page and sibling.case.number in page and far.case.number not in page
-    assert "本月未销号:2" in page
+    assert "本月未销号：2" in page
 
     assert client.post(LEDGER, {"item": far.pk, "note": "越权销号"}).status_code == 404
     far.refresh_from_db()

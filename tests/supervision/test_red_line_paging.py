@@ -68,10 +68,10 @@ def test_earlier_open_items_come_first_and_the_rest_is_on_the_next_page(client, 
     first = client.get("/supervision/red-lines/", {"month": THIS_MONTH})
     second = next_page(client, first)
 
-    assert "第 1/2 页,共 27 件" in first.content.decode()
+    assert "第 1/2 页，共 27 件" in first.content.decode()
     assert rows(first) == [("earlier", n) for n in earlier] + [("month", n) for n in current[:5]]
     assert rows(second) == [("month", n) for n in current[5:]]
-    assert "以前月份未销号(20 项)" in first.content.decode()
+    assert "以前月份未销号（20 项）" in first.content.decode()
 
 
 def test_month_and_filters_are_kept_across_pages(client, org):

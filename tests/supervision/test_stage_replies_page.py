@@ -38,7 +38,7 @@ def test_rows_beyond_the_first_page_are_reached_through_the_page_links(client, o
 
     first = client.get("/supervision/stage-replies/")
     assert len(listed(first)) == PAGE_SIZE
-    assert "第 1/2 页,共 27 件" in first.content.decode()
+    assert "第 1/2 页，共 27 件" in first.content.decode()
     next_link = re.search(r'href="\?([^"]*)" rel="next"', first.content.decode()).group(1).replace("&amp;", "&")
 
     second = client.get(f"/supervision/stage-replies/?{next_link}")
@@ -54,7 +54,7 @@ def test_filters_are_kept_across_pages(client, org):
 
     first = client.get(f"/supervision/stage-replies/?unit={org.station.pk}&q=培训")
     page = first.content.decode()
-    assert "第 1/2 页,共 26 件" in page
+    assert "第 1/2 页，共 26 件" in page
     next_link = re.search(r'href="\?([^"]*)" rel="next"', page).group(1).replace("&amp;", "&")
     second = client.get(f"/supervision/stage-replies/?{next_link}")
     assert sorted(listed(first) + listed(second)) == sorted(wanted)

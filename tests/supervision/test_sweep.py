@@ -164,12 +164,12 @@ def test_the_sweeps_history_reads_in_the_readers_language(client, org):
     deadlines_sweep(now=handling_clock(case).due_at + timedelta(minutes=1))
     client.force_login(org.supervisor)
 
-    assert "督办单(承办单位及负责人):办理" in _case_page(client, case, "zh-hans")
+    assert "督办单（承办单位及负责人）：办理" in _case_page(client, case, "zh-hans")
     english = _case_page(client, case, "en")
     assert "Supervision order (handling unit and its leader): Handling" in english
-    assert "督办单(承办单位及负责人)" not in english
+    assert "督办单（承办单位及负责人）" not in english
     # what the API, webhooks and exports read stays in the site's language
-    assert CaseEvent.objects.get(case=case, action=CaseEvent.Action.SUPERVISE).note == "督办单(承办单位及负责人):办理"
+    assert CaseEvent.objects.get(case=case, action=CaseEvent.Action.SUPERVISE).note == "督办单（承办单位及负责人）：办理"
 
 
 def test_the_sweep_writes_in_the_sites_language_whatever_the_workers(org):
@@ -180,5 +180,5 @@ def test_the_sweep_writes_in_the_sites_language_whatever_the_workers(org):
     with translation.override("en"):
         deadlines_sweep(now=handling_clock(case).due_at + timedelta(minutes=1))
     order = Notification.objects.filter(case=case, kind=Notification.Kind.SUPERVISION_ORDER).first()
-    assert order.title == f"督办单:工单 {case.number} 办理时限已超期"
-    assert order.body == f"被投诉人:{case.respondent_name};请立即办理并报告情况。"
+    assert order.title == f"督办单：工单 {case.number} 办理时限已超期"
+    assert order.body == f"被投诉人：{case.respondent_name}；请立即办理并报告情况。"

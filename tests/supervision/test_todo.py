@@ -1,9 +1,13 @@
 """The center's to-do list (中心待办), the notices that tell the center work has arrived, and the
 everyday edges of the action pages (GET on an action URL, errors at the top, one case per form)."""
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from complaints import services
-from complaints.models import Case, Notification
+from complaints.models import Case, CrossRegionNotice, Notification
+from deadlines.models import CaseClock
 from routing.models import User
 from supervision.models import SupervisionSettings
 from supervision.todo import center_todo, center_todo_count
@@ -105,3 +109,58 @@ def test_a_sensitive_reply_is_referred_from_the_to_do_not_approved(client, org):
                            {"version": case.version, "next": "/supervision/todo/"})
     assert response.status_code == 302 and response["Location"] == "/supervision/todo/"
     assert case.events.filter(action="refer_reply").exists()
+
+
+def _stage_reply_owed(org) -> Case:
+    case = journeys.to_handling(org)
+    CaseClock.objects.filter(case=case, clock="handling").update(
+        original_due_at=timezone.now() - timedelta(hours=2), extended_days=3)
+    return case
+
+
+def _cross_region_unfiled(org) -> Case:
+    case = journeys.to_handling(org)
+    CrossRegionNotice.objects.create(case=case, receiving_unit=org.far_station, target_unit=org.station,
+                                     due_at=timezone.now() + timedelta(days=1))
+    return case
+
+
+def _row(page: str, number: str) -> str:
+    return page.split(f'data-case="{number}"')[1].split("</tr>")[0]
+
+
+def test_a_stage_reply_owed_is_recorded_on_its_row(client, org):
+    case = _stage_reply_owed(org)
+    client.force_login(org.supervisor)
+    assert 'name="do" value="stage_reply"' in _row(client.get("/supervision/todo/").content.decode(), case.number)
+    response = client.post("/supervision/todo/", {"do": "stage_reply", "case": case.number, "version": case.version,
+                                                  "text": "已电话告知投诉人：检测报告预计下周出具"}, follow=True)
+    assert response.redirect_chain == [("/supervision/todo/", 302)]
+    assert "已记录阶段性回复" in response.content.decode()
+    assert [r.case for r in _section(org.supervisor, "stage_replies")["rows"]] == []
+    assert case.events.get(action="stage_reply").note == "已电话告知投诉人：检测报告预计下周出具"
+
+
+def test_a_cross_region_notice_is_filed_on_its_row(client, org):
+    case = _cross_region_unfiled(org)
+    client.force_login(org.supervisor)
+    assert 'name="do" value="cross_region"' in _row(client.get("/supervision/todo/").content.decode(), case.number)
+    response = client.post("/supervision/todo/", {"do": "cross_region", "case": case.number, "version": case.version,
+                                                  "text": "已函告白沙市场监管所"}, follow=True)
+    assert response.redirect_chain == [("/supervision/todo/", 302)]
+    assert _section(org.supervisor, "cross_region")["rows"] == []
+    notice = CrossRegionNotice.objects.get(case=case)
+    assert notice.notified_by == org.supervisor and notice.note == "已函告白沙市场监管所"
+
+
+def test_a_refused_row_action_shows_the_error_at_the_top_and_keeps_the_text(client, org):
+    case = _stage_reply_owed(org)
+    client.force_login(org.supervisor)
+    response = client.post("/supervision/todo/", {"do": "stage_reply", "case": case.number,
+                                                  "version": case.version - 1, "text": "已告知投诉人办理进度"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert page.index('class="alert error"') < page.index('id="todo-stage_replies"')
+    assert "状态已变化" in page
+    assert 'value="已告知投诉人办理进度"' in _row(page, case.number)
+    assert not case.events.filter(action="stage_reply").exists()

@@ -10,7 +10,7 @@ from reports.services_snapshots import MONTHS_BACK, WEEKS_BACK, report_snapshots
 
 
 class Command(BaseCommand):
-    help = "发布尚未发布的每周通报和月度排名(已发布的不会重复发布,也不会改变)。"
+    help = "发布尚未发布的每周通报和月度排名（已发布的不会重复发布，也不会改变）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--weeks", type=int, default=WEEKS_BACK, help="回溯的周数")
