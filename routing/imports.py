@@ -247,7 +247,7 @@ def errors_by_line(errors: Iterable[RowError]) -> list[RowError]:
     merged: dict[int, list[str]] = {}
     for error in errors:
         merged.setdefault(error.line, []).append(error.message)
-    return [RowError(line, ";".join(messages)) for line, messages in sorted(merged.items())]
+    return [RowError(line, "；".join(messages)) for line, messages in sorted(merged.items())]
 
 
 def _importers() -> dict:

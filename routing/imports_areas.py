@@ -57,7 +57,7 @@ class CheckedRows:
                 problems.append(_("缺少名称"))
             level = level_of(row["level"], code)
             if level is None:
-                problems.append(_("层级“%s”无效(省、市、区/县/县级市、街道/镇/乡、社区/村、特定区域)") % row["level"])
+                problems.append(_("层级“%s”无效（省、市、区/县/县级市、街道/镇/乡、社区/村、特定区域）") % row["level"])
             if row["unit"] and row["unit"] not in units:
                 problems.append(_("管辖单位编码“%s”不存在或是外部部门") % row["unit"])
             parent = nbs_code(row["parent"]) if row["parent"] else ""
@@ -66,7 +66,7 @@ class CheckedRows:
             if problems:
                 self.error_count += 1
                 if len(self.errors) < MAX_ERRORS:
-                    self.errors.append(RowError(line, ";".join(str(p) for p in problems)))
+                    self.errors.append(RowError(line, "；".join(str(p) for p in problems)))
             yield line, code, name, level, parent, units.get(row["unit"]), bool(problems)
 
 

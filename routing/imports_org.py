@@ -86,7 +86,7 @@ def units_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
             problems.append(_("职责“%s”无效") % row["role"])
         active = _active(row["active"], problems)
         if problems:
-            errors.append(RowError(line, ";".join(str(p) for p in problems)))
+            errors.append(RowError(line, "；".join(str(p) for p in problems)))
             continue
         seen[code] = line
         parsed.append((line, code, name, kind, row["parent"], covered, role, row["email"], active))
@@ -150,7 +150,7 @@ def categories_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> Imp
             if parent == row["code"]:
                 problems.append(_("上级编码不能是自身"))
         if problems:
-            errors.append(RowError(line, ";".join(str(p) for p in problems)))
+            errors.append(RowError(line, "；".join(str(p) for p in problems)))
         seen.setdefault(row["code"], line)
     if errors:
         raise ImportRejected(errors)
@@ -202,7 +202,7 @@ def users_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
             problems.append(_("邮箱“%s”格式不正确") % row["email"])
         active = _active(row["active"], problems)
         if problems:
-            errors.append(RowError(line, ";".join(str(p) for p in problems)))
+            errors.append(RowError(line, "；".join(str(p) for p in problems)))
             continue
         seen[username] = line
         parsed.append((username, row["name"], unit, role, row["phone"].replace(" ", ""), row["email"], active))

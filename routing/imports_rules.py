@@ -58,7 +58,7 @@ def rules_import(*, rows: Iterable[tuple[int, dict]], progress=None) -> ImportRe
         if not (row["area"] or row["category"] or row["kind"]):
             problems.append(_("至少要指定区域、业务分类或工单类型之一"))
         if problems:
-            errors.append(RowError(line, ";".join(str(p) for p in problems)))
+            errors.append(RowError(line, "；".join(str(p) for p in problems)))
             continue
         key = (getattr(area, "pk", None), getattr(category, "pk", None), kind, int(sequence))
         if key in seen:
