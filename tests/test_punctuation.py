@@ -137,3 +137,16 @@ def test_seeded_rows_use_full_width_punctuation():
     assert StatutoryGround.objects.exists() and DeclineReason.objects.exists()  # the seeds are there to read
     found = seeded_findings()
     assert not found, f"{len(found)} half-width marks in Chinese text:\n" + "\n".join(found)
+
+
+# A bracket round a value after a value ("王登记(江门市12315指挥中心)" in the timeline) touches no
+# Chinese in the template, only on the page: written as {% trans "（" %} so English keeps " (".
+VALUE_IN_BRACKETS = re.compile(r"\}\}\s?\(\{\{[^}]*\}\}\)")
+
+
+def test_a_value_in_brackets_after_a_value_uses_translated_brackets():
+    found = [f"{path.relative_to(ROOT)}:{number}"
+             for path in sorted((ROOT / "templates").rglob("*.html"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if VALUE_IN_BRACKETS.search(line)]
+    assert not found, "half-width brackets round a value:\n" + "\n".join(found)
