@@ -46,17 +46,18 @@ def kept_deadlines() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _deadline_filters(now: datetime) -> tuple[Q, Q]:
+def _deadline_filters(now: datetime, *, kept: bool) -> tuple[Q, Q]:
     """Due soon and overdue, on the case. Overdue: a counting clock is red (its nearest due time
-    has passed). Due soon: a clock is yellow and none is red, so a case sits on one of the two tabs."""
-    if kept_deadlines():
+    has passed). Due soon: a clock is yellow and none is red, so a case sits on one of the two tabs.
+    `kept`: from the case's stored nearest times (indexed); otherwise from its clocks."""
+    if kept:
         return Q(next_warn_at__lte=now, next_due_at__gt=now), Q(next_due_at__lte=now)
     overdue = case_overdue(now=now)
     return Q(case_due_soon(now=now)) & ~Q(overdue), Q(overdue)
 
 
-def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
-    due_soon, overdue = _deadline_filters(window.now)
+def _tab_filters(window: DeadlineWindow, *, kept: bool | None = None) -> dict[str, Q]:
+    due_soon, overdue = _deadline_filters(window.now, kept=kept_deadlines() if kept is None else kept)
     return {
         "all": Q(),
         "sign": Q(state=Case.State.DISPATCHED),
@@ -137,12 +138,17 @@ def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[
     search, or elsewhere: counted live, a search's counts capped at COUNT_CAP ("1,000+")."""
     if kept_deadlines() and not search.strip():
         return inbox_kept_counts(unit_id=user.unit_id, now=window.now) if user.unit_id else dict.fromkeys(TABS, 0)
+    return inbox_live_counts(user=user, window=window, search=search)
+
+
+def inbox_live_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int | str]:
+    """The tab counts from the cases and their clocks themselves (what the kept counts must equal)."""
     qs = _search(_unit_open_cases(user=user), search, user=user)
     cohandled = _search(_cohandled_open_cases(user=user), search, user=user)
     if search.strip():
         qs = Case.objects.filter(pk__in=qs.order_by().values("pk")[: COUNT_CAP + 1])
         cohandled = Case.objects.filter(pk__in=cohandled.order_by().values("pk")[: COUNT_CAP + 1])
-    counts = qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window).items()})
+    counts = qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window, kept=False).items()})
     counts["cohandling"] = cohandled.count()
     return {tab: f"{COUNT_CAP:,}+" if n > COUNT_CAP else n for tab, n in counts.items()}
 

@@ -56,13 +56,17 @@ class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("说明"), required=False, max_length=200)
 
 
+CASE_LIST_PAGE_SIZE = 25
+
+
 @login_required
 def case_list(request):
     state = request.GET.get("state", "")
     search = request.GET.get("q", "")
     cases = selectors.case_list(visible_to=request.user, state=state or None, search=search)
     # Keyset pages, newest first (complaints/keyset.py): no OFFSET, no count of every match.
-    page = keyset_page(cases, order=selectors.CASE_LIST_ORDER, cursor=request.GET.get("after"), size=25)
+    page = keyset_page(cases, order=selectors.CASE_LIST_ORDER, cursor=request.GET.get("after"),
+                       size=CASE_LIST_PAGE_SIZE)
     count, more = capped_count(cases)
     kept = {name: value for name, value in (("state", state), ("q", search)) if value}
     return render(request, "complaints/case_list.html", {
