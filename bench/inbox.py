@@ -46,6 +46,8 @@ def main() -> None:
 
     # No setup_test_environment(): its template instrumentation would slow rendering down.
     old_name = connection.settings_dict["NAME"]
+    # Not the test suite's database name: tests may run beside the benchmark.
+    connection.settings_dict["TEST"]["NAME"] = f"bench_inbox_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run([int(s) for s in args.sizes.split(",")], args.repeat, args.verbose)
