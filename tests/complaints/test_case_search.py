@@ -61,3 +61,13 @@ def test_the_center_finds_the_anonymous_reporter(client, org, cases):
     _named, anonymous = cases
     assert listed(client, org.supervisor, "王五") == {anonymous.number}
     assert listed(client, org.clerk, "13733334444") == {anonymous.number}
+
+
+def test_the_admin_case_list_searches_the_same_way_without_counting_the_table(admin_client, cases):
+    named, anonymous = cases
+    response = admin_client.get("/admin/complaints/case/", {"q": "食品商"})
+    changelist = response.context["cl"]
+    assert [case.number for case in changelist.result_list] == [named.number]
+    assert changelist.full_result_count is None  # show_full_result_count = False: no COUNT(*) of all cases
+    assert [c.number for c in admin_client.get("/admin/complaints/case/", {"q": "王五"}).context["cl"].result_list] \
+        == [anonymous.number]  # a superuser may see every identity

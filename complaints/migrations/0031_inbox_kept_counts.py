@@ -37,18 +37,6 @@ class Migration(migrations.Migration):
             name='next_warn_at',
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='最近预警时间'),
         ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-received_at', '-id'], name='case_received_keyset'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('state__in', ['dispatched', 'handling'])), fields=['handling_unit', 'next_due_at', 'id'], name='case_inbox_due'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('state__in', ['dispatched', 'handling'])), fields=['handling_unit', 'next_warn_at'], name='case_inbox_warn'),
-        ),
         migrations.AddField(
             model_name='inboxtally',
             name='unit',
@@ -64,11 +52,8 @@ class Migration(migrations.Migration):
 def install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return  # SQLite (development) counts live: complaints/selectors_inbox_counts.py
-    from complaints.inbox_tally_sql import INSTALL, SEARCH_INDEXES
+    from complaints.inbox_tally_sql import INSTALL
 
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, definition in SEARCH_INDEXES:
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON complaints_case {definition}")
     schema_editor.execute(INSTALL)
     # Existing cases: their nearest deadlines and the counts, once (writers wait on the tally lock).
     schema_editor.execute("SELECT complaints_inbox_rebuild()")
@@ -77,11 +62,9 @@ def install(apps, schema_editor):
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from complaints.inbox_tally_sql import SEARCH_INDEXES, UNINSTALL
+    from complaints.inbox_tally_sql import UNINSTALL
 
     schema_editor.execute(UNINSTALL)
-    for name, _definition in SEARCH_INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 Migration.operations.append(migrations.RunPython(install, uninstall))
