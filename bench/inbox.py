@@ -29,6 +29,11 @@ PAGES = [
     ("inbox_search_phone", "/inbox/?q=13900000042"),
     ("case_list", "/cases/"),
 ]
+# The center's pages over the same cases (issue 17 item 3 moves them to rollups): --dashboard.
+CENTER_PAGES = [
+    ("dashboard", "/dashboard/"),
+    ("dashboard_drill_overdue", "/dashboard/cases/?metric=overdue"),
+]
 
 
 def main() -> None:
@@ -37,8 +42,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--verbose", action="store_true", help="print each query's time for every page")
     parser.add_argument("--only", default="", help="time only the pages whose names contain this")
+    parser.add_argument("--dashboard", action="store_true", help="time the center's dashboard pages too")
     args = parser.parse_args()
-    PAGES[:] = [page for page in PAGES if args.only in page[0]]
+    PAGES[:] = [(*page, "leader") for page in PAGES if args.only in page[0]]
+    if args.dashboard:
+        PAGES.extend((*page, "center") for page in CENTER_PAGES if args.only in page[0])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
@@ -185,8 +193,9 @@ def run(sizes: list[int], repeat: int, verbose: bool = False) -> None:
 
     settings.DEBUG = True  # to count queries
     users, template, clock = world()
-    leader = Client()
-    leader.force_login(users["leader"])
+    clients = {name: Client() for name in ("leader", "center")}
+    for name, client in clients.items():
+        client.force_login(users[name])
     first: dict[str, float] = {}
     have = 1  # the template case
     for size in sizes:
@@ -194,8 +203,8 @@ def run(sizes: list[int], repeat: int, verbose: bool = False) -> None:
         have = size
         print(f"open cases in one unit: {size} (seeded in {seconds:.1f} s)  load: {os.getloadavg()}")
         tag = f"{size // 1000}k" if size < 1_000_000 else f"{size // 1_000_000}M"
-        for name, url in PAGES:
-            median, p95, queries = timed(leader, url, repeat, verbose)
+        for name, url, who in PAGES:
+            median, p95, queries = timed(clients[who], url, repeat, verbose)
             first.setdefault(name, median)
             print(f"RESULT {name}_{tag}_median_ms {median:.1f} ms")
             print(f"RESULT {name}_{tag}_p95_ms {p95:.1f} ms")
