@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from deadlines.models import CaseClock
 from deadlines.selectors import COUNTING, RED, YELLOW, clocks_coloured
 
-from .identity import identity_phone_match
+from .identity import identity_phone_match, identity_visible_filter
+from .keyset import Order
 from .models import Case, CaseAssignment, CaseEvent
 
 
@@ -52,11 +53,32 @@ def case_list(*, visible_to, state: str | None = None, search: str = "") -> Quer
     return qs
 
 
+# Newest first, paged by keyset (complaints/keyset.py) through the case_received_keyset index.
+CASE_LIST_ORDER = Order(field="received_at", descending=True)
+
+# A trigram index serves substrings of three characters or more; shorter ones go by prefix.
+TRIGRAM_MIN = 3
+
+
+def _text_match(field: str, search: str) -> Q:
+    """`search` in `field`: anywhere in it (trigram GIN index, `contains`: Chinese has no case to
+    fold, and icontains' UPPER() would defeat the index), or for one or two characters, at its start
+    (prefix btree), which is how a two-character name or a short store name is looked up."""
+    if len(search) >= TRIGRAM_MIN:
+        return Q(**{f"{field}__contains": search})
+    return Q(**{f"{field}__startswith": search})
+
+
 def case_search_filter(*, user, search: str) -> Q:
-    """What a search box finds: the case number, the complainant's phone (only where `user` may
-    know who filed the case) or part of the respondent's name."""
+    """What a search box finds: the case number or the complainant's phone (exact, btree), part of
+    the respondent's name or credit code, or part of the complainant's name. The complainant's
+    phone and name find a case only where `user` may know who filed it (complaints.identity), so a
+    search never tells who an anonymous reporter is."""
     search = search.strip()
-    return Q(number=search) | identity_phone_match(user=user, phone=search) | Q(respondent_name__icontains=search)
+    found = Q(number=search) | _text_match("respondent_name", search) | _text_match("respondent_credit_code", search)
+    name = _text_match("complainant_name", search)
+    visible = identity_visible_filter(user)
+    return found | identity_phone_match(user=user, phone=search) | (name if visible is None else name & visible)
 
 
 def case_detail(*, visible_to, number: str) -> Case:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from deadlines.models import CaseClock
@@ -17,8 +18,10 @@ from deadlines.selectors import NONE, clock_colour
 from deadlines.workdays import CalendarYearMissing, WorkingCalendar, local_date
 from routing.models import User
 
+from .keyset import COUNT_CAP, KeysetPage, Order, keyset_page
 from .models import Case, CaseAssignment
 from .selectors import case_due_soon, case_overdue, case_search_filter, counting_clocks_of_case
+from .selectors_inbox_counts import inbox_kept_counts
 
 # Tab name → filter on the unit's open cases. Co-handling (协办) joins when routing adds it.
 TABS = ("all", "sign", "contact", "handling", "due_soon", "overdue", "redo", "cohandling")
@@ -37,15 +40,32 @@ def deadline_window(*, now: datetime, calendar: WorkingCalendar | None = None) -
 
 
 
-def _tab_filters(window: DeadlineWindow) -> dict[str, Q]:
+def kept_deadlines() -> bool:
+    """Whether the database keeps each case's nearest deadlines and the tab counts
+    (complaints/inbox_tally_sql.py: PostgreSQL). Elsewhere (SQLite in development) both are live."""
+    return connection.vendor == "postgresql"
+
+
+def _deadline_filters(now: datetime, *, kept: bool) -> tuple[Q, Q]:
+    """Due soon and overdue, on the case. Overdue: a counting clock is red (its nearest due time
+    has passed). Due soon: a clock is yellow and none is red, so a case sits on one of the two tabs.
+    `kept`: from the case's stored nearest times (indexed); otherwise from its clocks."""
+    if kept:
+        return Q(next_warn_at__lte=now, next_due_at__gt=now), Q(next_due_at__lte=now)
+    overdue = case_overdue(now=now)
+    return Q(case_due_soon(now=now)) & ~Q(overdue), Q(overdue)
+
+
+def _tab_filters(window: DeadlineWindow, *, kept: bool | None = None) -> dict[str, Q]:
+    due_soon, overdue = _deadline_filters(window.now, kept=kept_deadlines() if kept is None else kept)
     return {
         "all": Q(),
         "sign": Q(state=Case.State.DISPATCHED),
         "contact": Q(state=Case.State.HANDLING, contacted_at__isnull=True),
         "handling": Q(state=Case.State.HANDLING),
         # Yellow and red as deadlines.selectors colours a clock.
-        "due_soon": Q(case_due_soon(now=window.now)),
-        "overdue": Q(case_overdue(now=window.now)),
+        "due_soon": due_soon,
+        "overdue": overdue,
         "redo": Q(state=Case.State.HANDLING, redo_count__gt=0),
     }
 
@@ -73,15 +93,24 @@ def _cohandled_open_cases(*, user) -> QuerySet[Case]:
     return Case.objects.filter(Exists(taking_part), state__in=Case.AT_UNIT_STATES)
 
 
+# Nearest running deadline first, cases without one last, the id breaking ties (complaints/keyset.py).
+INBOX_ORDER = Order(field="inbox_due", nullable=True)
+
+
 def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "") -> QuerySet[Case]:
-    """The unit's open cases on one tab, nearest running deadline first (cases without one last)."""
+    """The unit's open cases on one tab, to be paged in INBOX_ORDER. On PostgreSQL the order is the
+    stored nearest deadline, so a page is the next entries of the case_inbox_due index."""
     if tab == "cohandling":
         qs = _search(_cohandled_open_cases(user=user), search, user=user)
     else:
         qs = _search(_unit_open_cases(user=user), search, user=user).filter(_tab_filters(window).get(tab, Q()))
+    if kept_deadlines():
+        nearest = F("next_due_at")
+    else:
+        nearest = Subquery(counting_clocks_of_case().order_by("due_at").values("due_at")[:1])
     return (
         qs.select_related("handler", "category", "handling_unit")
-        .annotate(next_due=Subquery(counting_clocks_of_case().order_by("due_at").values("due_at")[:1]))
+        .annotate(inbox_due=nearest)
         .prefetch_related(
             Prefetch(
                 "clocks",
@@ -89,8 +118,13 @@ def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "")
                 to_attr="running_clocks",
             )
         )
-        .order_by(F("next_due").asc(nulls_last=True), "pk")
     )
+
+
+def inbox_page(*, user, tab: str, window: DeadlineWindow, search: str = "", cursor: str | None,
+               size: int) -> KeysetPage:
+    cases = inbox_case_list(user=user, tab=tab, window=window, search=search)
+    return keyset_page(cases, order=INBOX_ORDER, cursor=cursor, size=size)
 
 
 def inbox_unit_staff(*, user) -> list:
@@ -98,12 +132,25 @@ def inbox_unit_staff(*, user) -> list:
     return list(User.objects.filter(unit_id=user.unit_id, is_active=True).order_by("username"))
 
 
-def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int]:
-    """How many cases each tab holds, in one aggregate query."""
+def inbox_tab_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int | str]:
+    """How many cases each tab holds. Without a search on PostgreSQL: the kept counts
+    (complaints/selectors_inbox_counts.py), a few rows whatever the number of open cases. With a
+    search, or elsewhere: counted live, a search's counts capped at COUNT_CAP ("1,000+")."""
+    if kept_deadlines() and not search.strip():
+        return inbox_kept_counts(unit_id=user.unit_id, now=window.now) if user.unit_id else dict.fromkeys(TABS, 0)
+    return inbox_live_counts(user=user, window=window, search=search)
+
+
+def inbox_live_counts(*, user, window: DeadlineWindow, search: str = "") -> dict[str, int | str]:
+    """The tab counts from the cases and their clocks themselves (what the kept counts must equal)."""
     qs = _search(_unit_open_cases(user=user), search, user=user)
-    counts = qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window).items()})
-    counts["cohandling"] = _search(_cohandled_open_cases(user=user), search, user=user).count()
-    return counts
+    cohandled = _search(_cohandled_open_cases(user=user), search, user=user)
+    if search.strip():
+        qs = Case.objects.filter(pk__in=qs.order_by().values("pk")[: COUNT_CAP + 1])
+        cohandled = Case.objects.filter(pk__in=cohandled.order_by().values("pk")[: COUNT_CAP + 1])
+    counts = qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window, kept=False).items()})
+    counts["cohandling"] = cohandled.count()
+    return {tab: f"{COUNT_CAP:,}+" if n > COUNT_CAP else n for tab, n in counts.items()}
 
 
 @dataclass

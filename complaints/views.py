@@ -23,6 +23,7 @@ from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
 from .identity import identity_shown
 from .inputs import typed_id
+from .keyset import capped_count, keyset_page
 from .models import Case
 from .services.submissions import form_fingerprint, form_submitted_case, form_token_claim, form_token_new
 from .views_landing import landing_url
@@ -55,16 +56,22 @@ class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("说明"), required=False, max_length=200)
 
 
+CASE_LIST_PAGE_SIZE = 25
+
+
 @login_required
 def case_list(request):
     state = request.GET.get("state", "")
     search = request.GET.get("q", "")
     cases = selectors.case_list(visible_to=request.user, state=state or None, search=search)
-    cases = cases.order_by("-received_at", "-pk")  # pk breaks ties so that pages neither overlap nor skip
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    # Keyset pages, newest first (complaints/keyset.py): no OFFSET, no count of every match.
+    page = keyset_page(cases, order=selectors.CASE_LIST_ORDER, cursor=request.GET.get("after"),
+                       size=CASE_LIST_PAGE_SIZE)
+    count, more = capped_count(cases)
     kept = {name: value for name, value in (("state", state), ("q", search)) if value}
     return render(request, "complaints/case_list.html", {
         "page": page, "state": state, "q": search, "states": Case.State.choices, "pager_query": urlencode(kept),
+        "pager_template": "_keyset_pager.html", "page_total": f"{count:,}+" if more else count,
     })
 
 

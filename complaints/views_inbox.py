@@ -2,10 +2,10 @@
 SPEC section 4 on each row (they post to the case's action endpoint and come back here)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,8 +55,8 @@ def inbox(request):
     search = request.GET.get("q", "").strip()
     calendar = load_calendar()
     window = inbox_selectors.deadline_window(now=timezone.now(), calendar=calendar)
-    cases = inbox_selectors.inbox_case_list(user=user, tab=tab, window=window, search=search)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = inbox_selectors.inbox_page(user=user, tab=tab, window=window, search=search,
+                                      cursor=request.GET.get("after"), size=PAGE_SIZE)
     rows = [
         InboxRow(
             case=case,
@@ -88,5 +88,6 @@ def inbox(request):
             "staff": staff,
             "linked_actions": INBOX_LINKED_ACTIONS,
             "tabs": [(name, label, counts[name]) for name, label in tabs],
+            "pager_query": urlencode({"tab": tab, **({"q": search} if search else {})}),
         },
     )

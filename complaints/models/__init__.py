@@ -3,6 +3,7 @@ from .case import Case, CaseNumberSequence
 from .demo import DemoDatabase
 from .events import Attachment, CaseEvent
 from .evidence import EvidenceSettings
+from .inbox_tally import InboxTally
 from .notices import Notification
 from .procedure import LegalDecision, StatutoryGround
 from .rating import PublicRating
@@ -27,6 +28,7 @@ __all__ = [
     "DemoDatabase",
     "ExtensionRequest",
     "FormSubmission",
+    "InboxTally",
     "IntakeSettings",
     "LegalDecision",
     "Notification",

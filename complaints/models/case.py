@@ -235,6 +235,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
     satisfaction = models.CharField(_("回访满意度"), max_length=24, choices=Satisfaction.choices, blank=True)
     resolved = models.BooleanField(_("是否解决"), null=True, blank=True)
 
+    # The nearest due time of the case's counting clocks (running, not paused, counted) and the
+    # nearest moment one of them turns yellow (its warn_at, or its due_at when it has none). Kept by
+    # the database on PostgreSQL (complaints/inbox_tally_sql.py): every writer of clocks or cases,
+    # bulk ones included, keeps them right, and a save() of a stale instance cannot undo them.
+    next_due_at = models.DateTimeField(_("最近截止时间"), null=True, blank=True, editable=False)
+    next_warn_at = models.DateTimeField(_("最近预警时间"), null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("工单")
         verbose_name_plural = _("工单")
@@ -254,6 +261,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # receipt time within one respondent (and complainant).
             models.Index(fields=["respondent_name", "received_at"], name="case_respondent_received"),
             models.Index(fields=["complainant_phone", "respondent_name", "received_at"], name="case_repeat_lookup"),
+            # The case list, newest first, paged by keyset (complaints/keyset.py).
+            models.Index(fields=["-received_at", "-id"], name="case_received_keyset"),
+            # A unit's inbox, nearest deadline first: its 25 rows are the first entries of this index.
+            models.Index(fields=["handling_unit", "next_due_at", "id"], name="case_inbox_due",
+                         condition=Q(state__in=["dispatched", "handling"])),
+            # Its due-soon count: the cases whose nearest warning falls in the current hour.
+            models.Index(fields=["handling_unit", "next_warn_at"], name="case_inbox_warn",
+                         condition=Q(state__in=["dispatched", "handling"])),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,0 +1,73 @@
+"""Search on the case list and the inbox: number and phone exactly, respondent, complainant and
+credit code by substring (three characters or more) or by prefix (one or two), each within what
+the searcher may see; an anonymous reporter is never found by who they are."""
+import pytest
+
+from complaints import services
+from complaints.models import Case
+from tests.factories import case_fields
+
+
+def listed(client, user, q, path="/cases/"):
+    client.force_login(user)
+    page = client.get(path, {"q": q}).context["page"]
+    return {case.number for case in page.object_list}
+
+
+@pytest.fixture
+def cases(org):
+    named = services.case_receive(by=org.clerk, fields=case_fields(
+        complainant_name="李四", complainant_phone="13911112222", respondent_name="江门市蓬江区某某食品商行",
+        respondent_credit_code="91440703MA4UABCD12"))[0]
+    anonymous = services.case_receive(by=org.clerk, fields=case_fields(
+        kind=Case.Kind.REPORT, anonymous=True, complainant_name="王五", complainant_phone="13733334444",
+        respondent_name="某健身会所"))[0]
+    for case in (named, anonymous):
+        services.case_dispatch(case=case, unit=org.station, by=org.supervisor)
+    return named, anonymous
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/inbox/"])
+def test_respondent_by_three_characters_anywhere_and_two_at_the_start(client, org, cases, path):
+    named, anonymous = cases
+    assert listed(client, org.handler, "食品商", path) == {named.number}
+    assert listed(client, org.handler, "江门", path) == {named.number}
+    assert listed(client, org.handler, "健身会", path) == {anonymous.number}
+    assert listed(client, org.other_handler, "食品商", "/cases/") == set()  # not its unit's case
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/inbox/"])
+def test_credit_code_and_case_number(client, org, cases, path):
+    named, _anonymous = cases
+    assert listed(client, org.handler, "91440703MA4UABCD12", path) == {named.number}
+    assert listed(client, org.handler, "MA4UAB", path) == {named.number}
+    assert listed(client, org.handler, named.number, path) == {named.number}
+    assert listed(client, org.other_handler, named.number, "/cases/") == set()
+    assert listed(client, org.supervisor, named.number, "/cases/") == {named.number}
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/inbox/"])
+def test_complainant_name_and_phone_only_where_the_identity_may_be_seen(client, org, cases, path):
+    named, anonymous = cases
+    # A named complainant: found by a two-character name and by phone.
+    assert listed(client, org.handler, "李四", path) == {named.number}
+    assert listed(client, org.handler, "13911112222", path) == {named.number}
+    # The anonymous reporter: the handling unit finds nothing by who reported, by name or phone.
+    assert listed(client, org.handler, "王五", path) == set()
+    assert listed(client, org.handler, "13733334444", path) == set()
+
+
+def test_the_center_finds_the_anonymous_reporter(client, org, cases):
+    _named, anonymous = cases
+    assert listed(client, org.supervisor, "王五") == {anonymous.number}
+    assert listed(client, org.clerk, "13733334444") == {anonymous.number}
+
+
+def test_the_admin_case_list_searches_the_same_way_without_counting_the_table(admin_client, cases):
+    named, anonymous = cases
+    response = admin_client.get("/admin/complaints/case/", {"q": "食品商"})
+    changelist = response.context["cl"]
+    assert [case.number for case in changelist.result_list] == [named.number]
+    assert changelist.full_result_count is None  # show_full_result_count = False: no COUNT(*) of all cases
+    assert [c.number for c in admin_client.get("/admin/complaints/case/", {"q": "王五"}).context["cl"].result_list] \
+        == [anonymous.number]  # a superuser may see every identity
