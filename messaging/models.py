@@ -58,7 +58,7 @@ class SmsTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.template_code})"
+        return f"{self.name}（{self.template_code}）"
 
 
 class SmsMessage(models.Model):

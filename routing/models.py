@@ -190,7 +190,7 @@ class Coverage(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "area", "role"], name="coverage_unique")]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {self.area} ({self.get_role_display()})"
+        return f"{self.unit} · {self.area}（{self.get_role_display()}）"
 
 
 class RoutingRule(models.Model):

@@ -116,6 +116,6 @@ class CaseCluster(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.respondent_name} ({self.get_state_display()})"
+        return f"{self.respondent_name}（{self.get_state_display()}）"
 
 
