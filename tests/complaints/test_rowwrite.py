@@ -17,9 +17,14 @@ from tests.factories import case_fields
 AWKWARD = "引号\"'、反斜杠\\、百分号%s %(x)s、换行\n、制表\t、表情😀"
 
 
+# Kept by the database, not built: the id, and the nearest deadlines the inbox triggers store
+# (complaints/inbox_tally_sql.py) once the clocks exist.
+DERIVED = {"id", "next_due_at", "next_warn_at"}
+
+
 def _values(obj):
     # Children are written without reading their ids back (rows_insert): compared without them.
-    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields if f.attname != "id"}
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields if f.attname not in DERIVED}
 
 
 def test_a_case_and_its_rows_read_back_as_they_were_built(org):
