@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.models import InboxTally
-from complaints.selectors_inbox import deadline_window, inbox_live_counts, inbox_tab_counts
+from complaints.selectors_inbox import TABS, deadline_window, inbox_case_list, inbox_live_counts, inbox_tab_counts
 from complaints.selectors_inbox_counts import inbox_kept_counts
 from complaints.services.pauses import case_clocks_pause, case_clocks_resume
 from complaints.services.routing import case_cohandlers_assign
@@ -98,3 +98,21 @@ def test_the_stored_nearest_deadline_survives_a_stale_save(org):
     case.save()  # an instance loaded before the clocks moved
     case.refresh_from_db()
     assert case.next_due_at == nearest
+
+
+def test_a_searchs_tab_counts_are_the_cases_each_tab_lists(org):
+    due_soon = journeys.to_handling(org, respondent_name="甲商店一号")
+    set_due(due_soon, "handling", timedelta(hours=5))
+    overdue = journeys.to_handling(org, respondent_name="甲商店二号")
+    set_due(overdue, "handling", timedelta(hours=-2))
+    journeys.to_dispatched(org, respondent_name="甲商店三号")
+    journeys.to_handling(org, respondent_name="乙商店")
+    for later in LATER:
+        window = deadline_window(now=timezone.now() + later)
+        counts = inbox_tab_counts(user=org.handler, window=window, search="甲商店")
+        listed = {tab: inbox_case_list(user=org.handler, tab=tab, window=window, search="甲商店").count()
+                  for tab in TABS}
+        assert counts == listed, later
+        assert counts["all"] == 3
+    counts = inbox_tab_counts(user=org.handler, window=deadline_window(now=timezone.now()), search="甲商店")
+    assert (counts["sign"], counts["due_soon"], counts["overdue"]) == (1, 1, 1)
