@@ -4,6 +4,8 @@ import complaints.models.repeats
 import django.core.validators
 from django.db import migrations, models
 
+from core.seeded_text import seeded_text_replacement
+
 
 # Seeded rows, updated only where they still hold the text they were seeded with (a row the center
 # edited in the admin is left as it is). Full-width punctuation in Chinese text (core/punctuation.py).
@@ -176,18 +178,6 @@ SEEDED_TEXT = [
 ]
 
 
-def _replace(apps, pairs):
-    for model, field, old, new in pairs:
-        apps.get_model("complaints", model).objects.filter(**{field: old}).update(**{field: new})
-
-
-def forwards(apps, schema_editor):
-    _replace(apps, SEEDED_TEXT)
-
-
-def backwards(apps, schema_editor):
-    _replace(apps, [(model, field, new, old) for model, field, old, new in SEEDED_TEXT])
-
 
 class Migration(migrations.Migration):
 
@@ -196,7 +186,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forwards, backwards),
+        seeded_text_replacement("complaints", SEEDED_TEXT),
         migrations.AlterModelOptions(
             name='case',
             options={'ordering': ['-received_at'], 'permissions': [('receive_case', '接收工单'), ('register_case', '登记工单'), ('decline_case', '不予登记'), ('answer_case', '当场解答'), ('transfer_case', '移送'), ('dispatch_case', '分流'), ('redispatch_case', '二级分流'), ('return_case', '退回'), ('accept_case', '签收'), ('contact_case', '联系投诉人'), ('stage_reply_case', '阶段性回复'), ('request_extension_case', '申请延期'), ('decide_extension_case', '审批延期'), ('reply_case', '答复'), ('approve_reply_case', '核查通过'), ('redo_case', '发回重办'), ('follow_up_case', '回访'), ('archive_case', '办结归档'), ('reopen_case', '二次交办'), ('add_evidence_case', '补充证据'), ('reassign_case', '单位内改派承办人'), ('decide_legal_case', '法定程序决定（受理、调解、立案）'), ('sign_off_reply_case', '签发答复（承办单位负责人）'), ('approve_sensitive_reply_case', '审批舆情敏感工单的答复（中心主任）')], 'verbose_name': '工单', 'verbose_name_plural': '工单'},

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from core.seeded_text import seeded_text_replacement
+
 
 # Seeded rows, updated only where they still hold the text they were seeded with (a row the center
 # edited in the admin is left as it is). Full-width punctuation in Chinese text (core/punctuation.py).
@@ -12,18 +14,6 @@ SEEDED_TEXT = [
 ]
 
 
-def _replace(apps, pairs):
-    for model, field, old, new in pairs:
-        apps.get_model("documents", model).objects.filter(**{field: old}).update(**{field: new})
-
-
-def forwards(apps, schema_editor):
-    _replace(apps, SEEDED_TEXT)
-
-
-def backwards(apps, schema_editor):
-    _replace(apps, [(model, field, new, old) for model, field, old, new in SEEDED_TEXT])
-
 
 class Migration(migrations.Migration):
 
@@ -32,5 +22,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forwards, backwards),
+        seeded_text_replacement("documents", SEEDED_TEXT),
     ]
