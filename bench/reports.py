@@ -55,6 +55,31 @@ def _model_rows(model, rows, overrides_of):
     return columns, generate()
 
 
+
+def world():
+    """Units, categories, areas and the users the pages are opened as."""
+    from routing.models import Area, Category, Unit, User
+
+    center = Unit.objects.create(code="C", name="市12315指挥中心", kind="center")
+    stations = []
+    for d in range(3):
+        district = Unit.objects.create(code=f"D{d}", name=f"第{d}区受理中心", kind="district_center", parent=center)
+        stations += [Unit.objects.create(code=f"S{d}{s:02d}", name=f"第{d}区第{s}所", kind="station",
+                                         parent=district) for s in range(8)]
+    tops = [Category.objects.create(code=f"{c:02d}", name=f"分类{c}") for c in range(4)]
+    categories = tops + [Category.objects.create(code=f"{t.code}{c:02d}", name=f"{t.name}-{c}", parent=t)
+                         for t in tops for c in range(2)]
+    city = Area.objects.create(code="4407", name="江门市", level="city")
+    areas = [city] + [Area.objects.create(code=f"44070{a}", name=f"区{a}", level="district", parent=city)
+                      for a in range(5)]
+    users = {
+        "center": User.objects.create_user(username="center", password="x", unit=center, role="supervisor"),
+        "leader": User.objects.create_user(username="leader", password="x", unit=stations[0], role="unit_leader"),
+        "handler": User.objects.create_user(username="handler", password="x", unit=stations[0], role="handler"),
+    }
+    return {"center": center, "stations": stations, "categories": categories, "areas": areas, "users": users}
+
+
 def populate(size: int):
     from django.utils import timezone
 
@@ -62,21 +87,10 @@ def populate(size: int):
     from core.bulk_copy import copy_rows
     from deadlines.models import CaseClock
     from deadlines.workdays import local_date
-    from routing.models import Area, Category, Unit, User
 
-    center = Unit.objects.create(code="C", name="市12315指挥中心", kind="center")
-    units = []
-    for d in range(3):
-        district = Unit.objects.create(code=f"D{d}", name=f"第{d}区受理中心", kind="district_center", parent=center)
-        units += [Unit.objects.create(code=f"S{d}{s:02d}", name=f"第{d}区第{s}所", kind="station", parent=district)
-                  for s in range(8)]
-    tops = [Category.objects.create(code=f"{c:02d}", name=f"分类{c}") for c in range(4)]
-    categories = tops + [Category.objects.create(code=f"{t.code}{c:02d}", name=f"{t.name}-{c}", parent=t)
-                         for t in tops for c in range(2)]
-    city = Area.objects.create(code="4407", name="江门市", level="city")
-    areas = [city] + [Area.objects.create(code=f"44070{a}", name=f"区{a}", level="district", parent=city)
-                      for a in range(5)]
-    user = User.objects.create_user(username="center", password="x", unit=center, role="supervisor")
+    reference = world()
+    center, units = reference["center"], reference["stations"]
+    categories, areas, user = reference["categories"], reference["areas"], reference["users"]["center"]
     now = timezone.now()
     rng = random.Random(12315)
     plans = []
