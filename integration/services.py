@@ -203,6 +203,7 @@ def external_cases_register(*, batch: int = 50) -> int:
     handled = 0
     while True:
         with transaction.atomic():
+            _registration_lock()
             refs = list(
                 ExternalCaseRef.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("case", "system__acting_user__unit")
@@ -215,6 +216,22 @@ def external_cases_register(*, batch: int = 50) -> int:
         handled += len(refs)
         if len(refs) < batch:
             return handled
+
+
+# An arbitrary constant naming the registration's advisory lock (PostgreSQL).
+REGISTRATION_LOCK_KEY = 12315_0005
+
+
+def _registration_lock() -> None:
+    """Registration batches run one at a time across every worker process: registering a case
+    reads and writes other cases (a repeat links to an earlier one, a cluster gathers earlier cases
+    of the respondent), so two batches side by side would miss each other's repeats and clusters
+    and deadlock on each other's rows. The lock is held to the batch's commit; a second worker
+    waits for it, then takes the cases still pending (SQLite serializes writers by itself)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRATION_LOCK_KEY])
 
 
 def _register_one(ref: ExternalCaseRef) -> None:

@@ -21,7 +21,7 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _run_celery(tmp_path, *, with_beat: bool):
+def _run_celery(tmp_path, *, with_beat: bool, pool: tuple[str, ...] = ("--pool=solo", "--concurrency=1")):
     import redis
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()  # no tasks left over from other runs
@@ -29,7 +29,7 @@ def _run_celery(tmp_path, *, with_beat: bool):
            "SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL),
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     celery = [sys.executable, "-m", "celery", "-A", "config"]
-    commands = {"worker": [*celery, "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO",
+    commands = {"worker": [*celery, "worker", *pool, "--loglevel=INFO",
                            "--without-gossip", "--without-mingle", "--without-heartbeat"]}
     if with_beat:
         commands["beat"] = [*celery, "beat", "--loglevel=INFO", "-s", str(tmp_path / "beat-schedule")]
@@ -62,6 +62,13 @@ def celery_processes(tmp_path):
 def celery_worker_process(tmp_path):
     """A worker alone: whatever it does was asked for by the code under test, not by beat."""
     yield from _run_celery(tmp_path, with_beat=False)
+
+
+@pytest.fixture
+def celery_prefork_worker_process(tmp_path):
+    """A worker as production runs it (deploy/systemd/cases12315-worker@.service): prefork, two
+    child processes, each with Django's connection pool (DATABASE_POOL is on for PostgreSQL)."""
+    yield from _run_celery(tmp_path, with_beat=False, pool=("--pool=prefork", "--concurrency=2"))
 
 
 def wait_for(predicate, *, timeout: float) -> bool:

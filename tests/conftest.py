@@ -3,7 +3,12 @@ from types import SimpleNamespace
 import pytest
 
 from routing.models import Unit, User
-from tests.celery_support import celery_processes, celery_worker_process, time_limits  # noqa: F401 (fixtures)
+from tests.celery_support import (  # noqa: F401 (fixtures)
+    celery_prefork_worker_process,
+    celery_processes,
+    celery_worker_process,
+    time_limits,
+)
 from tests.factories import UnitFactory, UserFactory
 
 
