@@ -108,6 +108,11 @@ BEGIN
     SELECT m.unit_id, m.tab, m.bucket, count(*)
     FROM complaints_case c CROSS JOIN LATERAL complaints_inbox_memberships(c) m
     WHERE c.state IN {OPEN} GROUP BY m.unit_id, m.tab, m.bucket;
+    -- The dashboard's kept counts (complaints/open_tally_sql.py) read the nearest times just rebuilt;
+    -- absent before its migration has run.
+    IF to_regprocedure('complaints_open_tally_rebuild()') IS NOT NULL THEN
+        PERFORM complaints_open_tally_rebuild();
+    END IF;
 END $$;
 
 DROP TRIGGER IF EXISTS complaints_case_next_deadline ON complaints_case;

@@ -180,7 +180,9 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
     Metric("intake_today", _("今日登记"), _today),
     Metric("queue", _("待分流"), lambda c: Q(state=Case.State.REGISTERED)),
     Metric("open", _("在办"), lambda c: ~Q(state__in=Case.ENDED_STATES)),
-    Metric("due_soon", _("即将到期（黄牌）"), lambda c: Q(case_due_soon(now=c.now))),
+    # Yellow and not red, as the inbox's tab (complaints/selectors_inbox.py): a case is on one of
+    # the two, and the dashboard's kept counts (reports/selectors_today.py) can answer it.
+    Metric("due_soon", _("即将到期（黄牌）"), lambda c: Q(case_due_soon(now=c.now)) & ~Q(case_overdue(now=c.now))),
     Metric("overdue", _("已超期（红牌）"), lambda c: Q(case_overdue(now=c.now))),
     # A period: cases.
     Metric("received", _("期间登记"), _received),

@@ -75,12 +75,14 @@ def dashboard_cases(
 
 
 def dashboard_today(*, cases: QuerySet[Case], window: DeadlineWindow) -> dict[str, int]:
-    """Today's intake, the dispatch queue, open, due soon and overdue: one query."""
+    """Today's intake, the dispatch queue, open, due soon and overdue: one query over every case (the
+    live count; the dashboard reads the kept counts, reports/selectors_today.py, where they answer)."""
     return cases.aggregate(**metric_counts(TODAY_METRICS, MetricContext(period=None, now=window.now)))
 
 
 def dashboard_by_unit(*, cases: QuerySet[Case], window: DeadlineWindow) -> list[dict]:
-    """Per handling unit: today's intake, open, due soon, overdue (one grouped query)."""
+    """Per handling unit: today's intake, open, due soon, overdue (one grouped query; the live count
+    behind reports/selectors_today.py)."""
     figures = metric_counts(("intake_today", "open", "due_soon", "overdue"),
                             MetricContext(period=None, now=window.now))
     rows = (

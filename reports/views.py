@@ -20,7 +20,7 @@ from complaints.selectors_inbox import deadline_window
 from core.replica import stale_ok
 from deadlines.workdays import load_calendar
 
-from . import selectors, selectors_returns, selectors_rollups
+from . import selectors, selectors_returns, selectors_rollups, selectors_today
 from .breakdowns import BREAKDOWN_METRICS, breakdown_label
 from .forms import DashboardFilterForm
 from .forms_analysis import AnalysisFilterForm
@@ -72,9 +72,8 @@ def dashboard(request):
     window = deadline_window(now=timezone.now(), calendar=load_calendar())
     period = selectors.Period(start=data["start"], end=data["end"])
     cases = selectors.dashboard_cases(visible_to=request.user, unit=data["unit"], category=data["category"])
-    figures = selectors_rollups.dashboard_figures(
-        cases=cases, period=period, now=window.now,
-        dims=selectors_rollups.dashboard_slice(visible_to=request.user, unit=data["unit"], category=data["category"]))
+    dims = selectors_rollups.dashboard_slice(visible_to=request.user, unit=data["unit"], category=data["category"])
+    figures = selectors_rollups.dashboard_figures(cases=cases, period=period, now=window.now, dims=dims)
     trend, by_category, by_unit = figures["trend"], figures["by_category"], figures["by_unit"]
     drill = reverse("dashboard-cases") + "?" + _query(data)
     charts = {
@@ -95,7 +94,7 @@ def dashboard(request):
             "cases": _("件"),
         },
     }
-    units = selectors.dashboard_by_unit(cases=cases, window=window)
+    today, units = selectors_today.dashboard_now(cases=cases, dims=dims, window=window)
     for row in units:
         row["drill"] = reverse("dashboard-cases") + "?" + _query(data, unit=row["handling_unit_id"])
     return render(
@@ -103,7 +102,7 @@ def dashboard(request):
         "reports/dashboard.html",
         {
             "form": form,
-            "today": selectors.dashboard_today(cases=cases, window=window),
+            "today": today,
             "units": units,
             "kpi": figures["kpi"],
             "charts": charts,

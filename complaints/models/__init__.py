@@ -5,6 +5,7 @@ from .events import Attachment, CaseEvent
 from .evidence import EvidenceSettings
 from .inbox_tally import InboxTally
 from .notices import Notification
+from .open_tally import OpenCaseTally
 from .procedure import LegalDecision, StatutoryGround
 from .rating import PublicRating
 from .reference import DeclineReason
@@ -32,6 +33,7 @@ __all__ = [
     "IntakeSettings",
     "LegalDecision",
     "Notification",
+    "OpenCaseTally",
     "PersonalDataAccess",
     "ProfessionalClaimant",
     "PublicRating",

@@ -269,6 +269,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # Its due-soon count: the cases whose nearest warning falls in the current hour.
             models.Index(fields=["handling_unit", "next_warn_at"], name="case_inbox_warn",
                          condition=Q(state__in=["dispatched", "handling"])),
+            # The dashboard's overdue and due-soon figures (reports/selectors_today.py): the cases of
+            # any state whose nearest due / warning time falls in the current hour (the earlier hours
+            # are kept tallies). Partial: most cases have no running clock.
+            *(models.Index(fields=[field], name=f"case_{field}", condition=Q(**{f"{field}__isnull": False}))
+              for field in ("next_due_at", "next_warn_at")),
         ]
         constraints = [
             models.UniqueConstraint(
