@@ -138,7 +138,7 @@ def _cases(cursor, *, start: int, stop: int, first_id: int, now, w) -> None:
     overrides = {"query_code": "ABCDEFGH", "kind": "complaint", "complainant_name": "张三", "facts": "预付卡",
                  "demand": "退款"}
     exprs.update({column: f"'{value}'" for column, value in overrides.items()})
-    insert_select(cursor, Case, exprs, plan, [])
+    insert_select(cursor, Case, exprs, plan, [], order="received")
 
 
 def _clocks(cursor, *, start: int, first_id: int, ids: list[int], now) -> None:
@@ -163,7 +163,7 @@ def _clocks(cursor, *, start: int, first_id: int, ids: list[int], now) -> None:
                        f"THEN received_at + (5 + {unit(2)} * 40) * interval '1 hour' ELSE replied_at END"),
         "limit_amount": "10", "limit_unit": "'working_days'",
     }
-    insert_select(cursor, CaseClock, exprs, source, ids)
+    insert_select(cursor, CaseClock, exprs, source, ids, order="received_at")
 
 
 def _events(cursor, *, ids: list[int], center_id: int) -> None:
@@ -182,7 +182,7 @@ def _events(cursor, *, ids: list[int], center_id: int) -> None:
         "WHERE c.id BETWEEN %s AND %s AND e.keep")
     exprs = {"case_id": "c.id", "at": "e.at", "action": "e.action", "source_state": "e.source_state",
              "target_state": "e.target_state", "actor_unit_id": "e.actor"}
-    insert_select(cursor, CaseEvent, exprs, source, ids)
+    insert_select(cursor, CaseEvent, exprs, source, ids, order="e.at")
 
 
 def rollups_rebuild() -> int:

@@ -24,9 +24,11 @@ def _types(cursor, table: str) -> dict[str, str]:
     return dict(cursor.fetchall())
 
 
-def insert_select(cursor, model, exprs: dict[str, str], source: str, params: list) -> int:
+def insert_select(cursor, model, exprs: dict[str, str], source: str, params: list, order: str) -> int:
     """INSERT every column of `model` (but its id unless `exprs` gives one): the SQL of `exprs`
-    (by column), the model's default for the others, selected FROM `source`; the rows written."""
+    (by column), the model's default for the others, selected FROM `source` and written in the
+    `order` of time (as a live table fills: a day's rows share pages, which is what the per-day
+    rollup rebuild reads; in random order it read a page per row); the rows written."""
     table = model._meta.db_table
     columns, rows = _model_rows(model, [None], lambda _row: {})
     base = dict(zip(columns, next(rows), strict=True))
@@ -43,6 +45,6 @@ def insert_select(cursor, model, exprs: dict[str, str], source: str, params: lis
         else:
             values.append(f"%s::{types[column]}")
             constants.append(_text_field(json.dumps(value) if isinstance(value, dict | list) else value))
-    cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {source}",
-                   constants + params)
+    cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM {source} "
+                   f"ORDER BY {order}", constants + params)
     return cursor.rowcount
