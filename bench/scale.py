@@ -35,6 +35,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--only", default="", help="time only the pages whose names contain this")
     parser.add_argument("--verbose", action="store_true", help="the slowest queries of each page at --size")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database (bench_scale_<size>)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the database kept by --keep at --size (migrated, not seeded again)")
     args = parser.parse_args()
     if args.size < SAMPLE_CASE + 1:
         # The searches look up one archived case past the big station's 50,000 open ones.
@@ -44,15 +47,43 @@ def main() -> None:
     from django.db import connection
 
     old_name = connection.settings_dict["NAME"]
-    # Not the test suite's database name: tests may run beside the benchmark.
-    connection.settings_dict["TEST"]["NAME"] = f"bench_scale_{old_name}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # Not the test suite's database name: tests may run beside the benchmark. A kept one is named
+    # by its size, so that --reuse finds it.
+    kept = f"bench_scale_{_tag(args.size).lower()}"
+    connection.settings_dict["TEST"]["NAME"] = kept if args.keep or args.reuse else f"bench_scale_{old_name}"
+    if args.reuse:
+        connection.close()
+        connection.settings_dict["NAME"] = kept
+        _migrate()
+    else:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        sizes = [args.size] if args.skip_small or args.size <= SMALL else [SMALL, args.size]
-        run(sizes, args.repeat, args.only, args.verbose)
+        sizes = [args.size] if args.skip_small or args.reuse or args.size <= SMALL else [SMALL, args.size]
+        run(sizes, args.repeat, args.only, args.verbose, reuse=args.reuse)
     finally:
         connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not (args.keep or args.reuse):
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        else:
+            print(f"kept database {kept}: re-measure with --reuse --size {args.size}")
+
+
+def _migrate() -> None:
+    """A kept database brought to this code: migrated, then what the migrations' triggers keep
+    rebuilt (a new trigger-kept table or column starts empty), and the days ended since rolled up."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from reports.services_rollups import report_rollups_refresh
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT complaints_inbox_rebuild()")
+    report_rollups_refresh(days_per_run=800)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"reused: migrated and rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def pages(client, today) -> list[tuple[str, str, str]]:
@@ -114,7 +145,18 @@ def _load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
 
 
-def run(sizes: list[int], repeat: int, only: str, verbose: bool) -> None:
+def _world_of_db():
+    """bench.reports.world()'s units, categories, areas and users, read back from a kept database."""
+    from routing.models import Area, Category, Unit, User
+
+    users = User.objects.filter(username__in=["center", "leader", "handler"])
+    stations = list(Unit.objects.filter(kind="station").order_by("code"))
+    return {"center": Unit.objects.get(code="C"), "stations": stations,
+            "categories": list(Category.objects.order_by("id")), "areas": list(Area.objects.order_by("id")),
+            "users": {user.username: user for user in users}}
+
+
+def run(sizes: list[int], repeat: int, only: str, verbose: bool, reuse: bool = False) -> None:
     from django.conf import settings
     from django.test import Client
     from django.utils import timezone
@@ -122,23 +164,29 @@ def run(sizes: list[int], repeat: int, only: str, verbose: bool) -> None:
     from bench.inbox import timed
     from bench.reports import world
     from bench.scale_seed import grow
+    from complaints.models import Case
     from deadlines.workdays import local_date
 
     settings.DEBUG = True  # to count queries
-    w = world()
+    w = _world_of_db() if reuse else world()
     clients = {name: Client() for name in ("center", "leader")}
     for name, client in clients.items():
         client.force_login(w["users"][name])
     first: dict[str, tuple[float, float]] = {}
-    have = 0
+    have = Case.objects.count() if reuse else 0
     for size in sizes:
-        started = time.perf_counter()
-        grow(start=have, stop=size, w=w)
-        have = size
-        seconds = time.perf_counter() - started
         tag = _tag(size)
-        print(f"cases: {size:,}, seeded (with rollups) in {seconds:.1f} s; {_load()}", flush=True)
-        print(f"RESULT seed_{tag}_seconds {seconds:.1f} s")
+        if have < size:
+            started = time.perf_counter()
+            phases = grow(start=have, stop=size, w=w)
+            have = size
+            seconds = time.perf_counter() - started
+            print(f"cases: {size:,}, seeded (with rollups) in {seconds:.1f} s; {_load()}", flush=True)
+            print(f"RESULT seed_{tag}_seconds {seconds:.1f} s")
+            for name, phase_seconds in phases.items():
+                print(f"RESULT seed_{tag}_{name}_seconds {phase_seconds:.1f} s")
+        else:
+            print(f"cases: {have:,} (reused); {_load()}", flush=True)
         listed = [page for page in pages(clients["center"], local_date(timezone.now())) if only in page[0]]
         for name, who, url in listed:
             median, p95, queries = timed(clients[who], url, repeat)

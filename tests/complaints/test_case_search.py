@@ -71,3 +71,16 @@ def test_the_admin_case_list_searches_the_same_way_without_counting_the_table(ad
     assert changelist.full_result_count is None  # show_full_result_count = False: no COUNT(*) of all cases
     assert [c.number for c in admin_client.get("/admin/complaints/case/", {"q": "王五"}).context["cl"].result_list] \
         == [anonymous.number]  # a superuser may see every identity
+
+
+def test_a_whole_credit_code_is_looked_up_by_equality_not_by_its_trigrams(org, cases):
+    # Every code shares the same few digit trigrams: a LIKE over them grows with the table.
+    from complaints.selectors import case_search_filter
+
+    named, _anonymous = cases
+    code = "91440703MA4UABCD12"
+    query = str(Case.objects.filter(case_search_filter(user=org.supervisor, search=code)).query)
+    assert '"respondent_credit_code" = 91440703MA4UABCD12' in query
+    assert "respondent_credit_code\"::text LIKE" not in query
+    assert set(Case.objects.filter(case_search_filter(user=org.supervisor, search=code))
+               .values_list("number", flat=True)) == {named.number}
