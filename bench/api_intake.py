@@ -16,7 +16,7 @@ request that does no work, printed beside the creates as their share of it.
 Prints `RESULT creates_per_second <n> /s`, `RESULT create_p99_ms <ms> ms`,
 `RESULT bare_view_per_second <n> /s`, `RESULT creates_share_of_bare_view <pct> %`,
 `RESULT registrations_per_second <n> /s` (one worker process) and
-`RESULT registrations_share_of_creates <pct> %`.
+`RESULT registrations_share_of_creates <pct> %` and `RESULT queries_per_registration <n> queries`.
 """
 import argparse
 import http.client
@@ -55,13 +55,19 @@ def _setup() -> str:
     return api_key_issue(system=system)
 
 
-def _drain_registrations() -> tuple[int, float]:
-    """What the Celery worker does after a burst: register every case the API received."""
+def _drain_registrations() -> tuple[int, float, int]:
+    """What the Celery worker does after a burst: register every case the API received, in its
+    batches (cases_register_batch); also returns the queries it sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from integration.services import external_cases_register
 
-    started = time.perf_counter()
-    handled = external_cases_register()
-    return handled, max(time.perf_counter() - started, 1e-9)
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        handled = external_cases_register()
+        elapsed = max(time.perf_counter() - started, 1e-9)
+    return handled, elapsed, len(queries)
 
 
 def _free_port() -> int:
@@ -213,7 +219,7 @@ def main() -> None:
         print(f"CPU per create: gunicorn {per_create['gunicorn']:.1f} ms, PostgreSQL {per_create['postgres']:.1f} ms, "
               f"client {client_cpu * 1000 / len(latencies):.1f} ms ({os.cpu_count()} cores, "
               f"load average {os.getloadavg()[0]:.1f})")
-    registered, drain_seconds = _drain_registrations()
+    registered, drain_seconds, drain_queries = _drain_registrations()
     print(f"registered the backlog of {registered} cases in {drain_seconds:.1f} s (one worker process)")
     creates, ceiling = len(latencies) / duration, len(bare_latencies) / bare_duration
     registrations = registered / drain_seconds
@@ -227,6 +233,7 @@ def main() -> None:
     print(f"RESULT creates_share_of_bare_view {100 * creates / ceiling:.0f} %")
     print(f"RESULT registrations_per_second {registrations:.0f} /s")
     print(f"RESULT registrations_share_of_creates {100 * registrations / creates:.0f} %")
+    print(f"RESULT queries_per_registration {drain_queries / max(registered, 1):.2f} queries")
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     if errors or bare_errors:
         sys.exit(1)

@@ -19,10 +19,10 @@ class IntegrationConfig(AppConfig):
 
         from .models import ApiKey, ExternalSystem
         from .selectors import case_origin_panel
-        from .webhooks import webhook_enqueue
+        from .webhooks import webhook_enqueue, webhooks_enqueue
 
         # The outbox row is written by case_event_record, in the transaction of the change.
-        history_listener_add(webhook_enqueue)
+        history_listener_add(webhook_enqueue, many=webhooks_enqueue)
         # The platform's own number and times for a work order it sent, on the case page.
         case_panel_add("integration/_case_origin.html", case_origin_panel)
         # The API keeps a per-process copy of keys with their systems and acting users: a cache,

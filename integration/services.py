@@ -19,6 +19,7 @@ from complaints.models import Case
 from complaints.models.choices import CaseKind
 from complaints.rowwrite import rows_insert
 from complaints.services.intake import case_build, case_register, case_update_details, cases_link
+from complaints.services.registration_batch import cases_register_batch
 from core.errors import ApplicationError
 from deadlines.services import clock_build_fixed
 
@@ -194,12 +195,14 @@ def _registration_kick() -> None:
         logger.warning("could not queue external case registration; the beat entry will do it", exc_info=True)
 
 
-def external_cases_register(*, batch: int = 50) -> int:
+def external_cases_register(*, batch: int = 200) -> int:
     """Register the cases received from systems that register automatically, each as its system's
     acting user, exactly as a clerk would (five elements, routing proposal, repeat checks). A case
     that cannot be registered (an element missing, or a clerk got to it first) stays as it is and
     waits for the clerk. Workers running this together take different cases (SKIP LOCKED).
-    Returns how many cases were looked at."""
+    Each system's cases of a batch are registered together (cases_register_batch: a constant number
+    of statements for the batch); if that fails, they are registered one by one, so a fault in one
+    case holds up no other. Returns how many cases were looked at."""
     handled = 0
     while True:
         with transaction.atomic():
@@ -210,8 +213,11 @@ def external_cases_register(*, batch: int = 50) -> int:
                 .filter(registration_pending=True)
                 .order_by("pk")[:batch]
             )
+            by_system: dict[int, list[ExternalCaseRef]] = {}
             for ref in refs:
-                _register_one(ref)
+                by_system.setdefault(ref.system_id, []).append(ref)
+            for system_refs in by_system.values():
+                _register_together(system_refs)
             ExternalCaseRef.objects.filter(pk__in=[ref.pk for ref in refs]).update(registration_pending=False)
         handled += len(refs)
         if len(refs) < batch:
@@ -234,15 +240,37 @@ def _registration_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRATION_LOCK_KEY])
 
 
+def _register_together(refs: list[ExternalCaseRef]) -> None:
+    by = refs[0].system.acting_user
+    try:
+        # Its own savepoint: a failure undoes the batch only, and its cases go one by one below.
+        with transaction.atomic():
+            done = cases_register_batch(cases=[ref.case for ref in refs], by=by)
+    except (OperationalError, InterfaceError):
+        raise  # the connection is at fault, not these cases: the batch is retried whole
+    except Exception:
+        logger.warning("registering %s cases together failed; one by one instead", len(refs), exc_info=True)
+        for ref in refs:
+            _register_one(ref)
+        return
+    for case in done.left:
+        logger.info("case %s left for the clerk to register", case.number)
+    for case in done.one_by_one:
+        _register_one_case(case, by=by)
+
+
 def _register_one(ref: ExternalCaseRef) -> None:
-    case = ref.case
+    _register_one_case(ref.case, by=ref.system.acting_user)
+
+
+def _register_one_case(case: Case, *, by) -> None:
     if case.state != Case.State.RECEIVED or not case.elements_complete():
         return
     try:
         # Its own savepoint (case_register takes none): a failure undoes only this case, and the
         # batch's transaction goes on with the others.
         with transaction.atomic():
-            case_register(case=case, by=ref.system.acting_user)
+            case_register(case=case, by=by)
     except (ApplicationError, ConcurrentTransition, PermissionDenied):
         logger.info("case %s left for the clerk to register", case.number, exc_info=True)
     except (OperationalError, InterfaceError):

@@ -55,33 +55,50 @@ CLAIM_LEASE = timedelta(seconds=TIMEOUT_SECONDS * 6)
 def webhook_enqueue(*, event: CaseEvent) -> list[WebhookDelivery]:
     """The deliveries this history row owes the originating system (a sensitive case's reply is
     released with the director's approval: complaints/outward.py)."""
-    names = [(action, WEBHOOK_EVENTS[action]) for action in outward_actions(event) if action in WEBHOOK_EVENTS]
-    if event.action == CaseEvent.Action.DECIDE_EXTENSION and not event.data.get("approved"):
+    return webhooks_enqueue(events=[event])
+
+
+def webhooks_enqueue(*, events: list[CaseEvent]) -> list[WebhookDelivery]:
+    """webhook_enqueue for many rows (a batch's registrations): the references in one query, the
+    deliveries in one INSERT, one callback after commit."""
+    owed = []
+    for event in events:
+        if event.action == CaseEvent.Action.DECIDE_EXTENSION and not event.data.get("approved"):
+            continue
+        names = [(action, WEBHOOK_EVENTS[action]) for action in outward_actions(event) if action in WEBHOOK_EVENTS]
+        if names:
+            owed.append((event, names))
+    if not owed:
         return []
-    if not names:
-        return []
-    origin = ExternalCaseRef.objects.select_related("system__acting_user__unit").filter(case_id=event.case_id).first()
-    if origin is None or not origin.system.webhook_url or not origin.system.is_active:
-        return []
-    case = event.case
+    origins = {}
+    for ref in ExternalCaseRef.objects.select_related("system__acting_user__unit") \
+            .filter(case_id__in={event.case_id for event, _names in owed}).order_by("pk"):
+        origins.setdefault(ref.case_id, ref)  # a case's first reference, as .first() would give
     deliveries = []
-    for action, name in names:
-        payload = {
-            "event": name,
-            "case": case.number,
-            "reference": origin.reference,
-            "state": case.state,
-            "version": case.version,
-            "at": event.at.isoformat(),
-            "note": outward_note(event, action),
-            # The system reads what its acting user may read: an identity hidden from it stays hidden.
-            "data": identity_history_data(case=case, user=origin.system.acting_user, data=outward_data(event, action)),
-        }
-        delivery = WebhookDelivery.objects.create(
-            system=origin.system, case=case, event=name, payload=payload, next_attempt_at=event.at
-        )
-        transaction.on_commit(lambda pk=delivery.pk: _send_later(pk))
-        deliveries.append(delivery)
+    for event, names in owed:
+        origin = origins.get(event.case_id)
+        if origin is None or not origin.system.webhook_url or not origin.system.is_active:
+            continue
+        case = event.case
+        for action, name in names:
+            payload = {
+                "event": name,
+                "case": case.number,
+                "reference": origin.reference,
+                "state": case.state,
+                "version": case.version,
+                "at": event.at.isoformat(),
+                "note": outward_note(event, action),
+                # The system reads what its acting user may read: an identity hidden from it stays hidden.
+                "data": identity_history_data(case=case, user=origin.system.acting_user,
+                                              data=outward_data(event, action)),
+            }
+            deliveries.append(WebhookDelivery(system=origin.system, case=case, event=name, payload=payload,
+                                              next_attempt_at=event.at))
+    if deliveries:
+        WebhookDelivery.objects.bulk_create(deliveries)
+        ids = [delivery.pk for delivery in deliveries]
+        transaction.on_commit(lambda: [_send_later(pk) for pk in ids])
     return deliveries
 
 

@@ -18,11 +18,11 @@ class MessagingConfig(AppConfig):
         from core.metrics import gauge_add
 
         from .models import SmsMessage, SmsSettings, SmsTemplate
-        from .outbox import sms_enqueue
+        from .outbox import sms_enqueue, sms_enqueue_many
         from .views import case_sms_panel
 
         # The outbox row is written by case_event_record, in the transaction of the change.
-        history_listener_add(sms_enqueue)
+        history_listener_add(sms_enqueue, many=sms_enqueue_many)
         case_panel_add("messaging/_case_sms.html", case_sms_panel)
         # /metrics (operations) shows how many messages wait to go out.
         gauge_add("cases12315_sms_outbox_depth", "SMS messages queued and not yet accepted by the gateway.",

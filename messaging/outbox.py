@@ -63,26 +63,34 @@ def _message_build(*, case, event, template: SmsTemplate, phone: str, sms_settin
 
 def sms_enqueue(*, event) -> list[SmsMessage]:
     """The messages a history row owes the complainant, written now, sent after commit."""
-    # A sensitive case's reply goes out with the director's approval (complaints/outward.py).
-    actions = outward_actions(event)
-    matching = [t for t in templates_in_force(on=local_date(event.at)).values()
-                if t.action in actions and t.enabled
-                and _condition_holds(t.condition, outward_data(event, t.action))]
-    matching.sort(key=lambda t: actions.index(t.action))  # the reply's message before the invitation
-    if not matching:
+    return sms_enqueue_many(events=[event])
+
+
+def sms_enqueue_many(*, events) -> list[SmsMessage]:
+    """sms_enqueue for many rows (a batch's registrations): one INSERT, one callback after commit."""
+    messages = []
+    for event in events:
+        # A sensitive case's reply goes out with the director's approval (complaints/outward.py).
+        actions = outward_actions(event)
+        matching = [t for t in templates_in_force(on=local_date(event.at)).values()
+                    if t.action in actions and t.enabled
+                    and _condition_holds(t.condition, outward_data(event, t.action))]
+        matching.sort(key=lambda t: actions.index(t.action))  # the reply's message before the invitation
+        if not matching:
+            continue
+        case = event.case
+        phone = sms_recipient(case)
+        if phone is None:
+            continue
+        sms_settings = SmsSettings.cached()
+        if not sms_settings.enabled:
+            continue
+        messages += [_message_build(case=case, event=event, template=template, phone=phone,
+                                    sms_settings=sms_settings, key=f"{event.pk}:{template.code}:{phone}")
+                     for template in matching]
+    if not messages:
         return []
-    case = event.case
-    phone = sms_recipient(case)
-    if phone is None:
-        return []
-    sms_settings = SmsSettings.cached()
-    if not sms_settings.enabled:
-        return []
-    messages = SmsMessage.objects.bulk_create([
-        _message_build(case=case, event=event, template=template, phone=phone, sms_settings=sms_settings,
-                       key=f"{event.pk}:{template.code}:{phone}")
-        for template in matching
-    ])
+    messages = SmsMessage.objects.bulk_create(messages)
     ids = [message.pk for message in messages]
     transaction.on_commit(lambda: sms_send_later(ids))
     return messages

@@ -34,7 +34,17 @@ def area_division(*, area: Area | None, level: str = Area.Level.DISTRICT) -> Are
         return None
     if area.level == level:
         return area
-    return Area.objects.filter(code__in=area.ancestor_codes, level=level).order_by("-path").first()
+    by_code = {a.code: a for a in Area.objects.filter(code__in=area.ancestor_codes, level=level)}
+    return area_division_among(area=area, level=level, by_code=by_code)
+
+
+def area_division_among(*, area: Area | None, level: str, by_code: dict[str, Area]) -> Area | None:
+    """area_division from areas already loaded (`by_code` holds the area's ancestors, as a batch's
+    routing loads them): the same answer without a query."""
+    if area is None or area.level == level:
+        return area
+    found = [by_code[c] for c in area.ancestor_codes if c in by_code and by_code[c].level == level]
+    return max(found, key=lambda a: a.path, default=None)
 
 
 def unit_division(*, unit: Unit, level: str = Area.Level.DISTRICT) -> UnitDivision:

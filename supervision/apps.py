@@ -15,7 +15,7 @@ class SupervisionConfig(AppConfig):
         from . import documents
         from .arrivals import arrivals_tell
         from .models import SupervisionSettings
-        from .redlines import red_lines_from_history
+        from .redlines import red_lines_from_history, red_lines_from_history_many
         from .views import case_supervision_panel
 
         # An edit in this process applies to this process at once; others follow within seconds.
@@ -24,7 +24,7 @@ class SupervisionConfig(AppConfig):
         post_delete.connect(clear_all, sender=SupervisionSettings, dispatch_uid="rules-cache-del-SupervisionSettings")
 
         # Repeat and dissatisfied cases go on the red-line ledger as their history is written.
-        history_listener_add(red_lines_from_history)
+        history_listener_add(red_lines_from_history, many=red_lines_from_history_many)
         # The center's supervisors (and director) hear of extension requests, returns and replies.
         history_listener_add(arrivals_tell)
 

@@ -7,18 +7,23 @@ from core.notes import Note
 
 from ..history_chain import LINK_SQL, chain_link, event_digest_of
 from ..models import Case, CaseEvent
-from ..rowwrite import rows_insert_like
+from ..rowwrite import primary_key_draw, rows_insert, rows_insert_like
 
 # What the apps above complaints do with each history row, called by case_event_record in the
 # transaction of the change (integration writes the webhook owed to the originating system), so
 # whatever they write commits or rolls back with the change. Registered in their AppConfig.ready().
 _listeners: list[Callable[..., object]] = []
+# The same listeners' set-based forms, `many(events=[...])`, for rows written as a batch.
+_many: dict[Callable[..., object], Callable[..., object]] = {}
 
 
-def history_listener_add(listener: Callable[..., object]) -> None:
-    """Have `listener(event=...)` called with every history row written, in its transaction."""
+def history_listener_add(listener: Callable[..., object], *, many: Callable[..., object] | None = None) -> None:
+    """Have `listener(event=...)` called with every history row written, in its transaction; with
+    `many`, rows written together (case_events_write) go to `many(events=...)` in one call."""
     if listener not in _listeners:
         _listeners.append(listener)
+    if many is not None:
+        _many[listener] = many
 
 
 def case_event_record(
@@ -29,11 +34,7 @@ def case_event_record(
     the history listeners (the webhook owed to the originating system) run here, in that transaction."""
     event = case_event_build(case=case, actor=actor, action=action, source=source, target=target, note=note,
                              data=data, internal=internal, at=at)
-    event.chain_hash = chain_link(previous=_chain_head(case.pk), case_id=case.pk, digest=event_digest_of(event))
-    event.save(force_insert=True)
-    for listener in _listeners:
-        listener(event=event)
-    return event
+    return _event_write_one(event)
 
 
 def case_event_build(
@@ -67,6 +68,49 @@ def case_event_seal_first(event: CaseEvent) -> CaseEvent:
         event.chain_first = True
         return event
     event.chain_hash = chain_link(previous="", case_id=event.case.pk, digest=event_digest_of(event))
+    return event
+
+
+def case_events_write(events: list[CaseEvent]) -> list[CaseEvent]:
+    """Write rows built by case_event_build for many cases (several per case, in their order) in a
+    constant number of round trips, each chained to its case's history, then tell the listeners
+    (their set-based forms where they have one). The caller holds the cases locked (registration
+    in a batch locks them first), so no other writer can slip a row into a chain meanwhile."""
+    if not events:
+        return events
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return [_event_write_one(event) for event in events]
+    table = CaseEvent._meta.db_table
+    case_ids = sorted({event.case_id for event in events})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT ON (case_id) case_id, chain_hash FROM {table} WHERE case_id = ANY(%s) "
+                       "ORDER BY case_id, id DESC", [case_ids])
+        heads = dict(cursor.fetchall())
+        # Ids drawn first, in the rows' order, so each chain follows the order of its ids.
+        cursor.execute(f"SELECT {primary_key_draw(CaseEvent)} FROM generate_series(1, %s)", [len(events)])
+        ids = sorted(row[0] for row in cursor.fetchall())
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event.chain_hash = chain_link(previous=heads.get(event.case_id) or "", case_id=event.case_id,
+                                      digest=event_digest_of(event))
+        heads[event.case_id] = event.chain_hash
+    rows_insert(events)
+    for listener in _listeners:
+        if listener in _many:
+            _many[listener](events=events)
+        else:
+            for event in events:
+                listener(event=event)
+    return events
+
+
+def _event_write_one(event: CaseEvent) -> CaseEvent:
+    event.chain_hash = chain_link(previous=_chain_head(event.case_id), case_id=event.case_id,
+                                  digest=event_digest_of(event))
+    event.save(force_insert=True)
+    for listener in _listeners:
+        listener(event=event)
     return event
 
 

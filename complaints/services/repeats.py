@@ -26,12 +26,21 @@ def case_claimant_is_professional(case: Case) -> bool:
 
 
 def claimant_is_professional(*, phone: str, id_number: str = "") -> bool:
-    match = Q()
-    if phone.strip():
-        match |= Q(phone=phone.strip())
-    if id_number.strip():
-        match |= Q(id_number=id_number.strip())
-    return bool(match) and ProfessionalClaimant.objects.filter(match, is_active=True).exists()
+    return claimants_professional([(phone, id_number)])[0]
+
+
+def claimants_professional(claimants: list[tuple[str, str]]) -> list[bool]:
+    """For each (phone, ID number): whether an active professional claimant has either; one query."""
+    wanted = [(phone.strip(), id_number.strip()) for phone, id_number in claimants]
+    phones = {phone for phone, _id in wanted if phone}
+    ids = {id_number for _phone, id_number in wanted if id_number}
+    if not phones and not ids:
+        return [False] * len(wanted)
+    found = ProfessionalClaimant.objects.filter(Q(phone__in=phones) | Q(id_number__in=ids), is_active=True)
+    known = set(found.values_list("phone", "id_number"))
+    known_phones, known_ids = {p for p, _i in known}, {i for _p, i in known}
+    return [bool(phone and phone in known_phones) or bool(id_number and id_number in known_ids)
+            for phone, id_number in wanted]
 
 
 def case_repeats_check(*, case: Case, by, at) -> None:
@@ -41,30 +50,44 @@ def case_repeats_check(*, case: Case, by, at) -> None:
     policy = IntakeSettings.cached()
     case.professional_claimant = case_claimant_is_professional(case)
     earlier = _earlier_same_matter(case, since=at - timedelta(days=policy.repeat_window_days))
-    if earlier is not None and case.kind == Case.Kind.REPORT:
-        # A repeated report (重复举报, Order 121) is not a repeat complaint: no flag and no red line
-        # (the ledger listens for "repeat_of"); linked for the unit to decide 重复举报不予处理.
-        case.repeat_of = earlier
-        case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True,
-                          note=Note(gettext_noop(
-                                        "疑似重复举报：同一举报人就同一被举报人、同一事项已于 %(day)s 举报，"
-                                        "原工单 %(number)s；经核实可作重复举报不予处理"),
-                                    day=f"{earlier.received_at:%Y-%m-%d}", number=earlier.number),
-                          data={"possible_repeat_report": earlier.number})
-    elif earlier is not None:
-        case.is_repeat, case.repeat_of = True, earlier
-        case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at,
-                          note=Note(gettext_noop(
-                                        "重复投诉：同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉，"
-                                        "原工单 %(number)s"),
-                                    day=f"{local_date(earlier.received_at):%Y-%m-%d}", number=earlier.number),
-                          data={"repeat_of": earlier.number})
+    link = repeat_link(case, earlier)
+    if link is not None:
+        case_event_record(case=case, actor=by, at=at, **link)
     case.save()
     _cluster_join(case, since=at - timedelta(days=policy.cluster_window_days),
                   threshold=policy.cluster_min_complainants, by=by, at=at)
 
 
+def repeat_link(case: Case, earlier: Case | None) -> dict | None:
+    """Link the case to `earlier` (its flags, in memory) and return the history row owed for it
+    (case_event_record's arguments), or None without an earlier case."""
+    if earlier is not None and case.kind == Case.Kind.REPORT:
+        # A repeated report (重复举报, Order 121) is not a repeat complaint: no flag and no red line
+        # (the ledger listens for "repeat_of"); linked for the unit to decide 重复举报不予处理.
+        case.repeat_of = earlier
+        return {"action": CaseEvent.Action.LINK, "internal": True,
+                "note": Note(gettext_noop("疑似重复举报：同一举报人就同一被举报人、同一事项已于 %(day)s 举报，"
+                                          "原工单 %(number)s；经核实可作重复举报不予处理"),
+                             day=f"{earlier.received_at:%Y-%m-%d}", number=earlier.number),
+                "data": {"possible_repeat_report": earlier.number}}
+    if earlier is not None:
+        case.is_repeat, case.repeat_of = True, earlier
+        return {"action": CaseEvent.Action.LINK,
+                "note": Note(gettext_noop("重复投诉：同一投诉人就同一被投诉人、同一事项已于 %(day)s 投诉，"
+                                          "原工单 %(number)s"),
+                             day=f"{local_date(earlier.received_at):%Y-%m-%d}", number=earlier.number),
+                "data": {"repeat_of": earlier.number}}
+    return None
+
+
 def _earlier_same_matter(case: Case, *, since) -> Case | None:
+    candidates = earlier_same_matter_candidates(case, since=since)
+    return candidates.first() if candidates is not None else None
+
+
+def earlier_same_matter_candidates(case: Case, *, since):
+    """The earlier cases `case` repeats, earliest first (None when it can repeat none): a batch
+    takes the first of each case's in one query (a union)."""
     same_complainant = identity_repeat_match(case)
     if same_complainant is None or not case.respondent_name.strip():
         return None
@@ -75,35 +98,64 @@ def _earlier_same_matter(case: Case, *, since) -> Case | None:
         )
         .exclude(pk__in=[case.pk, case.linked_case_id or 0])
         .exclude(state__in=Case.NOT_TAKEN_UP_STATES)
-        .order_by("received_at")
-        .first()
+        .order_by("received_at", "pk")
     )
 
 
-def _cluster_join(case: Case, *, since, threshold: int, by, at) -> CaseCluster | None:
-    name = case.respondent_name.strip()
-    if not name:
-        return None
-    cluster = CaseCluster.objects.filter(respondent_name=name).exclude(state=CaseCluster.State.CLOSED).first()
-    recent = Case.objects.filter(respondent_name=name, received_at__gte=since) \
-        .exclude(state__in=Case.NOT_TAKEN_UP_STATES)
-    if cluster is None:
-        complainants = recent.exclude(complainant_phone="").values("complainant_phone").distinct().count()
-        if complainants < threshold:
-            return None
-        cluster = CaseCluster.objects.create(respondent_name=name, created_at=at)
-        members = list(recent.values_list("pk", flat=True))  # the cases that formed the cluster
-    else:
-        # An open cluster already holds the earlier cases (each joined as it was registered).
-        complainants = None
-        members = [case.pk]
+def _cluster_join(case: Case, *, since, threshold: int, by, at) -> None:
+    link = clusters_join([case], since=since, threshold=threshold, at=at).get(case.pk)
+    if link is not None:
+        case_event_record(case=case, actor=by, at=at, **link)
+
+
+def clusters_join(cases: list[Case], *, since, threshold: int, at) -> dict[int, dict]:
+    """Gather the cases, in their order, into the open cluster of their respondent, or into a new one
+    when enough complainants have complained about it within the window; write the clusters and
+    their members (three queries at most, whatever the number of cases). Returns, by case id, the
+    history row (case_event_record's arguments) owed to each case that joined one."""
+    names = {case.respondent_name.strip() for case in cases} - {""}
+    if not names:
+        return {}
+    clusters: dict[str, CaseCluster] = {}
+    for cluster in CaseCluster.objects.filter(respondent_name__in=names) \
+            .exclude(state=CaseCluster.State.CLOSED).order_by("pk"):
+        clusters.setdefault(cluster.respondent_name, cluster)
+    recent: dict[str, tuple[set, list]] = {name: (set(), []) for name in names - clusters.keys()}
+    if recent:
+        rows = Case.objects.filter(respondent_name__in=recent.keys(), received_at__gte=since) \
+            .exclude(state__in=Case.NOT_TAKEN_UP_STATES).order_by("pk") \
+            .values_list("respondent_name", "pk", "complainant_phone")
+        for name, pk, phone in rows:
+            if phone:
+                recent[name][0].add(phone)
+            recent[name][1].append(pk)
+    joined, formed = [], []
+    for case in cases:
+        name = case.respondent_name.strip()
+        if not name:
+            continue
+        if name in clusters:
+            # An open cluster already holds the earlier cases (each joined as it was registered).
+            joined.append((case, name, [case.pk], None))
+            continue
+        phones, members = recent[name]
+        if len(phones) < threshold:
+            continue
+        clusters[name] = CaseCluster(respondent_name=name, created_at=at)
+        formed.append(clusters[name])
+        joined.append((case, name, members, len(phones)))  # the cases that formed the cluster
+    if formed:
+        CaseCluster.objects.bulk_create(formed)
     Membership = CaseCluster.cases.through
-    Membership.objects.bulk_create(
-        [Membership(casecluster_id=cluster.pk, case_id=pk) for pk in members], ignore_conflicts=True
-    )
-    note = Note(gettext_noop("集中投诉：%(days)s天内%(n)s名投诉人投诉同一被投诉人，已归入集中投诉"),
-                days=(at - since).days, n=complainants) if complainants else \
-        Note(gettext_noop("集中投诉：同一被投诉人的集中投诉正在办理，本工单已归入"))
-    case_event_record(case=case, actor=by, action=CaseEvent.Action.LINK, at=at, internal=True, note=note,
-                      data={"cluster": cluster.pk})
-    return cluster
+    pairs = {(clusters[name].pk, pk) for _case, name, members, _n in joined for pk in members}
+    if pairs:
+        Membership.objects.bulk_create([Membership(casecluster_id=cluster_id, case_id=pk) for cluster_id, pk in pairs],
+                                       ignore_conflicts=True)
+    links = {}
+    for case, name, _members, complainants in joined:
+        note = Note(gettext_noop("集中投诉：%(days)s天内%(n)s名投诉人投诉同一被投诉人，已归入集中投诉"),
+                    days=(at - since).days, n=complainants) if complainants else \
+            Note(gettext_noop("集中投诉：同一被投诉人的集中投诉正在办理，本工单已归入"))
+        links[case.pk] = {"action": CaseEvent.Action.LINK, "internal": True, "note": note,
+                          "data": {"cluster": clusters[name].pk}}
+    return links

@@ -15,7 +15,7 @@ from core.notes import Note
 from deadlines.services import clock_start, clocks_stop
 from routing.divisions import area_division, division_bureau, unit_division
 from routing.models import Unit
-from routing.selectors import platform_route_propose, route_propose
+from routing.selectors import RouteProposal, RouteRequest, platform_route_from_home, routes_propose
 
 from ..access import dispatch_scope_unit, require_add_findings, require_assign_cohandlers, require_notify_cross_region
 from ..models import Case, CaseAssignment, CaseEvent, CaseRouting, CrossRegionNotice, IntakeSettings, Notification
@@ -37,15 +37,8 @@ def case_routing_refresh(*, case: Case, by, at=None, excluding: tuple[int, ...] 
     No savepoint inside a caller's transaction (registration, an edit): a failure here undoes the
     caller's change too, so there is nothing to roll back to."""
     at = at or timezone.now()
-    if case.platform_jurisdiction and case.respondent_platform_id:
-        proposal = platform_route_propose(platform=case.respondent_platform, reason=case.platform_jurisdiction,
-                                          category=case.category, kind=case.kind)
-    else:
-        proposal = route_propose(area=case.respondent_area, category=case.category, kind=case.kind,
-                                 excluding=excluding)
-    found = {"proposed_unit": proposal.unit, "rule": proposal.rule,
-             "reason": proposal.note.in_default_language()[:300], "reason_i18n": proposal.note.stored(),
-             "computed_at": at}
+    proposal = cases_route_propose([case], excluding=excluding)[0]
+    found = routing_found(proposal, at=at)
     # One row per case. Callers hold the case (a registration or an edit of it), so no one else
     # writes its routing meanwhile: update, or insert the first time, with no get-then-savepoint.
     if CaseRouting.objects.filter(case=case).update(**found):
@@ -56,6 +49,45 @@ def case_routing_refresh(*, case: Case, by, at=None, excluding: tuple[int, ...] 
     if not excluding:  # a new proposal after a return is not a new filing
         _cross_region_check(case=case, by=by, target=proposal.unit, at=at)
     return routing
+
+
+def by_platform(case: Case) -> bool:
+    return bool(case.platform_jurisdiction and case.respondent_platform_id)
+
+
+def cases_route_propose(cases: list[Case], *, excluding: tuple[int, ...] = (),
+                        by_code: dict | None = None) -> list[RouteProposal]:
+    """The proposals for the cases (a platform merchant's by the operator's home, Order 121), with
+    the rules asked once for all of them: registration of one case and of a batch both come here."""
+    requests = [
+        RouteRequest(area=case.respondent_platform.operator_area, category=case.category, kind=case.kind)
+        if by_platform(case) else
+        RouteRequest(area=case.respondent_area, category=case.category, kind=case.kind, excluding=excluding)
+        for case in cases
+    ]
+    asked = [i for i, case in enumerate(cases) if requests[i].area is not None or not by_platform(case)]
+    answers = dict(zip(asked, routes_propose([requests[i] for i in asked], by_code=by_code), strict=True))
+    return [platform_route_from_home(platform=case.respondent_platform, reason=case.platform_jurisdiction,
+                                     home=answers.get(i)) if by_platform(case) else answers[i]
+            for i, case in enumerate(cases)]
+
+
+def routing_found(proposal: RouteProposal, *, at) -> dict:
+    """The fields of a case's routing row for `proposal`."""
+    return {"proposed_unit": proposal.unit, "rule": proposal.rule,
+            "reason": proposal.note.in_default_language()[:300], "reason_i18n": proposal.note.stored(),
+            "computed_at": at}
+
+
+def cross_region_is(*, theirs, ours) -> bool:
+    """The rule of 同城通办 once the two divisions are known (see _cross_region_check)."""
+    return ours is not None and ours.division is not None and ours.division.pk != theirs.pk
+
+
+def cross_region_bureau(*, theirs, target: Unit | None) -> Unit | None:
+    """The unit a cross-region case's notice goes to: the division's district center, or the
+    district center above the proposed unit, or that unit itself."""
+    return division_bureau(division=theirs) or _district_center_of(target) or target
 
 
 def _cross_region_check(*, case: Case, by, target: Unit | None, at) -> None:
@@ -71,13 +103,13 @@ def _cross_region_check(*, case: Case, by, target: Unit | None, at) -> None:
     receiving = case.registering_unit
     theirs = area_division(area=case.respondent_area, level=level)
     ours = unit_division(unit=receiving, level=level) if theirs is not None else None
-    cross = ours is not None and ours.division is not None and ours.division.pk != theirs.pk
+    cross = cross_region_is(theirs=theirs, ours=ours)
     notice = CrossRegionNotice.objects.filter(case=case).select_related("target_unit").first()
     if not cross:
         if notice is not None or case.cross_region:
             _cross_region_withdraw(case=case, notice=notice, by=by, at=at)
         return
-    bureau = division_bureau(division=theirs) or _district_center_of(target) or target
+    bureau = cross_region_bureau(theirs=theirs, target=target)
     if bureau is None:
         return
     if notice is not None and notice.target_unit_id == bureau.pk and case.cross_region:
@@ -98,10 +130,16 @@ def _cross_region_check(*, case: Case, by, target: Unit | None, at) -> None:
             clock = clock_start(case=case, clock="cross_region_notice", at=at)
             notice.due_at = clock.due_at if clock else None
         notice.save()
-    case_event_record(case=case, actor=by, action=CaseEvent.Action.CROSS_REGION, at=at,
-                      note=Note(gettext_noop("同城通办：被投诉人在%(division)s，%(receiving)s须告知%(unit)s并报中心备案。"),
-                                division=theirs.name, unit=bureau.name, receiving=receiving.name),
-                      data={"unit": bureau.code, "unit_name": bureau.name, "division": theirs.code})
+    case_event_record(case=case, actor=by, at=at,
+                      **cross_region_link(theirs=theirs, bureau=bureau, receiving=receiving))
+
+
+def cross_region_link(*, theirs, bureau: Unit, receiving: Unit) -> dict:
+    """The history row (case_event_record's arguments) of a case found cross-region."""
+    return {"action": CaseEvent.Action.CROSS_REGION,
+            "note": Note(gettext_noop("同城通办：被投诉人在%(division)s，%(receiving)s须告知%(unit)s并报中心备案。"),
+                         division=theirs.name, unit=bureau.name, receiving=receiving.name),
+            "data": {"unit": bureau.code, "unit_name": bureau.name, "division": theirs.code}}
 
 
 def _cross_region_withdraw(*, case: Case, notice: CrossRegionNotice | None, by, at) -> None:

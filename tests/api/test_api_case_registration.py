@@ -145,7 +145,9 @@ def test_a_case_that_fails_to_register_does_not_hold_up_the_others(hotline, capl
             raise RuntimeError("a bug met by this case only")
         return real_register(case=case, by=by)
 
-    with mock.patch.object(integration, "case_register", side_effect=register):
+    # The fault breaks the batch (registered together) and then this one case (one by one).
+    with mock.patch.object(integration, "cases_register_batch", side_effect=RuntimeError("in the batch")), \
+            mock.patch.object(integration, "case_register", side_effect=register):
         assert external_cases_register() == 2
     assert Case.objects.get(pk=fine.pk).state == Case.State.REGISTERED
     assert Case.objects.get(pk=broken.pk).state == Case.State.RECEIVED  # left for the clerk
