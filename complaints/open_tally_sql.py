@@ -91,27 +91,6 @@ CREATE TRIGGER complaints_case_open_tally_move AFTER UPDATE ON complaints_case F
 
 UNINSTALL = """
 DROP TRIGGER IF EXISTS complaints_case_open_tally_move ON complaints_case;
--- The hours before `before` merged into one row per unit, category and tab at the epoch, and empty
--- rows dropped: the dashboard sums every hour before the current one, so the sum is unchanged for
--- any `now` after `before`, and the rows it reads stay a few per unit and category instead of one
--- per hour with a deadline. A writer moving a case off a merged hour later adds a -1 row for that
--- hour, which the sum counts all the same (and the next run merges).
-CREATE OR REPLACE FUNCTION complaints_open_tally_compact(before timestamptz) RETURNS bigint LANGUAGE sql AS $$
-    WITH gone AS (
-        DELETE FROM complaints_opencasetally
-        WHERE tab IN ('due', 'warn') AND bucket > to_timestamp(0) AND bucket < complaints_inbox_hour(before)
-        RETURNING unit_id, category_id, tab, count
-    ), merged AS (
-        INSERT INTO complaints_opencasetally (unit_id, category_id, tab, bucket, count)
-        SELECT unit_id, category_id, tab, to_timestamp(0), sum(count) FROM gone
-        GROUP BY unit_id, category_id, tab ORDER BY tab, unit_id, category_id
-        ON CONFLICT (tab, bucket, unit_id, category_id)
-        DO UPDATE SET count = complaints_opencasetally.count + EXCLUDED.count
-        RETURNING 1
-    )
-    SELECT count(*) FROM gone;
-$$;
-
 DROP TRIGGER IF EXISTS complaints_case_open_tally_write ON complaints_case;
 DROP FUNCTION IF EXISTS complaints_open_tally_compact(timestamptz);
 DROP FUNCTION IF EXISTS complaints_open_tally_rebuild();
