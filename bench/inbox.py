@@ -23,6 +23,8 @@ from datetime import timedelta
 
 import django
 
+from bench.database import bench_database
+
 PAGES = [
     ("inbox_all", "/inbox/"),
     ("inbox_overdue", "/inbox/?tab=overdue"),
@@ -58,24 +60,8 @@ def main() -> None:
     from django.db import connection
 
     # No setup_test_environment(): its template instrumentation would slow rendering down.
-    old_name = connection.settings_dict["NAME"]
-    # Not the test suite's database name: tests may run beside the benchmark.
-    bench_name = f"bench_inbox_{old_name}"
-    connection.settings_dict["TEST"]["NAME"] = bench_name
-    if args.reuse:
-        from django.core.management import call_command
-
-        connection.close()
-        connection.settings_dict["NAME"] = bench_name
-        call_command("migrate", verbosity=0)
-    else:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_database(name=f"bench_inbox_{connection.settings_dict['NAME']}", keep=args.keep, reuse=args.reuse):
         run([int(s) for s in args.sizes.split(",")], args.repeat, args.verbose, reuse=args.reuse)
-    finally:
-        connection.close()
-        if not args.keep:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def world(*, reuse: bool = False):

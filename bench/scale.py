@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import django
 
+from bench.database import bench_database
 from bench.scale_seed import BIG_OPEN
 
 SMALL = 100_000
@@ -46,26 +47,12 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    old_name = connection.settings_dict["NAME"]
-    # Not the test suite's database name: tests may run beside the benchmark. A kept one is named
-    # by its size, so that --reuse finds it.
-    kept = f"bench_scale_{_tag(args.size).lower()}"
-    connection.settings_dict["TEST"]["NAME"] = kept if args.keep or args.reuse else f"bench_scale_{old_name}"
-    if args.reuse:
-        connection.close()
-        connection.settings_dict["NAME"] = kept
-        _migrate()
-    else:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    # A kept database is named by its size, so that --reuse finds it; a reused one stays kept.
+    kept = args.keep or args.reuse
+    name = f"bench_scale_{_tag(args.size).lower()}" if kept else f"bench_scale_{connection.settings_dict['NAME']}"
+    with bench_database(name=name, keep=kept, reuse=args.reuse, prepare=_migrate):
         sizes = [args.size] if args.skip_small or args.reuse or args.size <= SMALL else [SMALL, args.size]
         run(sizes, args.repeat, args.only, args.verbose, reuse=args.reuse)
-    finally:
-        connection.close()
-        if not (args.keep or args.reuse):
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        else:
-            print(f"kept database {kept}: re-measure with --reuse --size {args.size}")
 
 
 def _migrate() -> None:

@@ -17,6 +17,8 @@ import sys
 import time
 from datetime import timedelta
 
+from bench.database import bench_database
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,27 +37,13 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     if connection.vendor != "postgresql":
         sys.exit("bench.sweep needs PostgreSQL: set DATABASE_URL=postgres://...")
-    old_name = connection.settings_dict["NAME"]
-    # Not the test suite's database name: tests may run beside the benchmark.
-    bench_name = f"bench_sweep_{old_name}"
-    connection.settings_dict["TEST"]["NAME"] = bench_name
-    if args.reuse:
-        connection.close()
-        connection.settings_dict["NAME"] = bench_name
-        call_command("migrate", verbosity=0)
-    else:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with bench_database(name=f"bench_sweep_{connection.settings_dict['NAME']}", keep=args.keep,
+                        reuse=args.reuse, serialize=False):
         run(args)
-    finally:
-        connection.close()
-        if not args.keep:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(args) -> None:
