@@ -19,7 +19,7 @@ from complaints.models import Case
 from complaints.models.choices import CaseKind
 from complaints.rowwrite import rows_insert
 from complaints.services.intake import case_build, case_register, case_update_details, cases_link
-from complaints.services.registration_batch import cases_register_batch
+from complaints.services.registration_batch import cases_register_batch, cases_register_batch_supported
 from core.errors import ApplicationError
 from deadlines.services import clock_build_fixed
 
@@ -242,6 +242,10 @@ def _registration_lock() -> None:
 
 def _register_together(refs: list[ExternalCaseRef]) -> None:
     by = refs[0].system.acting_user
+    if not cases_register_batch_supported():
+        for ref in refs:
+            _register_one(ref)
+        return
     try:
         # Its own savepoint: a failure undoes the batch only, and its cases go one by one below.
         with transaction.atomic():

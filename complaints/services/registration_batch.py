@@ -42,6 +42,12 @@ from .routing import (
 )
 
 
+def cases_register_batch_supported() -> bool:
+    """The batch's statements are PostgreSQL's (arrays, unnest, LIMIT inside a UNION); SQLite, the
+    demo's database, registers its few cases one by one."""
+    return transaction.get_connection().vendor == "postgresql"
+
+
 @dataclass
 class BatchRegistration:
     registered: list[Case] = field(default_factory=list)
@@ -60,7 +66,8 @@ def cases_register_batch(*, cases: list[Case], by, at=None) -> BatchRegistration
     result = BatchRegistration()
     order = {case.pk: i for i, case in enumerate(cases)}
     fresh = _lock(order)
-    result.left = [case for case in cases if case.pk not in {c.pk for c in fresh}]
+    locked = {case.pk for case in fresh}
+    result.left = [case for case in cases if case.pk not in locked]
     batch: list[Case] = []
     sources: dict[int, str] = {}
     for case in fresh:

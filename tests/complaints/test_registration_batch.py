@@ -33,7 +33,8 @@ from tests.api.payloads import work_order
 from tests.factories import CategoryFactory, UserFactory, case_fields, time_limits_seed
 from tests.foshan import foshan_city
 
-pytestmark = pytest.mark.django_db
+# The batch is PostgreSQL's (cases_register_batch_supported); SQLite registers one by one.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 SEED_SMS = __import__("importlib").import_module("messaging.migrations.0002_seed_sms_templates")
 
