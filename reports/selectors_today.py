@@ -28,6 +28,8 @@ from .metrics import METRICS, TODAY_METRICS, MetricContext
 from .selectors_rollups import Slice
 
 UNIT_FIGURES = ("intake_today", "open", "due_soon", "overdue")
+# What each row of _groups' union carries, summed per unit.
+_SUMMED = ("open", "queue", "due", "warn", "intake_today")
 
 
 def kept_answers(dims: Slice | None) -> bool:
@@ -86,9 +88,8 @@ def _groups(dims: Slice, cases: QuerySet[Case], window: DeadlineWindow) -> dict[
         warn=Count("pk", filter=warn), intake_today=Count("pk", filter=received)).order_by()
     groups: dict[int, dict] = {}
     for row in kept.union(live, all=True).order_by("name"):
-        into = groups.setdefault(row["unit_id"], {"name": row["name"], **dict.fromkeys(
-            ("open", "queue", "due", "warn", "intake_today"), 0)})
-        for figure in ("open", "queue", "due", "warn", "intake_today"):
+        into = groups.setdefault(row["unit_id"], {"name": row["name"], **dict.fromkeys(_SUMMED, 0)})
+        for figure in _SUMMED:
             into[figure] += row[figure] or 0
     for figures in groups.values():
         figures["overdue"] = figures["due"]
