@@ -110,10 +110,21 @@ def warn_at_compute(*, due_at: datetime, calendar: WorkingCalendar, policy: Dead
     than the lead (an urgent case's 4 hours against a 1-working-day lead) would be yellow from its
     start, which warns of nothing: it turns yellow halfway instead. Raises CalendarYearMissing when
     the lead reaches back into a year without a schedule."""
-    warn_at = _warn_at_by_lead(due_at=due_at, calendar=calendar, policy=policy or DeadlineSettings.cached())
-    if started_at is not None and warn_at <= started_at < due_at:
+    policy = policy or DeadlineSettings.cached()
+    warn_at = _warn_at_by_lead(due_at=due_at, calendar=calendar, policy=policy)
+    if started_at is not None and started_at < due_at and (
+            warn_at <= started_at or due_at - started_at < _lead_span(policy)):
         return started_at + (due_at - started_at) / 2
     return warn_at
+
+
+def _lead_span(policy: DeadlineSettings) -> timedelta:
+    # The lead as a length, to tell a clock shorter than it: a 4-hour clock started at 21:00 would
+    # otherwise turn yellow at midnight (the end of the working day before its due day), 1 hour
+    # before its deadline, as if it had a day of its own.
+    if policy.warning_lead_unit == DeadlineSettings.LeadUnit.HOURS:
+        return timedelta(hours=policy.warning_lead_amount)
+    return timedelta(days=policy.warning_lead_amount)
 
 
 def _warn_at_by_lead(*, due_at: datetime, calendar: WorkingCalendar, policy: DeadlineSettings) -> datetime:

@@ -57,3 +57,18 @@ def test_reading_the_lead_inserts_no_row(db):
     DeadlineSettings.objects.all().delete()
     assert DeadlineSettings.cached().warning_lead_amount == 1
     assert not DeadlineSettings.objects.exists()
+
+
+@pytest.mark.parametrize("hour", [9, 15, 21, 23])
+def test_a_short_clock_turns_yellow_halfway_whatever_the_hour_it_starts(org, hour):
+    # Evening dispatch once warned at midnight, minutes before a 4-hour deadline.
+    from datetime import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 12, 2, hour, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        case = to_registered(org, grade="urgent")
+        services.case_dispatch(case=case, unit=org.station, by=org.supervisor, handling_limit=(4, "hours"))
+    clock = case.clocks.get(clock="handling")
+    assert clock.due_at - clock.warn_at == timedelta(hours=2)
