@@ -16,12 +16,18 @@ Which tabs a case is on is `complaints_inbox_memberships`; tests/complaints/test
 holds it equal to the selectors' live filters (complaints/selectors_inbox.py).
 """
 
+# The width of a deadline bucket, whole seconds of the epoch (so buckets are UTC hours). The SQL
+# function below and selectors_inbox_counts.inbox_hour both read it: the live count of the current
+# bucket and the kept rows before it must meet at the same instant.
+BUCKET_SECONDS = 3600
+
 OPEN = "('dispatched', 'handling')"
 COUNTING = "stopped_at IS NULL AND paused_at IS NULL AND due_at IS NOT NULL"
 
 INSTALL = f"""
 CREATE OR REPLACE FUNCTION complaints_inbox_hour(t timestamptz) RETURNS timestamptz
-LANGUAGE sql IMMUTABLE AS $$ SELECT to_timestamp(floor(extract(epoch FROM t) / 3600) * 3600) $$;
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT to_timestamp(floor(extract(epoch FROM t) / {BUCKET_SECONDS}) * {BUCKET_SECONDS}) $$;
 
 CREATE OR REPLACE FUNCTION complaints_inbox_memberships(c complaints_case)
 RETURNS TABLE (unit_id bigint, tab text, bucket timestamptz) LANGUAGE sql STABLE AS $$

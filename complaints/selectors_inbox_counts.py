@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from django.db import connection
 
+from .inbox_tally_sql import BUCKET_SECONDS
 from .models import Case
 
 STATE_TABS = ("all", "sign", "contact", "handling", "redo", "cohandling")
@@ -42,7 +43,7 @@ SELECT
 
 def inbox_hour(now: datetime) -> datetime:
     """The start of the tally bucket `now` falls in (complaints_inbox_hour in SQL)."""
-    return datetime.fromtimestamp(now.timestamp() // 3600 * 3600, tz=UTC)
+    return datetime.fromtimestamp(now.timestamp() // BUCKET_SECONDS * BUCKET_SECONDS, tz=UTC)
 
 
 def inbox_kept_counts(*, unit_id: int, now: datetime) -> dict[str, int]:

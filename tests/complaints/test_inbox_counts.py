@@ -116,3 +116,21 @@ def test_a_searchs_tab_counts_are_the_cases_each_tab_lists(org):
         assert counts["all"] == 3
     counts = inbox_tab_counts(user=org.handler, window=deadline_window(now=timezone.now()), search="甲商店")
     assert (counts["sign"], counts["due_soon"], counts["overdue"]) == (1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_current_bucket_starts_where_the_database_puts_it(db):
+    # The live count of the current hour and the kept rows before it meet at inbox_hour: were the
+    # Python and SQL boundaries apart, a case due in between would be counted twice or not at all.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from complaints.selectors_inbox_counts import inbox_hour
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for moment in (datetime(2026, 12, 2, 8, 0, tzinfo=shanghai), datetime(2026, 12, 2, 8, 59, 59, 999999, tzinfo=shanghai),
+                   datetime(2026, 12, 31, 23, 30, tzinfo=shanghai), timezone.now()):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT complaints_inbox_hour(%s)", [moment])
+            assert cursor.fetchone()[0] == inbox_hour(moment), moment
+        assert inbox_hour(moment) <= moment < inbox_hour(moment) + timedelta(hours=1)
