@@ -151,9 +151,12 @@ def inbox_live_counts(*, user, window: DeadlineWindow, search: str = "") -> dict
     if search.strip():
         # Counted over the first matches themselves (Django wraps a sliced queryset's aggregate
         # in a subquery): one pass, no second lookup of each case by its key.
-        qs = qs.order_by()[: COUNT_CAP + 1]
-        cohandled = Case.objects.filter(pk__in=cohandled.order_by().values("pk")[: COUNT_CAP + 1])
         kept = kept_deadlines()
+        # Without kept deadlines (SQLite) the tab filters are subqueries on the clocks, whose
+        # reference to the case does not survive that wrapping: the first matches by key instead.
+        qs = qs.order_by()[: COUNT_CAP + 1] if kept else \
+            Case.objects.filter(pk__in=qs.order_by().values("pk")[: COUNT_CAP + 1])
+        cohandled = Case.objects.filter(pk__in=cohandled.order_by().values("pk")[: COUNT_CAP + 1])
     counts = qs.aggregate(**{tab: Count("pk", filter=q) for tab, q in _tab_filters(window, kept=kept).items()})
     counts["cohandling"] = cohandled.count()
     return {tab: f"{COUNT_CAP:,}+" if n > COUNT_CAP else n for tab, n in counts.items()}
