@@ -72,9 +72,9 @@ def old_layout_rows(apps) -> dict:
             "escalation": escalation.pk, "limit": limit.pk, "schedule": schedule.pk, "day": day.pk}
 
 
-# PostgreSQL only: unapplying the sibling 0024 branches in one plan makes SQLite remake the case
-# table from a state without sms_opt_out, then fail to drop it. Databases written before the move
-# are production ones, and those are PostgreSQL; the demo's SQLite is always created at the latest.
+# PostgreSQL only: on SQLite, unapplying complaints' sibling 0024 branches in one plan remakes the
+# case table from a state that lacks the other branches' columns (Django rebuilds a table to drop a
+# foreign key there), and the next step fails. Databases written before a move are production's.
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_cases_clocks_history_and_rules_written_before_the_move_are_found_after_it():

@@ -52,6 +52,10 @@ def _old_layout_rows(old) -> dict:
     return {"content_type": content_type.pk, "permission": permission.pk, "user": user.pk}
 
 
+# PostgreSQL only: on SQLite, unapplying complaints' sibling 0024 branches in one plan remakes the
+# case table from a state that lacks the other branches' columns (Django rebuilds a table to drop a
+# foreign key there), and the next step fails. Databases written before a move are production's.
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_rows_written_before_the_move_are_found_through_the_integration_models():
     try:
