@@ -4,6 +4,8 @@ site's totals. A cache that cannot be reached costs the count, never the request
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
@@ -42,28 +44,57 @@ def _redis_client():
     return _redis[1]
 
 
+# Counts are added up in the process and written to the cache at most once a second: a write per
+# request (a round trip to Redis, or two file replacements with the file cache) cost an API create
+# more than a fifth of its time, and Prometheus scrapes far less often than that.
+FLUSH_SECONDS = 1.0
+_pending: dict[str, int] = {}
+_pending_lock = threading.Lock()
+_last_flush = float("-inf")
+
+
 def request_count(*, method: str, status: int, seconds: float) -> None:
+    global _last_flush
     method = method if method in METHODS else "OTHER"
     status_class = f"{min(max(status // 100, 2), 5)}xx"
     count, ms = _key(method, status_class, "count"), _key(method, status_class, "ms")
+    now = time.monotonic()
+    with _pending_lock:
+        _pending[count] = _pending.get(count, 0) + 1
+        _pending[ms] = _pending.get(ms, 0) + int(seconds * 1000)
+        if now - _last_flush < FLUSH_SECONDS:
+            return
+        _last_flush = now
+    _flush()
+
+
+def _flush() -> None:
+    """Write this process's pending counts to the cache; counts the cache refuses are dropped."""
+    with _pending_lock:
+        pending = dict(_pending)
+        _pending.clear()
+    if not pending:
+        return
     try:
         client = _redis_client()
         if client is not None:
             # One round trip: INCRBY starts a missing counter at 0, as add() would, and stores the
             # plain integer the cache backend reads back (request_counts).
             pipe = client.pipeline(transaction=False)
-            pipe.incrby(cache.make_and_validate_key(count), 1)
-            pipe.incrby(cache.make_and_validate_key(ms), int(seconds * 1000))
+            for key, by in pending.items():
+                pipe.incrby(cache.make_and_validate_key(key), by)
             pipe.execute()
             return
-        _incr(count, 1)
-        _incr(ms, int(seconds * 1000))
+        for key, by in pending.items():
+            _incr(key, by)
     except Exception as exc:  # noqa: BLE001 - the cache is down: the request goes on uncounted
-        logger.debug("request not counted: %s", exc)
+        logger.debug("requests not counted: %s", exc)
 
 
 def request_counts() -> list[tuple[str, str, int, float]]:
-    """(method, status class, requests, seconds) for every pair seen."""
+    """(method, status class, requests, seconds) for every pair seen (this process's latest
+    requests included; other processes' within a second)."""
+    _flush()
     keys = [(m, c) for m in (*METHODS, "OTHER") for c in CLASSES]
     values = cache.get_many([_key(m, c, what) for m, c in keys for what in ("count", "ms")])
     rows = []
