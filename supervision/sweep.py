@@ -90,21 +90,26 @@ def _escalate(cursor, *, level: int, threshold, now) -> int:
     constraint keeps the step single even if two sweeps read the same clocks."""
     condition = (f"{RUNNING} AND cc.escalation_level < 3 AND cc.escalation_level < {level:d}"
                  f" AND cc.due_at <= %s")
-    cursor.execute(
-        f"INSERT INTO {ESCALATION} (case_id, clock_id, level, unit_id, handler_id, with_extension, due_at,"
-        f" created_at)"
-        f" SELECT cc.case_id, cc.id, {level:d}, COALESCE(c.handling_unit_id, c.registering_unit_id),"
-        f" c.handler_id, cc.extended_days > 0, cc.due_at, %s"
-        f" FROM {CLOCK} cc JOIN {CASE} c ON c.id = cc.case_id WHERE {condition}"
-        f" ON CONFLICT DO NOTHING",
-        [now, threshold],
-    )
+    step = (f"INSERT INTO {ESCALATION} (case_id, clock_id, level, unit_id, handler_id, with_extension, due_at,"
+            f" created_at)"
+            f" SELECT cc.case_id, cc.id, {level:d}, COALESCE(c.handling_unit_id, c.registering_unit_id),"
+            f" c.handler_id, cc.extended_days > 0, cc.due_at, %s")
+    raised = f"escalation_level = {level:d}, warning = 'red'"
+    if connection.vendor == "postgresql":
+        # One pass over the clocks: the rows the UPDATE raises are the steps to record (finding the
+        # clocks twice cost as much as raising them).
+        cursor.execute(
+            f"WITH cc AS (UPDATE {CLOCK} AS cc SET {raised} WHERE {condition}"
+            f" RETURNING cc.id, cc.case_id, cc.extended_days, cc.due_at)"
+            f" {step} FROM cc JOIN {CASE} c ON c.id = cc.case_id ON CONFLICT DO NOTHING",
+            [threshold, now],
+        )
+        return cursor.rowcount
+    cursor.execute(f"{step} FROM {CLOCK} cc JOIN {CASE} c ON c.id = cc.case_id WHERE {condition}"
+                   f" ON CONFLICT DO NOTHING", [now, threshold])
     inserted = cursor.rowcount
-    cursor.execute(
-        f"UPDATE {CLOCK} SET escalation_level = {level:d}, warning = 'red' WHERE id IN"
-        f" (SELECT cc.id FROM {CLOCK} cc WHERE {condition})",
-        [threshold],
-    )
+    cursor.execute(f"UPDATE {CLOCK} SET {raised} WHERE id IN (SELECT cc.id FROM {CLOCK} cc WHERE {condition})",
+                   [threshold])
     return inserted
 
 
