@@ -17,8 +17,7 @@ from django_fsm import ConcurrentTransition
 from complaints.access import require_receive
 from complaints.models import Case
 from complaints.models.choices import CaseKind
-from complaints.rowwrite import rows_insert
-from complaints.services.intake import case_build, case_register, case_update_details, cases_link
+from complaints.services.intake import case_build, case_register, case_rows_insert, case_update_details, cases_link
 from complaints.services.registration_batch import cases_register_batch, cases_register_batch_supported
 from core.errors import ApplicationError
 from deadlines.services import clock_build_fixed
@@ -137,7 +136,7 @@ def _receive_one(*, system: ExternalSystem, reference: str, fields: dict, finger
         # Inside a caller's transaction a savepoint keeps a lost race from spoiling it; outside
         # one (API requests) the batch is its own transaction.
         with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
-            rows_insert([case, *rows, ref])
+            case_rows_insert(case=case, rows=rows, after=(ref,))
     except IntegrityError:
         existing = ExternalCaseRef.objects.select_related("case").filter(system=system, reference=reference).first()
         if existing is None:  # not our reference: the case's own (channel, external_ref) is taken

@@ -81,6 +81,18 @@ def test_the_platforms_due_time_is_a_clock_of_its_own(platform, fs, client):
     assert "平台办结期限" in client.get(f"/cases/{number}/").content.decode()
 
 
+@pytest.mark.postgres  # the stored nearest deadline is kept by PostgreSQL triggers
+def test_the_case_stores_its_nearest_deadline_from_the_first_write(platform, fs):
+    """The create writes the clocks before their case, so the case's insert trigger reads them:
+    the inbox's order and tabs see the platform's due time the moment the work order arrives."""
+    due = timezone.now() + timedelta(days=1)
+    number = created(platform, foshan_order(platform_due_at=due.isoformat()))["number"]
+    case = Case.objects.get(number=number)
+    assert ExternalCaseRef.objects.get(case=case).registration_pending  # the worker has not touched it
+    nearest = case.clocks.filter(stopped_at__isnull=True).order_by("due_at").first()
+    assert nearest.clock == "platform_due" and case.next_due_at == nearest.due_at
+
+
 def test_a_due_time_before_the_platforms_receipt_is_refused(platform):
     now = timezone.now()
     response = platform.client.post("/api/v1/cases/", foshan_order(
