@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, IntegerField, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
@@ -31,7 +31,7 @@ from ..models import Case, CaseEvent, CaseRouting, CrossRegionNotice, IntakeSett
 from ..rowwrite import rows_insert
 from .guards import require_transition
 from .history import case_event_build, case_events_write
-from .repeats import claimants_professional, clusters_join, earlier_same_matter_candidates, repeat_link
+from .repeats import claimants_professional, clusters_join, earlier_same_matter_many, repeat_link
 from .routing import (
     by_platform,
     cases_route_propose,
@@ -162,15 +162,7 @@ def _cross_region(batch, proposals, *, by_code, level, by, at, events) -> list[C
 
 def _repeats(batch, *, since, by, at, events) -> None:
     """The earliest earlier case of each (case_repeats_check's rule), all in one query."""
-    parts = []
-    for case in batch:
-        candidates = earlier_same_matter_candidates(case, since=since)
-        if candidates is not None:
-            parts.append(candidates.annotate(for_case=Value(case.pk, output_field=IntegerField()))[:1])
-    earlier = {}
-    if parts:
-        query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        earlier = {found.for_case: found for found in query}
+    earlier = earlier_same_matter_many(batch, since=since)
     for case in batch:
         link = repeat_link(case, earlier.get(case.pk))
         if link is not None:

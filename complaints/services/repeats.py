@@ -2,12 +2,15 @@
 complaints (重复投诉) and clusters of complaints about one respondent (集中投诉 → 专项行动).
 The windows and thresholds are the center's, in the admin (登记规则, complaints.IntakeSettings). A
 repeat goes on supervision's red-line ledger from the link recorded here (supervision/redlines.py)."""
+import operator
 from datetime import timedelta
+from functools import reduce
 
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from core.notes import Note
+from core.qmatch import q_holds
 from deadlines.workdays import local_date
 
 from ..identity import identity_repeat_match
@@ -81,25 +84,41 @@ def repeat_link(case: Case, earlier: Case | None) -> dict | None:
 
 
 def _earlier_same_matter(case: Case, *, since) -> Case | None:
-    candidates = earlier_same_matter_candidates(case, since=since)
-    return candidates.first() if candidates is not None else None
+    rule = _same_matter(case, since=since)
+    return _taken_up(Case.objects.filter(rule)).first() if rule is not None else None
 
 
-def earlier_same_matter_candidates(case: Case, *, since):
-    """The earlier cases `case` repeats, earliest first (None when it can repeat none): a batch
-    takes the first of each case's in one query (a union)."""
+def _same_matter(case: Case, *, since) -> Q | None:
+    """The earlier cases `case` repeats (None when it can repeat none): the same complainant about
+    the same respondent and category, received in the window up to it, not itself nor its twin."""
     same_complainant = identity_repeat_match(case)
     if same_complainant is None or not case.respondent_name.strip():
         return None
-    return (
-        Case.objects.filter(
-            same_complainant, respondent_name=case.respondent_name.strip(),
-            category_id=case.category_id, received_at__gte=since, received_at__lte=case.received_at,
-        )
-        .exclude(pk__in=[case.pk, case.linked_case_id or 0])
-        .exclude(state__in=Case.NOT_TAKEN_UP_STATES)
-        .order_by("received_at", "pk")
-    )
+    return (same_complainant
+            & Q(respondent_name=case.respondent_name.strip(), category_id=case.category_id,
+                received_at__gte=since, received_at__lte=case.received_at)
+            & ~Q(pk__in=[case.pk, case.linked_case_id or 0]))
+
+
+def _taken_up(cases):
+    """Only a case taken up can be repeated; the earliest is the one repeated."""
+    return cases.exclude(state__in=Case.NOT_TAKEN_UP_STATES).order_by("received_at", "pk")
+
+
+def earlier_same_matter_many(cases: list[Case], *, since) -> dict[int, Case]:
+    """The earliest earlier case each of `cases` repeats (by primary key; absent when none), in one
+    query: every candidate of the batch is read once, each case's own rule (the same Q as above)
+    then picks its first in memory (core.qmatch)."""
+    rules = {case.pk: rule for case in cases if (rule := _same_matter(case, since=since)) is not None}
+    if not rules:
+        return {}
+    candidates = list(_taken_up(Case.objects.filter(reduce(operator.or_, rules.values()))))
+    earlier = {}
+    for pk, rule in rules.items():
+        first = next((candidate for candidate in candidates if q_holds(rule, candidate)), None)
+        if first is not None:
+            earlier[pk] = first
+    return earlier
 
 
 def _cluster_join(case: Case, *, since, threshold: int, by, at) -> None:

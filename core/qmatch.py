@@ -1,0 +1,35 @@
+"""Whether a loaded row satisfies a Django `Q`, judged in Python as the database would judge it.
+
+A batch that asks the same question of many rows (is this earlier case a repeat of that one?) can
+fetch every candidate once and sort them out in memory, while the question itself stays written
+once, as the Q the single-row path sends to the database. Only what such rules use is understood:
+AND / OR / NOT, and the lookups exact, in, gt, gte, lt and lte on a model's own fields; anything
+else raises, so a rule that grows past this fails loudly instead of being judged differently."""
+from __future__ import annotations
+
+import operator
+
+from django.db.models import Q
+
+_LOOKUPS = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
+            "in": lambda value, choices: value in choices}
+
+
+def q_holds(q: Q, row) -> bool:
+    """The truth of `q` for the model instance `row` (its fields loaded)."""
+    results = (q_holds(child, row) if isinstance(child, Q) else _lookup_holds(*child, row=row) for child in q.children)
+    held = all(results) if q.connector == Q.AND else any(results)
+    return not held if q.negated else held
+
+
+def _lookup_holds(path: str, expected, *, row) -> bool:
+    name, _sep, lookup = path.partition("__")
+    lookup = lookup or "exact"
+    if "__" in lookup or lookup not in _LOOKUPS:
+        raise ValueError(f"q_holds does not judge the lookup {path!r}")
+    value = getattr(row, name)
+    if value is None or (expected is None and lookup != "exact"):
+        return expected is None and lookup == "exact"  # SQL: NULL compares to nothing, IS NULL only
+    if lookup == "in":
+        return value in set(expected)
+    return _LOOKUPS[lookup](value, expected)
