@@ -7,7 +7,8 @@ importers): a trigger keeps the figures right for all of them, in the writer's o
 - BEFORE INSERT/UPDATE of a case: its `next_due_at` / `next_warn_at` are recomputed from its
   counting clocks (one probe of running_clock_case_due_idx), whatever the writer sent.
 - AFTER INSERT/DELETE of a clock, or an UPDATE of its times, pause or stop: the case row is
-  touched, which runs the trigger above.
+  touched, which runs the trigger above (unless the writer rewrites the case itself afterwards:
+  CASE_REWRITE_FOLLOWS).
 - AFTER a change of a case's tab memberships, or of a co-handling assignment: the tally rows of
   complaints.InboxTally move by the difference (row locks taken in key order, so two writers never
   deadlock on them).
@@ -20,6 +21,12 @@ holds it equal to the selectors' live filters (complaints/selectors_inbox.py).
 # function below and selectors_inbox_counts.inbox_hour both read it: the live count of the current
 # bucket and the kept rows before it must meet at the same instant.
 BUCKET_SECONDS = 3600
+
+# A transaction-local setting: a writer that rewrites every case whose clocks it is about to
+# change (set-based registration) turns it on meanwhile, so the clocks do not touch each case
+# once more before that rewrite recomputes its deadlines anyway (every touch is a new version of
+# the case row in each of its indexes).
+CASE_REWRITE_FOLLOWS = "complaints.case_rewrite_follows"
 
 OPEN = "('dispatched', 'handling')"
 COUNTING = "stopped_at IS NULL AND paused_at IS NULL AND due_at IS NOT NULL"
@@ -70,6 +77,9 @@ END $$;
 
 CREATE OR REPLACE FUNCTION complaints_clock_touch_case() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{CASE_REWRITE_FOLLOWS}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP <> 'INSERT' THEN
         UPDATE complaints_case SET next_due_at = next_due_at WHERE id = OLD.case_id;
     END IF;

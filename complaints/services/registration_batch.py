@@ -27,6 +27,7 @@ from deadlines.services import clocks_start_many
 from routing.divisions import area_division_among, unit_division
 from routing.selectors import areas_with_ancestors
 
+from ..inbox_tally_sql import CASE_REWRITE_FOLLOWS
 from ..models import Case, CaseEvent, CaseRouting, CrossRegionNotice, IntakeSettings
 from ..rowwrite import rows_insert
 from .guards import require_transition
@@ -90,6 +91,7 @@ def cases_register_batch(*, cases: list[Case], by, at=None) -> BatchRegistration
     for case, professional in zip(batch, claimants_professional(
             [(case.complainant_phone, case.complainant_id_number) for case in batch]), strict=True):
         case.professional_claimant = professional
+    _case_rewrite_follows(True)  # every case of the batch is rewritten below (_cases_update)
     clocks_start_many(cases=batch, clocks=["dispatch"], at=at)
     events: dict[int, list[CaseEvent]] = {case.pk: [case_event_build(
         case=case, actor=by, action=CaseEvent.Action.REGISTER, source=sources[case.pk], at=at)] for case in batch}
@@ -106,6 +108,7 @@ def cases_register_batch(*, cases: list[Case], by, at=None) -> BatchRegistration
         if case.pk in links:
             events[case.pk].append(case_event_build(case=case, actor=by, at=at, **links[case.pk]))
     _cases_update(batch, at=at)
+    _case_rewrite_follows(False)
     rows_insert(rows)
     # Listeners see each case as case_register's do: registered, at the version it was loaded with.
     case_events_write([event for case in batch for event in events[case.pk]])
@@ -167,6 +170,16 @@ def _repeats(batch, *, since, by, at, events) -> None:
         link = repeat_link(case, earlier.get(case.pk))
         if link is not None:
             events[case.pk].append(case_event_build(case=case, actor=by, at=at, **link))
+
+
+def _case_rewrite_follows(on: bool) -> None:
+    """Tell the clocks' trigger that the cases they belong to are rewritten before the batch is
+    done, so a clock started meanwhile need not touch its case (the rewrite recomputes its nearest
+    deadline). Transaction-local: a failed batch's savepoint takes it back too."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [CASE_REWRITE_FOLLOWS, "on" if on else "off"])
 
 
 def _cases_update(batch: list[Case], *, at) -> None:

@@ -212,3 +212,21 @@ def test_the_queries_of_a_batch_do_not_grow_with_its_size(city, settings):
     ten, fifty = _queries_to_register(city, 10, 0), _queries_to_register(city, 50, 100)
     assert fifty <= ten + 2, (ten, fifty)
     assert ten < 10 * 5  # and far below one by one's ~20 a case
+
+
+def test_each_case_stores_its_dispatch_deadline_and_later_clock_changes_still_reach_it(city):
+    """The batch starts the dispatch clocks without the clocks touching their cases (the cases are
+    rewritten as registered right after); the stored nearest deadline is the new clock's, and once
+    the batch is done a clock change in the same transaction moves it again."""
+    numbers = _work_orders(city)
+    with transaction.atomic():
+        integration.external_cases_register()
+        case = Case.objects.get(number=numbers[0])
+        dispatch = case.clocks.get(clock="dispatch", stopped_at__isnull=True)
+        nearest = case.clocks.filter(stopped_at__isnull=True, due_at__isnull=False).order_by("due_at").first()
+        assert case.state == Case.State.REGISTERED and case.next_due_at == nearest.due_at
+        assert nearest == dispatch or nearest.due_at <= dispatch.due_at
+        sooner = timezone.now() + timedelta(hours=1)
+        CaseClock.objects.filter(pk=dispatch.pk).update(due_at=sooner)
+        case.refresh_from_db()
+        assert case.next_due_at == sooner
