@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -109,9 +109,28 @@ def _handling_decided(c: MetricContext) -> Q:
         | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=c.now))
 
 
+def overdue_clock(now: datetime) -> Q:
+    """A unit's deadline that has passed unmet by `now` (stopped late, or still running)."""
+    return Q(due_at__lte=now) & ~ON_TIME & Q(clock__in=UNIT_CLOCKS)
+
+
 def _overdue_in_period(c: MetricContext) -> Q:
-    return (Q(due_at__gte=c.period.start_at, due_at__lt=c.period.end_at, due_at__lte=c.now) & ~ON_TIME
-            & Q(clock__in=UNIT_CLOCKS))
+    return Q(due_at__gte=c.period.start_at, due_at__lt=c.period.end_at) & overdue_clock(c.now)
+
+
+def earlier_overdue_clocks(now: datetime) -> QuerySet[CaseClock]:
+    """The overdue clocks of the outer clock's case that come before it (by due time, then id)."""
+    return CaseClock.objects.filter(overdue_clock(now), case=OuterRef("case")).filter(
+        Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), pk__lt=OuterRef("pk")))
+
+
+def overdue_first_in_period(c: MetricContext) -> Q:
+    """overdue_in_period's clocks that are their case's first in the period: one per case counted,
+    so their count is the metric's. Unlike the distinct count it adds up day by day once each day's
+    clocks keep the day of their case's overdue clock before them (reports.DailyOverdue): a clock
+    of the period counts when that day falls before the period's start."""
+    earlier = earlier_overdue_clocks(c.now).filter(due_at__gte=c.period.start_at)
+    return _overdue_in_period(c) & ~Q(Exists(earlier))
 
 
 # --- the statutory track (complaints/services/procedure.py): decisions counted when they were taken.
@@ -248,8 +267,9 @@ KPI_CASE_METRICS = ("received", "dispatched", "followed_up", "satisfied", "resol
 # on the one day of its event (received, followed up, decided; a clock's due or stopping day), so a
 # period's figure is the sum of its days'. Not these: the sampled follow-ups and overdue_in_period
 # count distinct cases over the whole period (a case sampled twice, or late on two deadlines in
-# the month, counts once), so they are counted live, as are the ratios, which are computed from
-# the summed counts (reports.selectors._rates).
+# the month, counts once). The sampled ones are counted live, as are the ratios, which are computed
+# from the summed counts (reports.selectors._rates); overdue_in_period is rolled apart, by the day
+# of each case's overdue clock before (overdue_first_in_period, reports.DailyOverdue).
 NOT_ADDITIVE = ("overdue_in_period", "sampled", "sampled_satisfied", "sampled_resolved")
 ROLLED_CASE_METRICS = tuple(name for name in KPI_CASE_METRICS if name not in NOT_ADDITIVE)
 ROLLED_CLOCK_METRICS = tuple(name for name in KPI_CLOCK_METRICS if name not in NOT_ADDITIVE)

@@ -59,6 +59,33 @@ class DailyFigures(models.Model):
         return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
 
 
+class DailyOverdue(models.Model):
+    """overdue_in_period rolled up: a day's overdue unit clocks (reports.metrics.overdue_clock) of one
+    combination of DailyFigures' dimensions and one `previous_day`, the day of the case's overdue
+    clock just before them (none: the case's first). A period counts a case once, on its first
+    overdue clock in the period: the rows of its days whose previous_day is before its start
+    (metrics.overdue_first_in_period). A change to one clock moves its successors' previous_day, so
+    the dirty-day trigger marks every unit clock of the case (migration 0005)."""
+
+    day = models.DateField()
+    unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    category = models.ForeignKey("routing.Category", null=True, on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=30, blank=True, db_default="")
+    area = models.ForeignKey("routing.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    previous_day = models.DateField(null=True)
+    clocks = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="dailyoverdue_day"),
+                   models.Index(fields=["unit", "day"], name="dailyoverdue_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id} after {self.previous_day}"
+
+
 class RollupState(models.Model):
     """One row (pk=1): the last day whose figures are in DailyFigures. Days after it are counted
     live; the refresh task closes a day once it has ended (plus a margin for transactions that

@@ -3,20 +3,22 @@ closed days from DailyFigures, the rest (today, days not yet closed, a day a lat
 that the refresh has not rebuilt yet) counted live with the same registry, and the sums added. So
 the figures are always those of the live count (tests/reports/test_rollups.py), at a cost that
 grows with the days of the period and the units, not with the cases. Ratios are computed from the
-added counts (reports.selectors._rates); the figures that do not add up day by day
-(metrics.NOT_ADDITIVE, the average handling time, the red-line ledger) are counted live."""
+added counts (reports.selectors._rates); overdue_in_period, a count of distinct cases, is read from
+its own rollup (reports.DailyOverdue, metrics.overdue_first_in_period); the other figures that do
+not add up day by day (the sampled follow-ups, the average handling time, the red-line ledger) are
+counted live."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from complaints.models import Case
 from complaints.selectors import case_visibility_filter
 from deadlines.models import CaseClock
-from deadlines.workdays import WorkingCalendar, local_date
+from deadlines.workdays import WorkingCalendar, end_of_day, local_date
 from routing.models import Area, Category, Unit
 from supervision.models import RedLineItem, SampledCase
 
@@ -24,20 +26,19 @@ from . import selectors
 from .metrics import (
     KPI_CASE_METRICS,
     KPI_CLOCK_METRICS,
-    METRICS,
     NOT_ADDITIVE,
     ROLLED_CASE_METRICS,
     ROLLED_CLOCK_METRICS,
     MetricContext,
     metric_counts,
+    overdue_first_in_period,
 )
-from .rollups import DailyFigures, RollupDirtyDay, RollupState
+from .rollups import DailyFigures, DailyOverdue, RollupDirtyDay, RollupState
 from .selectors import Period, _cases_in_period, _clocks_in_period, _handling_days, _rates, ledger_open_at
 from .services_rollups import rollups_supported
 
 ROLLED = (*ROLLED_CASE_METRICS, *ROLLED_CLOCK_METRICS)
 LIVE_CASE_METRICS = tuple(name for name in NOT_ADDITIVE if name.startswith("sampled"))
-LIVE_CLOCK_METRICS = ("overdue_in_period",)
 
 
 @dataclass(frozen=True)
@@ -115,24 +116,22 @@ def _add(into: dict, row: dict) -> None:
 def _live_figures(*, cases: QuerySet[Case], period: Period, now: datetime, case_names, clock_names,
                   group: bool, not_additive: bool = False) -> dict:
     """The named figures counted live over the period, per handling unit (group) or under None;
-    `not_additive`: the names are LIVE_CASE_METRICS and LIVE_CLOCK_METRICS."""
+    `not_additive`: the names are LIVE_CASE_METRICS (and no clock's)."""
     context = MetricContext(period=period, now=now)
     clocks = CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False)
     counted = cases.filter(_cases_in_period(period))
     if not_additive:
         # Only the figures that do not add up, over the whole period: read the few rows they count
-        # from their own indexes (sampled follow-ups, deadlines due in the period), not every case
-        # and clock of the period.
-        clocks = CaseClock.objects.filter(METRICS["overdue_in_period"].condition(context), case__in=cases)
+        # from their own index (sampled follow-ups), not every case of the period.
         counted = cases.filter(pk__in=SampledCase.objects.filter(
             followed_up_at__gte=period.start_at, followed_up_at__lt=period.end_at).values("case_id"))
     if group:
         clocks = clocks.filter(case__handling_unit__isnull=False).values(unit=F("case__handling_unit_id"))
         counted = counted.filter(handling_unit__isnull=False).values(unit=F("handling_unit_id"))
-        rows = [*clocks.annotate(**metric_counts(clock_names, context)).order_by(),
+        rows = [*(clocks.annotate(**metric_counts(clock_names, context)).order_by() if clock_names else []),
                 *counted.annotate(**metric_counts(case_names, context)).order_by()]
     else:
-        rows = [{"unit": None, **clocks.aggregate(**metric_counts(clock_names, context))},
+        rows = [{"unit": None, **(clocks.aggregate(**metric_counts(clock_names, context)) if clock_names else {})},
                 {"unit": None, **counted.aggregate(**metric_counts(case_names, context))}]
     figures: dict = {}
     for row in rows:
@@ -140,14 +139,39 @@ def _live_figures(*, cases: QuerySet[Case], period: Period, now: datetime, case_
     return figures
 
 
-def _live_parts(*, cases, period: Period, rolled: Period | None, live: Period | None, now, group: bool) -> list:
+def _overdue_figures(*, cases: QuerySet[Case], dims: Slice, period: Period, rolled: Period, now: datetime,
+                     group: bool) -> dict:
+    """overdue_in_period, each case counted on its first overdue clock of the period: the rolled
+    days' clocks whose case had no overdue clock since the period began (DailyOverdue), and the
+    later days' clocks counted live (two queries, neither growing with the cases)."""
+    first = Q(previous_day__isnull=True) | Q(previous_day__lt=period.start)
+    kept = DailyOverdue.objects.filter(dims.rollup_filter(), first, day__gte=rolled.start, day__lte=rolled.end)
+    context = MetricContext(period=period, now=now)
+    clocks = CaseClock.objects.filter(overdue_first_in_period(context), case__in=cases,
+                                      due_at__gte=end_of_day(rolled.end))
+    if group:
+        rows = [*kept.filter(unit__isnull=False).values(u=F("unit_id")).annotate(n=Sum("clocks")).order_by(),
+                *clocks.filter(case__handling_unit__isnull=False).values(u=F("case__handling_unit_id"))
+                .annotate(n=Count("pk")).order_by()]
+    else:
+        rows = [{"u": None, **kept.aggregate(n=Sum("clocks"))}, {"u": None, **clocks.aggregate(n=Count("pk"))}]
+    figures: dict = {}
+    for row in rows:
+        _add(figures.setdefault(row["u"], {}), {"overdue_in_period": row["n"]})
+    return figures
+
+
+def _live_parts(*, cases, dims: Slice, period: Period, rolled: Period | None, live: Period | None, now,
+                group: bool) -> list:
     """The live counts: of every figure over the period when nothing is rolled (two queries), else of
-    the additive ones over the live part and of the others over the whole period."""
+    the additive ones over the live part, of overdue_in_period from its own rollup and of the
+    others over the whole period."""
     if rolled is None:
         return [_live_figures(cases=cases, period=period, now=now, case_names=KPI_CASE_METRICS,
                               clock_names=KPI_CLOCK_METRICS, group=group)]
     parts = [_live_figures(cases=cases, period=period, now=now, case_names=LIVE_CASE_METRICS,
-                           clock_names=LIVE_CLOCK_METRICS, group=group, not_additive=True)]
+                           clock_names=(), group=group, not_additive=True),
+             _overdue_figures(cases=cases, dims=dims, period=period, rolled=rolled, now=now, group=group)]
     if live is not None:
         parts.append(_live_figures(cases=cases, period=live, now=now, case_names=ROLLED_CASE_METRICS,
                                    clock_names=ROLLED_CLOCK_METRICS, group=group))
@@ -161,7 +185,7 @@ def kpi_summary(*, cases: QuerySet[Case], dims: Slice, period: Period, now: date
     figures = dict.fromkeys((*ROLLED, *NOT_ADDITIVE), 0)
     if rolled is not None:
         _add(figures, _rolled_rows(dims, rolled).aggregate(**_sums()))
-    for part in _live_parts(cases=cases, period=period, rolled=rolled, live=live, now=now, group=False):
+    for part in _live_parts(cases=cases, dims=dims, period=period, rolled=rolled, live=live, now=now, group=False):
         _add(figures, part.get(None, {}))
     figures["ledger_open"] = RedLineItem.objects.filter(ledger_open_at(now), case__in=cases).count()
     figures["average_handling_days"] = selectors.average_handling_working_days(cases=cases, period=period)
@@ -183,7 +207,8 @@ def kpi_by_unit(*, cases: QuerySet[Case], dims: Slice, period: Period, now: date
         rows = _rolled_rows(replace(dims, handled=True), rolled).values("unit_id").annotate(
             **_sums()).order_by()
         add({row.pop("unit_id"): row for row in rows})
-    for part in _live_parts(cases=cases, period=period, rolled=rolled, live=live, now=now, group=True):
+    for part in _live_parts(cases=cases, dims=replace(dims, handled=True), period=period, rolled=rolled, live=live,
+                            now=now, group=True):
         add(part)
     averages = _handling_days(cases=cases, period=period, calendar=calendar, group="handling_unit_id")
     for unit in averages:

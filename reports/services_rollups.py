@@ -8,15 +8,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Count, F, Min, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from complaints.models import Case
 from deadlines.models import CaseClock
-from deadlines.workdays import end_of_day, local_date
+from deadlines.workdays import SHANGHAI, end_of_day, local_date
 
-from .metrics import ROLLED_CASE_METRICS, ROLLED_CLOCK_METRICS, MetricContext, metric_counts
-from .rollups import DailyFigures, RollupDirtyDay, RollupState
+from .metrics import (
+    METRICS,
+    ROLLED_CASE_METRICS,
+    ROLLED_CLOCK_METRICS,
+    MetricContext,
+    earlier_overdue_clocks,
+    metric_counts,
+)
+from .rollups import DailyFigures, DailyOverdue, RollupDirtyDay, RollupState
 from .selectors import Period, _clocks_in_period
 
 # A day is closed this long after it ended, so that a transaction still open at midnight (whose
@@ -80,11 +88,42 @@ def _per_day_sql(query) -> tuple[str, list]:
     return "".join(out), kept
 
 
-def rollup_days_rebuild(*, days: list[date]) -> int:
-    """Replace the rows of the given days in one statement (each day's figures from its own day
-    query, run per day inside the statement); the number of rows written."""
+def _overdue_day_query(day: date):
+    """A day's overdue unit clocks per dimensions and the day of their case's overdue clock before."""
+    period = Period(start=day, end=day)
+    context = MetricContext(period=period, now=end_of_day(day))
+    previous = earlier_overdue_clocks(context.now).order_by("-due_at", "-pk").values("due_at")[:1]
+    return (CaseClock.objects.filter(METRICS["overdue_in_period"].condition(context))
+            .values(**CLOCK_DIMENSIONS, d_previous=TruncDate(Subquery(previous), tzinfo=SHANGHAI))
+            .annotate(n=Count("pk")).order_by())
+
+
+def rollup_overdue_rebuild(*, days: list[date]) -> int:
+    """Replace the DailyOverdue rows of the given days in one statement; the number of rows written."""
     if not days:
         return 0
+    sql, params = _per_day_sql(_overdue_day_query(_TEMPLATE_DAY))
+    periods = [Period(start=day, end=day) for day in days]
+    table = DailyOverdue._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE day = ANY(%s::date[])", [days])
+        cursor.execute(
+            f"WITH rollup_day AS (SELECT * FROM unnest(%s::date[], %s::timestamptz[], %s::timestamptz[]) "
+            f"AS d(day, start_at, end_at)) "
+            f"INSERT INTO {table} (day, unit_id, category_id, channel, area_id, previous_day, clocks) "
+            f"SELECT rollup_day.day, q.d_unit, q.d_category, q.d_channel, q.d_area, q.d_previous, q.n "
+            f"FROM rollup_day CROSS JOIN LATERAL ({sql}) q",
+            [days, [p.start_at for p in periods], [p.end_at for p in periods], *params])
+        return cursor.rowcount
+
+
+def rollup_days_rebuild(*, days: list[date]) -> int:
+    """Replace the rows of the given days in one statement (each day's figures from its own day
+    query, run per day inside the statement), and their DailyOverdue rows in a second; the number
+    of DailyFigures rows written."""
+    if not days:
+        return 0
+    rollup_overdue_rebuild(days=days)
     case_query, clock_query = _day_queries(_TEMPLATE_DAY)
     case_sql, case_params = _per_day_sql(case_query)
     clock_sql, clock_params = _per_day_sql(clock_query)
