@@ -178,3 +178,38 @@ def test_changes_dated_today_mark_nothing_and_the_task_is_scheduled(org, world):
     make_case(org, 0, unit=org.station, replied=0, followed=0, satisfaction="satisfied", resolved=True)
     assert RollupDirtyDay.objects.count() == 0
     assert settings.CELERY_BEAT_SCHEDULE["report-rollups-refresh"]["task"] == "reports.tasks.report_rollups_refresh_task"
+
+
+def overdue(org, p):
+    """overdue_in_period of one station's cases: (from the rollups, counted live)."""
+    cases = selectors.dashboard_cases(visible_to=org.supervisor, unit=org.station)
+    dims = selectors_rollups.dashboard_slice(visible_to=org.supervisor, unit=org.station)
+    return (selectors_rollups.kpi_summary(cases=cases, dims=dims, period=p, now=NOW)["overdue_in_period"],
+            selectors.kpi_summary(cases=cases, period=p, now=NOW)["overdue_in_period"])
+
+
+@pytest.mark.postgres
+def test_overdue_in_period_follows_a_late_change_to_an_earlier_clock_of_the_case(org, world):
+    """A case late on two deadlines counts once in a period: its rolled rows name the day of the
+    overdue clock before each, so a change to the first must also rebuild the second's day."""
+    case = make_case(org, -12, unit=org.station)
+    clock(case, "contact", due=-11, stopped=-9)  # contacted late; the handling deadline (-7) also passed
+    report_rollups_refresh(now=NOW)
+    periods = {"both": period(-12, -1), "contact": period(-11, -11), "handling": period(-8, -6)}
+    assert rolled_through(periods["both"]).end >= TODAY - timedelta(days=2)
+    before = {name: overdue(org, p) for name, p in periods.items()}
+    assert all(rolled == live for rolled, live in before.values()), before
+
+    # The contact is corrected to have been on time: the case is now late only on its handling.
+    CaseClock.objects.filter(case=case, clock="contact").update(stopped_at=day(-11, 9))
+    handling_day = local_date(CaseClock.objects.get(case=case, clock="handling").due_at)
+    assert handling_day in set(RollupDirtyDay.objects.values_list("day", flat=True))
+    assert {name: overdue(org, p)[0] for name, p in periods.items()} == {
+        name: overdue(org, p)[1] for name, p in periods.items()}
+    report_rollups_refresh(now=NOW)
+    after = {name: overdue(org, p) for name, p in periods.items()}
+    assert all(rolled == live for rolled, live in after.values()), after
+    assert after["contact"][1] == before["contact"][1] - 1  # the figure followed the change
+    assert after["both"] == before["both"] and after["handling"] == before["handling"]
+    # Every period's figures still equal the live count.
+    assert_rollups_equal_live(org, world)
