@@ -6,16 +6,22 @@ rule of the inbox and the dashboard, complaints.selectors.case_overdue, taken at
 when it met one of its unit's deadlines (contact, handling, redo) late during the week. Each case is
 counted once: after an approved extension (counted apart, SPEC section 7), else still open, else
 completed late. Figures are as of the week's end, or of now for the week so far; the unit is the
-case's handling unit when the figures are computed (a published notice keeps it)."""
+case's handling unit when the figures are computed (a published notice keeps it).
+
+The page of a week not published reads its figures in a few set-based statements (notice_figures)
+and its case list a page at a time (notice_cases_page, keyset); the whole list (weekly_notice) is
+built only for what keeps or prints it: publishing, the export, the issued document."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from complaints.keyset import KeysetPage, Order, keyset_page
+from complaints.models import Case
 from deadlines.models import CaseClock
 from deadlines.workdays import CalendarYearMissing, WorkingCalendar, load_calendar, local_date
 from routing.models import Unit
@@ -40,18 +46,51 @@ def clocks_overdue_at(at: datetime) -> Q:
             & (Q(paused_at__isnull=True) | Q(paused_at__gt=at)))
 
 
+def _overdue_clocks(*, scope: Unit, period: Period, as_of: datetime) -> QuerySet[CaseClock]:
+    """The clocks that make their case overdue in the week: clocks_overdue_at(as_of), or a unit's
+    deadline met late in the week. Written as three ranges of the clock indexes (running and due;
+    stopped after as_of; stopped in the week), so that the rows read are the overdue ones, not every
+    clock of every case."""
+    not_paused = Q(paused_at__isnull=True) | Q(paused_at__gt=as_of)
+    running = Q(stopped_at__isnull=True, due_at__lte=as_of) & not_paused
+    stopped_later = Q(stopped_at__gt=as_of, due_at__lte=as_of) & not_paused
+    late = Q(clock__in=UNIT_CLOCKS, stopped_at__gte=period.start_at, stopped_at__lt=as_of, stopped_at__gt=F("due_at"))
+    return CaseClock.objects.filter(running | stopped_later | late).filter(scope_filter(scope, prefix="case__"))
+
+
+def _still_open(as_of: datetime) -> Q:
+    return Q(stopped_at__isnull=True) | Q(stopped_at__gt=as_of)
+
+
+def _overdue_case_rows(*, scope: Unit, period: Period, as_of: datetime) -> QuerySet[Case]:
+    """The overdue cases, each with its status (extended, else open, else late) and its first
+    overdue deadline (`first_due`, the order of the page's list)."""
+    clocks = _overdue_clocks(scope=scope, period=period, as_of=as_of)
+    mine = clocks.filter(case=OuterRef("pk"))
+    return (Case.objects.filter(pk__in=clocks.values("case_id"))
+            .annotate(is_extended=Exists(mine.filter(extended_days__gt=0)),
+                      is_open=Exists(mine.filter(_still_open(as_of))),
+                      first_due=Subquery(mine.order_by().values("case_id").annotate(m=Min("due_at")).values("m"))))
+
+
+STATUS_FILTERS = {EXTENDED: Q(is_extended=True), OPEN: Q(is_extended=False, is_open=True),
+                  LATE: Q(is_extended=False, is_open=False)}
+
+
 def _handler(row: dict) -> str:
     name = f"{row['case__handler__first_name']} {row['case__handler__last_name']}".strip()
     return name or row["case__handler__username"] or ""
 
 
-def _overdue_cases(*, scope: Unit, period: Period, as_of: datetime, calendar: WorkingCalendar) -> list[dict]:
-    """One row per overdue case (one query), with its overdue deadlines and working days overdue."""
-    late = Q(clock__in=UNIT_CLOCKS, stopped_at__gte=period.start_at, stopped_at__lt=as_of, stopped_at__gt=F("due_at"))
+def _overdue_cases(*, scope: Unit, period: Period, as_of: datetime, calendar: WorkingCalendar,
+                   case_ids: list[int] | None = None) -> dict[int, dict]:
+    """One row per overdue case by id (one query), with its overdue deadlines and working days
+    overdue; only those of `case_ids` when given (a page of the list)."""
+    clocks = _overdue_clocks(scope=scope, period=period, as_of=as_of)
+    if case_ids is not None:
+        clocks = clocks.filter(case_id__in=case_ids)
     clocks = (
-        CaseClock.objects.filter(clocks_overdue_at(as_of) | late)
-        .filter(scope_filter(scope, prefix="case__"))
-        .values("case_id", "case__number", "case__handling_unit_id", "case__handling_unit__name",
+        clocks.values("case_id", "case__number", "case__handling_unit_id", "case__handling_unit__name",
                 "case__handler__username", "case__handler__first_name", "case__handler__last_name",
                 "clock", "due_date", "stopped_at", "extended_days")
         .order_by("due_at", "pk")
@@ -85,19 +124,15 @@ def _overdue_cases(*, scope: Unit, period: Period, as_of: datetime, calendar: Wo
     for case in cases.values():
         extended, still_open = case.pop("extended"), case.pop("open")
         case["status"] = EXTENDED if extended else OPEN if still_open else LATE
-    return list(cases.values())
+    return cases
 
 
 def _per_unit(rows) -> dict[int, tuple[str, int]]:
     return {row["unit"]: (row["name"], row["n"]) for row in rows}
 
 
-def weekly_notice(*, scope: Unit, period: Period, now: datetime, calendar: WorkingCalendar | None = None) -> dict:
-    """The notice of one week for one scope, as plain data (stored as is when published). For the
-    running week it is the week so far. Four queries whatever the number of cases and units."""
-    as_of = min(period.end_at, now)
-    calendar = calendar or load_calendar()
-    cases = _overdue_cases(scope=scope, period=period, as_of=as_of, calendar=calendar)
+def _ranked_units(*, scope: Unit, as_of: datetime, overdue: dict[int, dict]) -> list[dict]:
+    """The unit rows, worst first: `overdue` holds each unit's name and overdue figures."""
     owed = _per_unit(
         stage_reply_owed(visible_to=None, now=as_of, unit=None if scope.kind == Unit.Kind.CENTER else scope)
         .filter(case__handling_unit__isnull=False)
@@ -114,18 +149,17 @@ def weekly_notice(*, scope: Unit, period: Period, now: datetime, calendar: Worki
     def unit_row(unit_id: int, name: str) -> dict:
         return units.setdefault(unit_id, {"unit_id": unit_id, "unit_name": name, **dict.fromkeys(FIGURES, 0)})
 
-    for case in cases:
-        row = unit_row(case["unit_id"], case["unit_name"])
-        row["overdue"] += 1
-        row[case["status"]] += 1
+    for unit_id, figures in overdue.items():
+        unit_row(unit_id, figures["unit_name"]).update({k: v for k, v in figures.items() if k != "unit_name"})
     for figure, counts in (("stage_replies", owed), ("ledger_open", ledger)):
         for unit_id, (name, n) in counts.items():
             unit_row(unit_id, name)[figure] = n
     # Worst first: most overdue cases, then the heavier kinds of them, then what else is owed.
-    ranked = sorted(units.values(), key=lambda r: (-r["overdue"], -r[EXTENDED], -r[OPEN], -r["stage_replies"],
-                                                   -r["ledger_open"], r["unit_name"]))
-    order = {row["unit_id"]: index for index, row in enumerate(ranked)}
-    cases.sort(key=lambda c: (order[c["unit_id"]], -(c["days_overdue"] or 0), c["number"]))
+    return sorted(units.values(), key=lambda r: (-r["overdue"], -r[EXTENDED], -r[OPEN], -r["stage_replies"],
+                                                 -r["ledger_open"], r["unit_name"]))
+
+
+def _notice_data(*, scope: Unit, period: Period, as_of: datetime, ranked: list[dict]) -> dict:
     return {
         "week": week_name(period),
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
@@ -135,8 +169,63 @@ def weekly_notice(*, scope: Unit, period: Period, now: datetime, calendar: Worki
         "units": ranked,
         "totals": {figure: sum(row[figure] for row in ranked) for figure in FIGURES},
         "units_overdue": sum(1 for row in ranked if row["overdue"]),
-        "cases": cases,
     }
+
+
+def weekly_notice(*, scope: Unit, period: Period, now: datetime, calendar: WorkingCalendar | None = None) -> dict:
+    """The notice of one week for one scope with every overdue case, as plain data (stored as is
+    when published; the export and the document). For the running week it is the week so far.
+    Four queries whatever the number of cases and units; the cases are built in Python."""
+    as_of = min(period.end_at, now)
+    calendar = calendar or load_calendar()
+    cases = list(_overdue_cases(scope=scope, period=period, as_of=as_of, calendar=calendar).values())
+    overdue: dict[int, dict] = {}
+    for case in cases:
+        row = overdue.setdefault(case["unit_id"], {"unit_name": case["unit_name"], "overdue": 0,
+                                                   OPEN: 0, LATE: 0, EXTENDED: 0})
+        row["overdue"] += 1
+        row[case["status"]] += 1
+    ranked = _ranked_units(scope=scope, as_of=as_of, overdue=overdue)
+    order = {row["unit_id"]: index for index, row in enumerate(ranked)}
+    cases.sort(key=lambda c: (order[c["unit_id"]], -(c["days_overdue"] or 0), c["number"]))
+    return {**_notice_data(scope=scope, period=period, as_of=as_of, ranked=ranked), "cases": cases}
+
+
+def notice_figures(*, scope: Unit, period: Period, now: datetime) -> dict:
+    """weekly_notice without its cases, for the page: the overdue figures per unit counted in one
+    statement over the overdue clocks (three more for names, stage replies and the ledger)."""
+    as_of = min(period.end_at, now)
+    rows = (_overdue_case_rows(scope=scope, period=period, as_of=as_of).values("handling_unit_id").annotate(
+        overdue=Count("pk"), **{status: Count("pk", filter=condition) for status, condition in STATUS_FILTERS.items()})
+        .order_by())
+    overdue = {row.pop("handling_unit_id"): row for row in rows}
+    names = dict(Unit.objects.filter(pk__in=overdue).values_list("pk", "name"))
+    for unit_id, row in overdue.items():
+        row["unit_name"] = names.get(unit_id, "")
+    ranked = _ranked_units(scope=scope, as_of=as_of, overdue=overdue)
+    return _notice_data(scope=scope, period=period, as_of=as_of, ranked=ranked)
+
+
+NOTICE_CASE_ORDER = Order("first_due")
+
+
+def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: int | None = None, status: str = "",
+                      cursor: str | None = None, size: int = 50, calendar: WorkingCalendar | None = None) -> KeysetPage:
+    """One page of the week's overdue cases (of one unit, of one status), oldest overdue deadline
+    first, as weekly_notice's rows: the page's ids by keyset (complaints/keyset.py), then only
+    those cases' clocks read and their working days counted."""
+    as_of = min(period.end_at, now)
+    cases = _overdue_case_rows(scope=scope, period=period, as_of=as_of)
+    if unit_id is not None:
+        cases = cases.filter(handling_unit_id=unit_id)
+    if status:
+        cases = cases.filter(STATUS_FILTERS[status])
+    page = keyset_page(cases, order=NOTICE_CASE_ORDER, cursor=cursor, size=size)
+    ids = [case.pk for case in page.object_list]
+    built = _overdue_cases(scope=scope, period=period, as_of=as_of, calendar=calendar or load_calendar(),
+                           case_ids=ids)
+    page.object_list = [built[pk] for pk in ids if pk in built]
+    return page
 
 
 def _day(day) -> str:

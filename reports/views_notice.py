@@ -2,6 +2,7 @@
 so far computed now; the list of published notices; the Excel export of the same figures."""
 
 import json
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,15 @@ from .excel import Sheet, xlsx_response
 from .notice_document import WEEKLY_OVERDUE_NOTICE
 from .periods import week_name, week_of, week_parse
 from .scopes import scopes_for
-from .selectors_notice import EXTENDED, LATE, OPEN, notice_summary, weekly_notice
+from .selectors_notice import (
+    EXTENDED,
+    LATE,
+    OPEN,
+    notice_cases_page,
+    notice_figures,
+    notice_summary,
+    weekly_notice,
+)
 from .selectors_snapshots import snapshot_published, snapshot_status, snapshots_recent
 from .snapshots import ReportSnapshot
 
@@ -50,8 +59,10 @@ def report_scope(request):
     return scopes, scope
 
 
-def _notice(request):
-    """The notice asked for: published if it was, else computed now (the running week: so far)."""
+def _notice(request, *, with_cases: bool = True):
+    """The notice asked for: published if it was, else computed now (the running week: so far);
+    without `with_cases`, an unpublished notice has its figures only (the page lists its cases a
+    page at a time)."""
     access.require_open_reports(request.user)
     scopes, scope = report_scope(request)
     now = timezone.now()
@@ -60,11 +71,16 @@ def _notice(request):
     if period is None or period.start > current.start:
         raise Http404(_("没有这一期通报。"))
     snapshot = snapshot_published(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, period_start=period.start, scope=scope)
-    data = snapshot.data if snapshot else weekly_notice(scope=scope, period=period, now=now)
+    if snapshot:
+        data = snapshot.data
+    elif with_cases:
+        data = weekly_notice(scope=scope, period=period, now=now)
+    else:
+        data = notice_figures(scope=scope, period=period, now=now)
     return scopes, scope, period, snapshot, data
 
 
-def _case_rows(cases: list[dict]) -> list[dict]:
+def _case_rows(cases) -> list[dict]:
     labels = dict(CaseClock.Clock.choices)
     return [{**case, "clock_labels": _("、").join(str(labels.get(c, c)) for c in case["clocks"]),
              "status_label": STATUS_LABELS[case["status"]]} for case in cases]
@@ -77,15 +93,27 @@ def _drill(here: str, unit_id: int, status: str = "") -> str:
 @login_required
 @stale_ok
 def notice_page(request):
-    scopes, scope, period, snapshot, data = _notice(request)
+    scopes, scope, period, snapshot, data = _notice(request, with_cases=False)
     query = {"week": data["week"], "scope": scope.pk}
     unit = request.GET.get("unit", "")
     unit = unit if typed_id(unit) is not None else ""
     status = request.GET.get("status", "")
     status = status if status in STATUS_LABELS else ""
-    cases = [case for case in data["cases"]
-             if (not unit or case["unit_id"] == int(unit)) and (not status or case["status"] == status)]
-    page = Paginator(_case_rows(cases), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    if snapshot:
+        # A published notice's cases are stored with it: its list is paged as stored.
+        cases = [case for case in data["cases"]
+                 if (not unit or case["unit_id"] == int(unit)) and (not status or case["status"] == status)]
+        page = Paginator(_case_rows(cases), CASES_PER_PAGE).get_page(request.GET.get("page"))
+        pager, total = "_pager.html", None
+    else:
+        page = notice_cases_page(scope=scope, period=period, now=datetime.fromisoformat(data["as_of"]),
+                                 unit_id=typed_id(unit) if unit else None, status=status,
+                                 cursor=request.GET.get("after"), size=CASES_PER_PAGE)
+        page.object_list = _case_rows(page.object_list)
+        pager = "_keyset_pager.html"
+        # The list's length is a figure of the notice: the unit's (or the total's) of the status.
+        figures = next((row for row in data["units"] if str(row["unit_id"]) == unit), {}) if unit else data["totals"]
+        total = figures.get(status or "overdue", 0)
     here = reverse("report-notice") + "?" + urlencode(query)
     units = [{**row, "drill": _drill(here, row["unit_id"]),
               **{f"drill_{key}": _drill(here, row["unit_id"], key) for key in STATUS_LABELS}}
@@ -101,7 +129,8 @@ def notice_page(request):
     published = snapshots_recent(kind=ReportSnapshot.Kind.WEEKLY_NOTICE, scope=scope, limit=PUBLISHED_LISTED)
     return render(request, "reports/weekly_notice.html", {
         "scopes": scopes, "scope": scope, "period": period, "snapshot": snapshot, "data": data,
-        "summary": notice_summary(data), "units": units, "page": page,
+        "summary": notice_summary(data), "units": units, "page": page, "pager_template": pager,
+        "page_total": total,
         "unit_name": next((row["unit_name"] for row in units if str(row["unit_id"]) == unit), ""),
         "status_label": STATUS_LABELS.get(status, ""),
         "pager_query": urlencode({**query, "unit": unit, "status": status}), "here": here,

@@ -14,7 +14,7 @@ from complaints import services
 from deadlines.models import CaseClock
 from deadlines.workdays import SHANGHAI, end_of_day
 from reports.periods import week_parse
-from reports.selectors_notice import notice_summary, weekly_notice
+from reports.selectors_notice import notice_cases_page, notice_figures, notice_summary, weekly_notice
 from supervision.models import RedLineItem
 from tests.complaints import journeys
 
@@ -184,8 +184,10 @@ def test_export_holds_the_pages_rows(client, org, week_cases):
         (row["unit_name"], row["overdue"], row["open"], row["late"], row["extended"]) for row in page.context["units"]]
     assert units[-1][:2] == ("合计", 7)
     cases = list(book["超期工单"].values)[1:]
-    assert [row[0] for row in cases] == [case["number"] for case in page.context["data"]["cases"]]
-    assert cases[0][5] == page.context["data"]["cases"][0]["days_overdue"]
+    listed = weekly_notice(scope=org.center, period=PERIOD, now=timezone.now())["cases"]
+    assert [row[0] for row in cases] == [case["number"] for case in listed]
+    assert cases[0][5] == listed[0]["days_overdue"]
+    assert {case["number"] for case in page.context["page"].object_list} == {case["number"] for case in listed}
 
 
 def test_constant_queries_per_page(client, org):
@@ -203,3 +205,56 @@ def test_constant_queries_per_page(client, org):
         case = handling(org, f"1390000010{i}", unit=unit)
         set_clock(case, due=date(2026, 11, 3), extended=i % 2)
     assert get() == few
+
+
+def pages(org, *, size: int, **filters) -> list[list[dict]]:
+    """Every page of the notice's case list, following the next-page cursors."""
+    out, cursor = [], None
+    while True:
+        page = notice_cases_page(scope=org.center, period=PERIOD, now=AFTER, cursor=cursor, size=size, **filters)
+        out.append(page.object_list)
+        if not page.has_next:
+            return out
+        cursor = page.next_cursor
+
+
+def test_page_figures_equal_the_whole_notices(org, week_cases):
+    """The page's set-based figures are those of the notice built case by case."""
+    for scope in (org.center, org.district):
+        whole = weekly_notice(scope=scope, period=PERIOD, now=AFTER)
+        assert notice_figures(scope=scope, period=PERIOD, now=AFTER) == {k: v for k, v in whole.items() if k != "cases"}
+    running = timezone.now()
+    whole = weekly_notice(scope=org.center, period=week_parse(WEEK), now=running)
+    assert notice_figures(scope=org.center, period=week_parse(WEEK), now=running)["totals"] == whole["totals"]
+
+
+def test_case_pages_never_skip_or_repeat_a_case(org, week_cases):
+    """Two cases a page, ties on the first deadline included: every case of the notice once, as
+    the notice lists it, oldest overdue deadline first; the same for a unit's and a status's list."""
+    whole = {case["number"]: case for case in weekly_notice(scope=org.center, period=PERIOD, now=AFTER)["cases"]}
+    listed = [case for page in pages(org, size=2) for case in page]
+    assert len(listed) == len(whole) == 7 and {case["number"] for case in listed} == set(whole)
+    assert all(case == whole[case["number"]] for case in listed)
+    assert all(len(page) == 2 for page in pages(org, size=2)[:-1])
+    firsts = [min(CaseClock.objects.filter(case__number=case["number"]).values_list("due_at", flat=True))
+              for case in listed]
+    assert firsts == sorted(firsts)
+    for filters in ({"unit_id": org.station.pk}, {"status": "late"}, {"status": "open"}, {"status": "extended"}):
+        listed = [case["number"] for page in pages(org, size=1, **filters) for case in page]
+        expected = [number for number, case in whole.items()
+                    if case["unit_id"] == filters.get("unit_id", case["unit_id"])
+                    and case["status"] == filters.get("status", case["status"])]
+        assert sorted(listed) == sorted(expected) and len(set(listed)) == len(listed), filters
+
+
+def test_the_page_lists_fifty_cases_and_links_the_next_page(client, org):
+    for i in range(53):
+        set_clock(handling(org, f"1370000{i:04d}"), due=date(2026, 11, 2 + i % 5))
+    client.force_login(org.supervisor)
+    response = client.get("/dashboard/notice/", {"week": WEEK})
+    page = response.context["page"]
+    assert len(page.object_list) == 50 and page.has_next and response.context["page_total"] == 53
+    assert "下一页" in response.content.decode()
+    rest = client.get("/dashboard/notice/", {"week": WEEK, "after": page.next_cursor}).context["page"].object_list
+    assert len(rest) == 3
+    assert not {c["number"] for c in rest} & {c["number"] for c in page.object_list}
