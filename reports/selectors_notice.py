@@ -14,14 +14,18 @@ built only for what keeps or prints it: publishing, the export, the issued docum
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from complaints.keyset import KeysetPage, Order, keyset_page
-from complaints.models import Case
+from complaints.keyset import KeysetPage
 from deadlines.models import CaseClock
 from deadlines.workdays import CalendarYearMissing, WorkingCalendar, load_calendar, local_date
 from routing.models import Unit
@@ -62,19 +66,25 @@ def _still_open(as_of: datetime) -> Q:
     return Q(stopped_at__isnull=True) | Q(stopped_at__gt=as_of)
 
 
-def _overdue_case_rows(*, scope: Unit, period: Period, as_of: datetime) -> QuerySet[Case]:
-    """The overdue cases, each with its status (extended, else open, else late) and its first
-    overdue deadline (`first_due`, the order of the page's list)."""
-    clocks = _overdue_clocks(scope=scope, period=period, as_of=as_of)
-    mine = clocks.filter(case=OuterRef("pk"))
-    return (Case.objects.filter(pk__in=clocks.values("case_id"))
-            .annotate(is_extended=Exists(mine.filter(extended_days__gt=0)),
-                      is_open=Exists(mine.filter(_still_open(as_of))),
-                      first_due=Subquery(mine.order_by().values("case_id").annotate(m=Min("due_at")).values("m"))))
+def _flag(condition: Q) -> Max:
+    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
-STATUS_FILTERS = {EXTENDED: Q(is_extended=True), OPEN: Q(is_extended=False, is_open=True),
-                  LATE: Q(is_extended=False, is_open=False)}
+def _overdue_case_rows(*, scope: Unit, period: Period, as_of: datetime) -> QuerySet[CaseClock]:
+    """The overdue cases, one row each grouped from their overdue clocks: its handling unit, its
+    status flags (extended, else open, else late) and its first overdue deadline (`first_due`,
+    the order of the page's list)."""
+    return (_overdue_clocks(scope=scope, period=period, as_of=as_of)
+            .values("case_id", unit=F("case__handling_unit_id"))
+            .annotate(extended=_flag(Q(extended_days__gt=0)), still_open=_flag(_still_open(as_of)),
+                      first_due=Min("due_at"))
+            .order_by())
+
+
+STATUS_FILTERS = {EXTENDED: Q(extended=1), OPEN: Q(extended=0, still_open=1), LATE: Q(extended=0, still_open=0)}
+# The same, over the grouped rows (notice_figures' outer statement).
+STATUS_SQL = {EXTENDED: "extended = 1", OPEN: "extended = 0 AND still_open = 1",
+              LATE: "extended = 0 AND still_open = 0"}
 
 
 def _handler(row: dict) -> str:
@@ -195,10 +205,13 @@ def notice_figures(*, scope: Unit, period: Period, now: datetime) -> dict:
     """weekly_notice without its cases, for the page: the overdue figures per unit counted in one
     statement over the overdue clocks (three more for names, stage replies and the ledger)."""
     as_of = min(period.end_at, now)
-    rows = (_overdue_case_rows(scope=scope, period=period, as_of=as_of).values("handling_unit_id").annotate(
-        overdue=Count("pk"), **{status: Count("pk", filter=condition) for status, condition in STATUS_FILTERS.items()})
-        .order_by())
-    overdue = {row.pop("handling_unit_id"): row for row in rows}
+    sql, params = _overdue_case_rows(scope=scope, period=period, as_of=as_of).query.sql_with_params()
+    # A count per unit of the per-case rows: the ORM groups once, so the second grouping is SQL.
+    counts = ", ".join(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)" for condition in STATUS_SQL.values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT unit, COUNT(*), {counts} FROM ({sql}) AS per_case GROUP BY unit", params)
+        overdue = {unit: {"overdue": n, **dict(zip(STATUS_SQL, figures, strict=True))}
+                   for unit, n, *figures in cursor.fetchall()}
     names = dict(Unit.objects.filter(pk__in=overdue).values_list("pk", "name"))
     for unit_id, row in overdue.items():
         row["unit_name"] = names.get(unit_id, "")
@@ -206,7 +219,21 @@ def notice_figures(*, scope: Unit, period: Period, now: datetime) -> dict:
     return _notice_data(scope=scope, period=period, as_of=as_of, ranked=ranked)
 
 
-NOTICE_CASE_ORDER = Order("first_due")
+def _cursor(row: dict) -> str:
+    raw = json.dumps([row["first_due"].isoformat(), row["case_id"]])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _after(cursor: str | None) -> Q | None:
+    """The rows after a cursor (first overdue deadline, then case id); None for none or not ours."""
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        moment = parse_datetime(value)
+    except (ValueError, TypeError, binascii.Error):
+        return None
+    if moment is None or not isinstance(pk, int):
+        return None
+    return Q(first_due__gt=moment) | Q(first_due=moment, case_id__gt=pk)
 
 
 def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: int | None = None, status: str = "",
@@ -217,15 +244,19 @@ def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: in
     as_of = min(period.end_at, now)
     cases = _overdue_case_rows(scope=scope, period=period, as_of=as_of)
     if unit_id is not None:
-        cases = cases.filter(handling_unit_id=unit_id)
+        cases = cases.filter(case__handling_unit_id=unit_id)
     if status:
         cases = cases.filter(STATUS_FILTERS[status])
-    page = keyset_page(cases, order=NOTICE_CASE_ORDER, cursor=cursor, size=size)
-    ids = [case.pk for case in page.object_list]
+    after = _after(cursor) if cursor else None
+    if after is not None:
+        cases = cases.filter(after)
+    rows = list(cases.order_by("first_due", "case_id")[: size + 1])
+    more, rows = len(rows) > size, rows[:size]
+    ids = [row["case_id"] for row in rows]
     built = _overdue_cases(scope=scope, period=period, as_of=as_of, calendar=calendar or load_calendar(),
                            case_ids=ids)
-    page.object_list = [built[pk] for pk in ids if pk in built]
-    return page
+    return KeysetPage(object_list=[built[pk] for pk in ids if pk in built],
+                      next_cursor=_cursor(rows[-1]) if more else None, is_first=after is None)
 
 
 def _day(day) -> str:
