@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +111,10 @@ def _handling_decided(c: MetricContext) -> Q:
         | Q(stopped_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=c.now))
 
 
+# Before any deadline: what a clock with no overdue clock before it compares as.
+EARLIEST = datetime(1900, 1, 1, tzinfo=SHANGHAI)
+
+
 def overdue_clock(now: datetime) -> Q:
     """A unit's deadline that has passed unmet by `now` (stopped late, or still running)."""
     return Q(due_at__lte=now) & ~ON_TIME & Q(clock__in=UNIT_CLOCKS)
@@ -129,8 +135,11 @@ def overdue_first_in_period(c: MetricContext) -> Q:
     so their count is the metric's. Unlike the distinct count it adds up day by day once each day's
     clocks keep the day of their case's overdue clock before them (reports.DailyOverdue): a clock
     of the period counts when that day falls before the period's start."""
-    earlier = earlier_overdue_clocks(c.now).filter(due_at__gte=c.period.start_at)
-    return _overdue_in_period(c) & ~Q(Exists(earlier))
+    # "No overdue clock of the case between the period's start and this one", written as the one
+    # before it (a scalar subquery: an index probe per clock of the period) being earlier than the
+    # start. As NOT EXISTS the planner may hash every overdue clock of the period to anti-join them.
+    before = Subquery(earlier_overdue_clocks(c.now).order_by("-due_at", "-pk").values("due_at")[:1])
+    return _overdue_in_period(c) & Q(LessThan(Coalesce(before, Value(EARLIEST)), c.period.start_at))
 
 
 # --- the statutory track (complaints/services/procedure.py): decisions counted when they were taken.
