@@ -148,7 +148,7 @@ def notice_page(request):
 @require_POST
 def notice_document(request):
     """Issue the published notice as a numbered document (or give back the one issued) and open it."""
-    _scopes, _scope, _period, snapshot, _data = _notice(request)
+    _scopes, _scope, _period, snapshot, _data = _notice(request, with_cases=False)
     back = reverse("report-notice") + "?" + urlencode({"week": request.GET.get("week", ""), "scope": _scope.pk})
     if snapshot is None:
         messages.error(request, _("只有已发布的通报可以签发文书。"))
