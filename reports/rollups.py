@@ -65,7 +65,7 @@ class DailyOverdue(models.Model):
     clock just before them (none: the case's first). A period counts a case once, on its first
     overdue clock in the period: the rows of its days whose previous_day is before its start
     (metrics.overdue_first_in_period). A change to one clock moves its successors' previous_day, so
-    the dirty-day trigger marks every unit clock of the case (migration 0005)."""
+    the dirty-day trigger marks the days of the case's unit clocks due after it (migration 0006)."""
 
     day = models.DateField()
     unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,

@@ -1,8 +1,9 @@
 """overdue_in_period rolled up (reports.DailyOverdue). Each row keeps the day of the case's overdue
 unit clock before its clocks, so a change to one clock of a case also changes the rows of its other
-unit clocks' days: the clock trigger of 0003 now marks those days dirty too (one indexed read of the
-case's clocks, only when a unit clock changes). The closed days' rows are filled here, in one
-statement, so that the kept figures need no rebuild of DailyFigures."""
+unit clocks' days: the clock trigger of 0003 now marks the days of those due after it dirty too (one indexed read of the
+case's clocks, only when a unit clock changes; 0005's WHEN keeps other updates away from it). The
+closed days' rows are filled here, in one statement, so that the kept figures need no rebuild of
+DailyFigures."""
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -11,6 +12,7 @@ CLOCK_DIRTY = r"""
 CREATE OR REPLACE FUNCTION reports_clock_dirty() RETURNS trigger AS $$
 DECLARE
     the_case bigint;
+    since timestamptz;  -- the clocks whose overdue clock before may have changed are due from here
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM reports_mark_days(ARRAY[NEW.due_at, NEW.stopped_at]);
@@ -22,20 +24,26 @@ BEGIN
     ELSE
         RETURN NULL;
     END IF;
-    -- A unit clock added, removed or changed: the case's other unit clocks' overdue rows name the
-    -- overdue clock before them (reports.DailyOverdue.previous_day).
+    -- A unit clock added, removed or changed: the overdue rows of the case's unit clocks due after
+    -- it name the overdue clock before them (reports.DailyOverdue.previous_day).
+    since := CASE TG_OP WHEN 'INSERT' THEN NEW.due_at WHEN 'DELETE' THEN OLD.due_at
+                        ELSE LEAST(OLD.due_at, NEW.due_at) END;
+    IF since IS NULL THEN
+        RETURN NULL;
+    END IF;
     FOR the_case IN SELECT DISTINCT c FROM unnest(ARRAY[
             CASE WHEN TG_OP <> 'INSERT' AND OLD.clock IN ('contact', 'handling', 'redo') THEN OLD.case_id END,
             CASE WHEN TG_OP <> 'DELETE' AND NEW.clock IN ('contact', 'handling', 'redo') THEN NEW.case_id END]) AS c
             WHERE c IS NOT NULL LOOP
         PERFORM reports_mark_days(ARRAY(SELECT k.due_at FROM complaints_caseclock k
-                                        WHERE k.case_id = the_case AND k.clock IN ('contact', 'handling', 'redo')));
+                                        WHERE k.case_id = the_case AND k.clock IN ('contact', 'handling', 'redo')
+                                              AND k.due_at >= since));
     END LOOP;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 """
-# The function as 0003 created it.
+# The function as 0003 created it (0005 left it unchanged).
 CLOCK_DIRTY_BEFORE = r"""
 CREATE OR REPLACE FUNCTION reports_clock_dirty() RETURNS trigger AS $$
 BEGIN
@@ -76,7 +84,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0004_merge_session5"),
+        ("reports", "0005_clock_dirty_trigger_when"),
         ("routing", "0006_full_width_punctuation"),
     ]
 
