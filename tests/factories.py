@@ -92,3 +92,21 @@ def case_fields(**overrides) -> dict:
 
 def case_received(*, by, register=True, **overrides) -> Case:
     return services.case_receive(by=by, fields=case_fields(**overrides), register=register)[0]
+
+
+def holiday_schedule_ahead(*, years: int = 1) -> None:
+    """Enter an official schedule for the coming years the calendar library does not know yet, as a
+    center does each winter (元旦 off, weekends as usual), for tests whose clocks may run past the
+    year's end: counting into an unknown year waits by design, which such a test is not about."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from deadlines.models import CalendarDay, HolidaySchedule
+    from deadlines.workdays import local_date
+
+    this_year = local_date(timezone.now()).year
+    for year in range(this_year + 1, this_year + 1 + years):
+        schedule, created = HolidaySchedule.objects.get_or_create(year=year, defaults={"notice": "测试用安排"})
+        if created:
+            CalendarDay.objects.create(date=date(year, 1, 1), is_workday=False, name="元旦", schedule=schedule)
