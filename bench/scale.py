@@ -157,8 +157,6 @@ def run(sizes: list[int], repeat: int, only: str, verbose: bool, reuse: bool = F
     settings.DEBUG = True  # to count queries
     w = _world_of_db() if reuse else world()
     clients = {name: Client() for name in ("center", "leader")}
-    for name, client in clients.items():
-        client.force_login(w["users"][name])
     first: dict[str, tuple[float, float]] = {}
     have = Case.objects.count() if reuse else 0
     for size in sizes:
@@ -174,6 +172,8 @@ def run(sizes: list[int], repeat: int, only: str, verbose: bool, reuse: bool = F
                 print(f"RESULT seed_{tag}_{name}_seconds {phase_seconds:.1f} s")
         else:
             print(f"cases: {have:,} (reused); {_load()}", flush=True)
+        for name, client in clients.items():  # logged in afresh: seeding 10 M outlasts the idle timeout
+            client.force_login(w["users"][name])
         listed = [page for page in pages(clients["center"], local_date(timezone.now())) if only in page[0]]
         for name, who, url in listed:
             median, p95, queries = timed(clients[who], url, repeat)
