@@ -103,3 +103,15 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows `qs` holds, counting no further than `cap`: (count, more than cap)."""
     n = qs.order_by().values("pk")[: cap + 1].count()
     return min(n, cap), n > cap
+
+
+def few_matches_by_key(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[QuerySet, int, bool]:
+    """For a search: its first `cap` + 1 matches' keys, found as the filter's own indexes find
+    them, then (when no more than `cap` matched) the same list narrowed to those keys, so a page
+    sorts a few rows instead of walking the list's order index past millions of non-matches (the
+    planner's choice for a rare match under ORDER BY … LIMIT: 3.5 s at 10 M cases, the keys 60 ms).
+    Returns (list, count, more than cap), the count as capped_count gives it."""
+    keys = list(qs.order_by().values_list("pk", flat=True)[: cap + 1])
+    if len(keys) > cap:
+        return qs, cap, True
+    return qs.filter(pk__in=keys), len(keys), False

@@ -23,7 +23,7 @@ from .files import attachment_response
 from .forms import CaseDetailsForm, IntakeForm
 from .identity import identity_shown
 from .inputs import typed_id
-from .keyset import capped_count, keyset_page
+from .keyset import capped_count, few_matches_by_key, keyset_page
 from .models import Case
 from .services.submissions import form_fingerprint, form_submitted_case, form_token_claim, form_token_new
 from .views_landing import landing_url
@@ -65,9 +65,9 @@ def case_list(request):
     search = request.GET.get("q", "")
     cases = selectors.case_list(visible_to=request.user, state=state or None, search=search)
     # Keyset pages, newest first (complaints/keyset.py): no OFFSET, no count of every match.
+    cases, count, more = few_matches_by_key(cases) if search.strip() else (cases, *capped_count(cases))
     page = keyset_page(cases, order=selectors.CASE_LIST_ORDER, cursor=request.GET.get("after"),
                        size=CASE_LIST_PAGE_SIZE)
-    count, more = capped_count(cases)
     kept = {name: value for name, value in (("state", state), ("q", search)) if value}
     return render(request, "complaints/case_list.html", {
         "page": page, "state": state, "q": search, "states": Case.State.choices, "pager_query": urlencode(kept),

@@ -54,3 +54,19 @@ def test_a_cursor_that_is_not_ours_gives_the_first_page(client, org, cursor):
     case = journeys.to_registered(org)
     client.force_login(org.supervisor)
     assert [c.number for c in client.get("/cases/", {"after": cursor}).context["page"].object_list] == [case.number]
+
+
+@pytest.mark.parametrize("cap", [1000, 4])  # few matches, narrowed by key; more than the cap, as listed
+def test_search_pages_neither_skip_nor_repeat_and_count_the_matches(client, org, monkeypatch, cap):
+    from complaints import keyset
+
+    monkeypatch.setattr(views, "CASE_LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(keyset, "COUNT_CAP", cap)
+    monkeypatch.setattr(keyset.few_matches_by_key, "__defaults__", (cap,))
+    matching = [journeys.to_registered(org, respondent_name="佛山市顺德区某家电维修部").number for _ in range(5)]
+    others = [journeys.to_registered(org, respondent_name="佛山市南海区某超市").number for _ in range(3)]
+    client.force_login(org.supervisor)
+    seen, pages = walk(client, "/cases/", {"q": "某家电维修"}, between=lambda: None)
+    assert sorted(seen) == sorted(matching) and pages == 3 and not set(others) & set(seen)
+    page = client.get("/cases/", {"q": "某家电维修"}).content.decode()
+    assert ("共 5" in page) if cap > 5 else ("4+" in page)
