@@ -26,16 +26,18 @@ COUNT_CAP = 1000
 
 @dataclass(frozen=True)
 class Order:
-    """Sort by `field` (a column or an annotation), then by id the same way."""
+    """Sort by `field` (a column or an annotation), then by `key` the same way: a value that never
+    changes and never repeats (the id; for rows grouped per case, the case's id)."""
 
     field: str
     descending: bool = False
     nullable: bool = False  # empty values sort last (ascending orders only)
+    key: str = "id"
 
     def order_by(self) -> list:
         if self.descending:
-            return [F(self.field).desc(), "-id"]
-        return [F(self.field).asc(nulls_last=True), "id"]
+            return [F(self.field).desc(), f"-{self.key}"]
+        return [F(self.field).asc(nulls_last=True), self.key]
 
 
 @dataclass
@@ -74,8 +76,14 @@ def _decode(cursor: str) -> tuple[datetime | None, int] | None:
 
 def _after(order: Order, value, pk: int) -> Q:
     if order.descending:
-        return Q(**{f"{order.field}__lte": value}) & (Q(**{f"{order.field}__lt": value}) | Q(id__lt=pk))
-    return Q(**{f"{order.field}__gte": value}) & (Q(**{f"{order.field}__gt": value}) | Q(id__gt=pk))
+        return Q(**{f"{order.field}__lte": value}) & (Q(**{f"{order.field}__lt": value})
+                                                      | Q(**{f"{order.key}__lt": pk}))
+    return Q(**{f"{order.field}__gte": value}) & (Q(**{f"{order.field}__gt": value}) | Q(**{f"{order.key}__gt": pk}))
+
+
+def _value(row, name: str):
+    """A sort value of a row: a model instance, or a dict of a values() query."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 def keyset_page(qs: QuerySet, *, order: Order, cursor: str | None, size: int) -> KeysetPage:
@@ -87,7 +95,7 @@ def keyset_page(qs: QuerySet, *, order: Order, cursor: str | None, size: int) ->
         head = ordered.filter(~empty) if order.nullable else ordered
         rows = list(head[: size + 1])
     elif position[0] is None:
-        rows = list(ordered.filter(empty, id__gt=position[1])[: size + 1])
+        rows = list(ordered.filter(empty, **{f"{order.key}__gt": position[1]})[: size + 1])
     else:
         rows = list(ordered.filter(_after(order, *position))[: size + 1])
     if order.nullable and (position is None or position[0] is not None) and len(rows) <= size:
@@ -95,7 +103,7 @@ def keyset_page(qs: QuerySet, *, order: Order, cursor: str | None, size: int) ->
         rows += list(ordered.filter(empty)[: size + 1 - len(rows)])
     more = len(rows) > size
     rows = rows[:size]
-    next_cursor = _encode([getattr(rows[-1], order.field), rows[-1].pk]) if more else None
+    next_cursor = _encode([_value(rows[-1], order.field), _value(rows[-1], order.key)]) if more else None
     return KeysetPage(object_list=rows, next_cursor=next_cursor, is_first=position is None)
 
 
@@ -105,12 +113,13 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     return min(n, cap), n > cap
 
 
-def few_matches_by_key(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[QuerySet, int, bool]:
+def few_matches_by_key(qs: QuerySet, cap: int | None = None) -> tuple[QuerySet, int, bool]:
     """For a search: its first `cap` + 1 matches' keys, found as the filter's own indexes find
     them, then (when no more than `cap` matched) the same list narrowed to those keys, so a page
     sorts a few rows instead of walking the list's order index past millions of non-matches (the
     planner's choice for a rare match under ORDER BY … LIMIT: 3.5 s at 10 M cases, the keys 60 ms).
     Returns (list, count, more than cap), the count as capped_count gives it."""
+    cap = COUNT_CAP if cap is None else cap
     keys = list(qs.order_by().values_list("pk", flat=True)[: cap + 1])
     if len(keys) > cap:
         return qs, cap, True

@@ -12,7 +12,7 @@ import operator
 from django.db.models import Q
 
 _LOOKUPS = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
-            "in": lambda value, choices: value in choices}
+            "in": lambda value, choices: value in set(choices)}
 
 
 def q_holds(q: Q, row) -> bool:
@@ -30,6 +30,4 @@ def _lookup_holds(path: str, expected, *, row) -> bool:
     value = getattr(row, name)
     if value is None or (expected is None and lookup != "exact"):
         return expected is None and lookup == "exact"  # SQL: NULL compares to nothing, IS NULL only
-    if lookup == "in":
-        return value in set(expected)
     return _LOOKUPS[lookup](value, expected)

@@ -14,18 +14,14 @@ built only for what keeps or prints it: publishing, the export, the issued docum
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
-from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from complaints.keyset import KeysetPage
+from complaints.keyset import KeysetPage, Order, keyset_page
 from deadlines.models import CaseClock
 from deadlines.workdays import CalendarYearMissing, WorkingCalendar, load_calendar, local_date
 from routing.models import Unit
@@ -42,19 +38,12 @@ FIGURES = ("overdue", OPEN, LATE, EXTENDED, "stage_replies", "ledger_open")
 TOP_UNITS = 3
 
 
-def clocks_overdue_at(at: datetime) -> Q:
-    """case_overdue's counting clocks as they stood at `at`: a due date passed, neither stopped nor
-    paused by then. At `at` = now this is exactly the red of the inbox and the dashboard."""
-    return (Q(due_at__isnull=False, due_at__lte=at)
-            & (Q(stopped_at__isnull=True) | Q(stopped_at__gt=at))
-            & (Q(paused_at__isnull=True) | Q(paused_at__gt=at)))
-
-
 def _overdue_clocks(*, scope: Unit, period: Period, as_of: datetime) -> QuerySet[CaseClock]:
-    """The clocks that make their case overdue in the week: clocks_overdue_at(as_of), or a unit's
-    deadline met late in the week. Written as three ranges of the clock indexes (running and due;
-    stopped after as_of; stopped in the week), so that the rows read are the overdue ones, not every
-    clock of every case."""
+    """The clocks that make their case overdue in the week: as they stood at as_of, a due date
+    passed, neither stopped nor paused by then (at as_of = now exactly the red of the inbox and the
+    dashboard), or a unit's deadline met late in the week. Written as three ranges of the clock
+    indexes (running and due; stopped after as_of; stopped in the week), so that the rows read are
+    the overdue ones, not every clock of every case."""
     not_paused = Q(paused_at__isnull=True) | Q(paused_at__gt=as_of)
     running = Q(stopped_at__isnull=True, due_at__lte=as_of) & not_paused
     stopped_later = Q(stopped_at__gt=as_of, due_at__lte=as_of) & not_paused
@@ -80,6 +69,9 @@ def _overdue_case_rows(*, scope: Unit, period: Period, as_of: datetime) -> Query
                       first_due=Min("due_at"))
             .order_by())
 
+
+# The page's list: oldest first overdue deadline first, then by case (rows grouped per case).
+NOTICE_ORDER = Order(field="first_due", key="case_id")
 
 STATUS_FILTERS = {EXTENDED: Q(extended=1), OPEN: Q(extended=0, still_open=1), LATE: Q(extended=0, still_open=0)}
 # The same, over the grouped rows (notice_figures' outer statement).
@@ -219,23 +211,6 @@ def notice_figures(*, scope: Unit, period: Period, now: datetime) -> dict:
     return _notice_data(scope=scope, period=period, as_of=as_of, ranked=ranked)
 
 
-def _cursor(row: dict) -> str:
-    raw = json.dumps([row["first_due"].isoformat(), row["case_id"]])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _after(cursor: str | None) -> Q | None:
-    """The rows after a cursor (first overdue deadline, then case id); None for none or not ours."""
-    try:
-        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        moment = parse_datetime(value)
-    except (ValueError, TypeError, binascii.Error):
-        return None
-    if moment is None or not isinstance(pk, int):
-        return None
-    return Q(first_due__gt=moment) | Q(first_due=moment, case_id__gt=pk)
-
-
 def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: int | None = None, status: str = "",
                       cursor: str | None = None, size: int = 50, calendar: WorkingCalendar | None = None) -> KeysetPage:
     """One page of the week's overdue cases (of one unit, of one status), oldest overdue deadline
@@ -247,16 +222,12 @@ def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: in
         cases = cases.filter(case__handling_unit_id=unit_id)
     if status:
         cases = cases.filter(STATUS_FILTERS[status])
-    after = _after(cursor) if cursor else None
-    if after is not None:
-        cases = cases.filter(after)
-    rows = list(cases.order_by("first_due", "case_id")[: size + 1])
-    more, rows = len(rows) > size, rows[:size]
-    ids = [row["case_id"] for row in rows]
+    page = keyset_page(cases, order=NOTICE_ORDER, cursor=cursor, size=size)
+    ids = [row["case_id"] for row in page.object_list]
     built = _overdue_cases(scope=scope, period=period, as_of=as_of, calendar=calendar or load_calendar(),
                            case_ids=ids)
-    return KeysetPage(object_list=[built[pk] for pk in ids if pk in built],
-                      next_cursor=_cursor(rows[-1]) if more else None, is_first=after is None)
+    page.object_list = [built[pk] for pk in ids if pk in built]
+    return page
 
 
 def _day(day) -> str:

@@ -98,32 +98,39 @@ def _overdue_day_query(day: date):
             .annotate(n=Count("pk")).order_by())
 
 
+def _days_replace(*, table: str, days: list[date], insert: str, params: list) -> int:
+    """Delete `table`'s rows of `days` and run `insert` (an INSERT … SELECT reading the relation
+    rollup_day(day, start_at, end_at) the day queries of _per_day_sql expect); the rows written."""
+    periods = [Period(start=day, end=day) for day in days]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE day = ANY(%s::date[])", [days])
+        cursor.execute(
+            "WITH rollup_day AS (SELECT * FROM unnest(%s::date[], %s::timestamptz[], %s::timestamptz[]) "
+            f"AS d(day, start_at, end_at)) {insert}",
+            [days, [p.start_at for p in periods], [p.end_at for p in periods], *params])
+        return cursor.rowcount
+
+
 def rollup_overdue_rebuild(*, days: list[date]) -> int:
     """Replace the DailyOverdue rows of the given days in one statement; the number of rows written."""
     if not days:
         return 0
     sql, params = _per_day_sql(_overdue_day_query(_TEMPLATE_DAY))
-    periods = [Period(start=day, end=day) for day in days]
-    table = DailyOverdue._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE day = ANY(%s::date[])", [days])
-        cursor.execute(
-            f"WITH rollup_day AS (SELECT * FROM unnest(%s::date[], %s::timestamptz[], %s::timestamptz[]) "
-            f"AS d(day, start_at, end_at)) "
-            f"INSERT INTO {table} (day, unit_id, category_id, channel, area_id, previous_day, clocks) "
-            f"SELECT rollup_day.day, q.d_unit, q.d_category, q.d_channel, q.d_area, q.d_previous, q.n "
-            f"FROM rollup_day CROSS JOIN LATERAL ({sql}) q",
-            [days, [p.start_at for p in periods], [p.end_at for p in periods], *params])
-        return cursor.rowcount
+    with transaction.atomic():
+        return _days_replace(
+            table=DailyOverdue._meta.db_table, days=days, params=params,
+            insert=f"INSERT INTO {DailyOverdue._meta.db_table} "
+                   "(day, unit_id, category_id, channel, area_id, previous_day, clocks) "
+                   "SELECT rollup_day.day, q.d_unit, q.d_category, q.d_channel, q.d_area, q.d_previous, q.n "
+                   f"FROM rollup_day CROSS JOIN LATERAL ({sql}) q")
 
 
 def rollup_days_rebuild(*, days: list[date]) -> int:
     """Replace the rows of the given days in one statement (each day's figures from its own day
-    query, run per day inside the statement), and their DailyOverdue rows in a second; the number
-    of DailyFigures rows written."""
+    query, run per day inside the statement), and their DailyOverdue rows in a second, in one
+    transaction; the number of DailyFigures rows written."""
     if not days:
         return 0
-    rollup_overdue_rebuild(days=days)
     case_query, clock_query = _day_queries(_TEMPLATE_DAY)
     case_sql, case_params = _per_day_sql(case_query)
     clock_sql, clock_params = _per_day_sql(clock_query)
@@ -133,23 +140,20 @@ def rollup_days_rebuild(*, days: list[date]) -> int:
     case_rows = ", ".join([*(f'q."{name}"' for name in case_metrics), *(f'0 AS "{name}"' for name in clock_metrics)])
     clock_rows = ", ".join([*(f'0 AS "{name}"' for name in case_metrics), *(f'q."{name}"' for name in clock_metrics)])
     sums = ", ".join(f'coalesce(sum("{name}"), 0)' for name in (*case_metrics, *clock_metrics))
-    periods = [Period(start=day, end=day) for day in days]
     table = DailyFigures._meta.db_table
     columns = [f'"{name}"' for name in ("day", "unit_id", "category_id", "channel", "area_id", *case_metrics,
                                         *clock_metrics)]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE day = ANY(%s::date[])", [days])
-        cursor.execute(
-            f"WITH rollup_day AS (SELECT * FROM unnest(%s::date[], %s::timestamptz[], %s::timestamptz[]) "
-            f"AS d(day, start_at, end_at)) "
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"SELECT day, d_unit, d_category, d_channel, d_area, {sums} FROM ("
-            f"SELECT rollup_day.day, {dimensions}, {case_rows} FROM rollup_day CROSS JOIN LATERAL ({case_sql}) q "
-            f"UNION ALL SELECT rollup_day.day, {dimensions}, {clock_rows} "
-            f"FROM rollup_day CROSS JOIN LATERAL ({clock_sql}) q) AS figures "
-            "GROUP BY day, d_unit, d_category, d_channel, d_area",
-            [days, [p.start_at for p in periods], [p.end_at for p in periods], *case_params, *clock_params])
-        return cursor.rowcount
+    with transaction.atomic():
+        rollup_overdue_rebuild(days=days)
+        return _days_replace(
+            table=table, days=days, params=[*case_params, *clock_params],
+            insert=f"INSERT INTO {table} ({', '.join(columns)}) "
+                   f"SELECT day, d_unit, d_category, d_channel, d_area, {sums} FROM ("
+                   f"SELECT rollup_day.day, {dimensions}, {case_rows} "
+                   f"FROM rollup_day CROSS JOIN LATERAL ({case_sql}) q "
+                   f"UNION ALL SELECT rollup_day.day, {dimensions}, {clock_rows} "
+                   f"FROM rollup_day CROSS JOIN LATERAL ({clock_sql}) q) AS figures "
+                   "GROUP BY day, d_unit, d_category, d_channel, d_area")
 
 
 def rollup_day_rebuild(*, day: date) -> int:

@@ -62,7 +62,6 @@ def test_search_pages_neither_skip_nor_repeat_and_count_the_matches(client, org,
 
     monkeypatch.setattr(views, "CASE_LIST_PAGE_SIZE", 2)
     monkeypatch.setattr(keyset, "COUNT_CAP", cap)
-    monkeypatch.setattr(keyset.few_matches_by_key, "__defaults__", (cap,))
     matching = [journeys.to_registered(org, respondent_name="佛山市顺德区某家电维修部").number for _ in range(5)]
     others = [journeys.to_registered(org, respondent_name="佛山市南海区某超市").number for _ in range(3)]
     client.force_login(org.supervisor)
