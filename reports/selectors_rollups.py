@@ -119,12 +119,13 @@ def _live_figures(*, cases: QuerySet[Case], period: Period, now: datetime, case_
     `not_additive`: the names are LIVE_CASE_METRICS (and no clock's)."""
     context = MetricContext(period=period, now=now)
     clocks = CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False)
-    counted = cases.filter(_cases_in_period(period))
     if not_additive:
         # Only the figures that do not add up, over the whole period: read the few rows they count
         # from their own index (sampled follow-ups), not every case of the period.
         counted = cases.filter(pk__in=SampledCase.objects.filter(
             followed_up_at__gte=period.start_at, followed_up_at__lt=period.end_at).values("case_id"))
+    else:
+        counted = cases.filter(_cases_in_period(period))  # reads the period's sampled cases first
     if group:
         clocks = clocks.filter(case__handling_unit__isnull=False).values(unit=F("case__handling_unit_id"))
         counted = counted.filter(handling_unit__isnull=False).values(unit=F("handling_unit_id"))
