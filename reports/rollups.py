@@ -86,6 +86,31 @@ class DailyOverdue(models.Model):
         return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id} after {self.previous_day}"
 
 
+class DailyHandling(models.Model):
+    """average_handling_days rolled up: a day's replied cases (selectors.handled_in_period) of one
+    combination of DailyFigures' dimensions and one `dispatched_day`. The working days between the
+    two days are counted when the figure is read, by the calendar then in force, so a correction of
+    the calendar needs no rebuild; a period's rows are a few per day and unit, not one per case."""
+
+    day = models.DateField()
+    unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    category = models.ForeignKey("routing.Category", null=True, on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=30, blank=True, db_default="")
+    area = models.ForeignKey("routing.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    dispatched_day = models.DateField()
+    cases = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="dailyhandling_day"),
+                   models.Index(fields=["unit", "day"], name="dailyhandling_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id} from {self.dispatched_day}"
+
+
 class RollupState(models.Model):
     """One row (pk=1): the last day whose figures are in DailyFigures. Days after it are counted
     live; the refresh task closes a day once it has ended (plus a margin for transactions that

@@ -110,10 +110,22 @@ def _clock_figures(*, period: Period, now: datetime) -> dict[str, Count]:
     return metric_counts(KPI_CLOCK_METRICS, MetricContext(period=period, now=now))
 
 
-def _clocks_in_period(period: Period) -> Q:
-    """Every clock a figure of `_clock_figures` may count: due or stopped in the period."""
+def _clocks_in_period(period: Period, now: datetime | None = None) -> Q:
+    """Every clock a figure of `_clock_figures` may count: due or stopped in the period. Of a
+    period still running at `now`, a clock due later in it counts only once it has stopped, so
+    the running ones (a day's intake of deadlines, for today) are not read."""
     start, end = period.start_at, period.end_at
-    return Q(due_at__gte=start, due_at__lt=end) | Q(stopped_at__gte=start, stopped_at__lt=end)
+    stopped = Q(stopped_at__gte=start, stopped_at__lt=end)
+    if now is None or now >= end:
+        return Q(due_at__gte=start, due_at__lt=end) | stopped
+    return (Q(due_at__gte=start, due_at__lte=now) | stopped
+            | Q(due_at__gt=now, due_at__lt=end, stopped_at__isnull=False))
+
+
+def of_cases(cases: QuerySet[Case], field: str = "case") -> Q:
+    """Rows (clocks, ledger items) of the given cases; no condition when they are every case,
+    which saves a semi-join probe of the case table per row counted."""
+    return Q(**{f"{field}__in": cases}) if cases.query.where else Q()
 
 
 def _case_figures(*, period: Period) -> dict[str, Count]:
@@ -162,14 +174,14 @@ def kpi_summary(*, cases: QuerySet[Case], period: Period, now: datetime) -> dict
     """SPEC section 8 KPIs for a period, in two aggregate queries (clocks, then cases)."""
     # Only clocks due or stopped in the period can count: read from the two time indexes, not
     # every clock of every case the viewer may see.
-    c = CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False).aggregate(
+    c = CaseClock.objects.filter(_clocks_in_period(period, now), of_cases(cases), due_at__isnull=False).aggregate(
         **_clock_figures(period=period, now=now)
     )
     k = cases.aggregate(**_case_figures(period=period))
     figures = {
         **c,
         **k,
-        "ledger_open": RedLineItem.objects.filter(ledger_open_at(now), case__in=cases).count(),
+        "ledger_open": RedLineItem.objects.filter(ledger_open_at(now), of_cases(cases)).count(),
         "average_handling_days": average_handling_working_days(cases=cases, period=period),
     }
     return {**figures, **_rates(figures)}
@@ -184,7 +196,7 @@ def kpi_by_unit(*, cases: QuerySet[Case], period: Period, now: datetime,
              **{name: 0 for name in _case_figures(period=period)}}
     units: dict[int, dict] = {}
     clock_rows = (
-        CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False,
+        CaseClock.objects.filter(_clocks_in_period(period, now), of_cases(cases), due_at__isnull=False,
                                  case__handling_unit__isnull=False)
         .values(unit=F("case__handling_unit_id"))
         .annotate(**_clock_figures(period=period, now=now))
@@ -214,30 +226,42 @@ def average_handling_working_days(*, cases: QuerySet[Case], period: Period,
     return _handling_days(cases=cases, period=period, calendar=calendar).get(None)
 
 
-def _handling_days(*, cases: QuerySet[Case], period: Period, calendar: WorkingCalendar | None = None,
-                   group: str | None = None) -> dict:
-    """`average_handling_working_days` per value of `group` (None: one figure, under the key None).
+def handled_in_period(period: Period) -> Q:
+    """The cases the average handling time counts: dispatched, and replied in the period."""
+    return Q(replied_at__gte=period.start_at, replied_at__lt=period.end_at, dispatched_at__isnull=False)
 
-    Grouped by (dispatch day, reply day) in the database, so Python counts working days once per
-    distinct pair of days rather than once per case."""
-    fields = ["sent", "done", *([group] if group else [])]
-    pairs = (
-        cases.filter(replied_at__gte=period.start_at, replied_at__lt=period.end_at, dispatched_at__isnull=False)
-        .annotate(sent=TruncDate("dispatched_at", tzinfo=SHANGHAI), done=TruncDate("replied_at", tzinfo=SHANGHAI))
-        .values(*fields)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+
+# The (dispatch day, reply day) of a counted case, in Beijing dates: its handling time is the
+# working days between them, counted in Python by the one calendar (deadlines.workdays).
+HANDLING_DAYS = {"sent": TruncDate("dispatched_at", tzinfo=SHANGHAI), "done": TruncDate("replied_at", tzinfo=SHANGHAI)}
+
+
+def handling_pairs(*, cases: QuerySet[Case], period: Period, group: str | None = None) -> QuerySet:
+    """The counted cases per (sent, done[, group]): rows with n, the cases of the pair."""
+    return (cases.filter(handled_in_period(period)).annotate(**HANDLING_DAYS)
+            .values("sent", "done", *([group] if group else [])).annotate(n=Count("pk")).order_by())
+
+
+def handling_averages(rows, *, calendar: WorkingCalendar | None = None, group: str | None = None) -> dict:
+    """The mean working days of the rows of handling_pairs (or their rolled equal) per value of
+    `group` (None: one figure, under the key None); {} when the calendar lacks a year they span.
+    Python counts working days once per row, a pair of days, rather than once per case."""
     calendar = calendar or load_calendar()
     totals: dict = {}
     try:
-        for row in pairs:
-            days, n = totals.get(row[group] if group else None, (0, 0))
-            totals[row[group] if group else None] = (
-                days + row["n"] * calendar.working_days_between(row["sent"], row["done"]), n + row["n"])
+        for row in rows:
+            key = row[group] if group else None
+            days, n = totals.get(key, (0, 0))
+            totals[key] = (days + row["n"] * calendar.working_days_between(row["sent"], row["done"]), n + row["n"])
     except CalendarYearMissing:
         return {}
     return {key: round(days / n, 1) for key, (days, n) in totals.items() if n}
+
+
+def _handling_days(*, cases: QuerySet[Case], period: Period, calendar: WorkingCalendar | None = None,
+                   group: str | None = None) -> dict:
+    """`average_handling_working_days` per value of `group` (None: one figure, under the key None)."""
+    return handling_averages(handling_pairs(cases=cases, period=period, group=group), calendar=calendar, group=group)
 
 
 def chart_trend(*, cases: QuerySet[Case], period: Period) -> list[dict]:

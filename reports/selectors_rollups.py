@@ -4,9 +4,9 @@ that the refresh has not rebuilt yet) counted live with the same registry, and t
 the figures are always those of the live count (tests/reports/test_rollups.py), at a cost that
 grows with the days of the period and the units, not with the cases. Ratios are computed from the
 added counts (reports.selectors._rates); overdue_in_period, a count of distinct cases, is read from
-its own rollup (reports.DailyOverdue, metrics.overdue_first_in_period); the other figures that do
-not add up day by day (the sampled follow-ups, the average handling time, the red-line ledger) are
-counted live."""
+its own rollup (reports.DailyOverdue, metrics.overdue_first_in_period), and so is the average
+handling time, a mean of working days (reports.DailyHandling); the other figures that do not add up
+day by day (the sampled follow-ups, the red-line ledger) are counted live."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -33,8 +33,17 @@ from .metrics import (
     metric_counts,
     overdue_first_in_period,
 )
-from .rollups import DailyFigures, DailyOverdue, RollupDirtyDay, RollupState
-from .selectors import Period, _cases_in_period, _clocks_in_period, _handling_days, _rates, ledger_open_at
+from .rollups import DailyFigures, DailyHandling, DailyOverdue, RollupDirtyDay, RollupState
+from .selectors import (
+    Period,
+    _cases_in_period,
+    _clocks_in_period,
+    _rates,
+    handling_averages,
+    handling_pairs,
+    ledger_open_at,
+    of_cases,
+)
 from .services_rollups import rollups_supported
 
 ROLLED = (*ROLLED_CASE_METRICS, *ROLLED_CLOCK_METRICS)
@@ -118,7 +127,7 @@ def _live_figures(*, cases: QuerySet[Case], period: Period, now: datetime, case_
     """The named figures counted live over the period, per handling unit (group) or under None;
     `not_additive`: the names are LIVE_CASE_METRICS (and no clock's)."""
     context = MetricContext(period=period, now=now)
-    clocks = CaseClock.objects.filter(_clocks_in_period(period), case__in=cases, due_at__isnull=False)
+    clocks = CaseClock.objects.filter(_clocks_in_period(period, now), of_cases(cases), due_at__isnull=False)
     if not_additive:
         # Only the figures that do not add up, over the whole period: read the few rows they count
         # from their own index (sampled follow-ups), not every case of the period.
@@ -148,7 +157,7 @@ def _overdue_figures(*, cases: QuerySet[Case], dims: Slice, period: Period, roll
     first = Q(previous_day__isnull=True) | Q(previous_day__lt=period.start)
     kept = DailyOverdue.objects.filter(dims.rollup_filter(), first, day__gte=rolled.start, day__lte=rolled.end)
     context = MetricContext(period=period, now=now)
-    clocks = CaseClock.objects.filter(overdue_first_in_period(context), case__in=cases,
+    clocks = CaseClock.objects.filter(overdue_first_in_period(context), of_cases(cases),
                                       due_at__gte=end_of_day(rolled.end))
     if group:
         rows = [*kept.filter(unit__isnull=False).values(u=F("unit_id")).annotate(n=Sum("clocks")).order_by(),
@@ -179,6 +188,21 @@ def _live_parts(*, cases, dims: Slice, period: Period, rolled: Period | None, li
     return parts
 
 
+def _handling_averages(*, cases: QuerySet[Case], dims: Slice, period: Period, rolled: Period | None,
+                       live: Period | None, calendar: WorkingCalendar | None = None, group: bool = False) -> dict:
+    """selectors._handling_days from the rollups: the rolled days' (dispatch day, reply day) pairs
+    from DailyHandling, the other days' counted live, averaged together."""
+    key = "handling_unit_id" if group else None
+    rows: list = []
+    if rolled is not None:
+        kept = DailyHandling.objects.filter(dims.rollup_filter(), day__gte=rolled.start, day__lte=rolled.end)
+        names = {"sent": F("dispatched_day"), "done": F("day"), **({key: F("unit_id")} if group else {})}
+        rows += kept.values(**names).annotate(n=Sum("cases")).order_by()
+    if rolled is None or live is not None:
+        rows += handling_pairs(cases=cases, period=period if rolled is None else live, group=key)
+    return handling_averages(rows, calendar=calendar, group=key)
+
+
 def kpi_summary(*, cases: QuerySet[Case], dims: Slice, period: Period, now: datetime, parts=None) -> dict:
     """selectors.kpi_summary for the cases `dims` describes (the same cases), from the rollups;
     `parts`: split_period's answer, when the caller has it."""
@@ -188,8 +212,9 @@ def kpi_summary(*, cases: QuerySet[Case], dims: Slice, period: Period, now: date
         _add(figures, _rolled_rows(dims, rolled).aggregate(**_sums()))
     for part in _live_parts(cases=cases, dims=dims, period=period, rolled=rolled, live=live, now=now, group=False):
         _add(figures, part.get(None, {}))
-    figures["ledger_open"] = RedLineItem.objects.filter(ledger_open_at(now), case__in=cases).count()
-    figures["average_handling_days"] = selectors.average_handling_working_days(cases=cases, period=period)
+    figures["ledger_open"] = RedLineItem.objects.filter(ledger_open_at(now), of_cases(cases)).count()
+    figures["average_handling_days"] = _handling_averages(
+        cases=cases, dims=dims, period=period, rolled=rolled, live=live).get(None)
     return {**figures, **_rates(figures)}
 
 
@@ -211,7 +236,8 @@ def kpi_by_unit(*, cases: QuerySet[Case], dims: Slice, period: Period, now: date
     for part in _live_parts(cases=cases, dims=replace(dims, handled=True), period=period, rolled=rolled, live=live,
                             now=now, group=True):
         add(part)
-    averages = _handling_days(cases=cases, period=period, calendar=calendar, group="handling_unit_id")
+    averages = _handling_averages(cases=cases, dims=replace(dims, handled=True), period=period, rolled=rolled,
+                                  live=live, calendar=calendar, group=True)
     for unit in averages:
         if unit is not None:
             units.setdefault(unit, dict(empty))

@@ -76,11 +76,13 @@ def _groups(dims: Slice, cases: QuerySet[Case], window: DeadlineWindow) -> dict[
     past = Q(bucket__lt=hour)
     zero = Value(0, output_field=IntegerField())
     name = Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("name")[:1])
+    # The name annotated after the sums: looked up once per unit, not once per tally row.
     kept = _tallies(dims).filter(Q(tab__in=("open", "queue")) | Q(tab__in=("due", "warn")) & past).values(
         "unit_id").annotate(
-        name=name, open=Sum("count", filter=Q(tab="open")), queue=Sum("count", filter=Q(tab="queue")),
+        open=Sum("count", filter=Q(tab="open")), queue=Sum("count", filter=Q(tab="queue")),
         due=Sum("count", filter=Q(tab="due") & past), warn=Sum("count", filter=Q(tab="warn") & past),
-        intake_today=zero).order_by()
+        intake_today=zero).annotate(name=name).values(
+        "unit_id", "name", "open", "queue", "due", "warn", "intake_today").order_by()
     due, warn = Q(next_due_at__gte=hour, next_due_at__lte=now), Q(next_warn_at__gte=hour, next_warn_at__lte=now)
     received = METRICS["intake_today"].condition(MetricContext(now=now))
     live = cases.filter(due | warn | received).values(unit_id=Coalesce(F("handling_unit_id"), 0)).annotate(

@@ -24,8 +24,8 @@ from .metrics import (
     earlier_overdue_clocks,
     metric_counts,
 )
-from .rollups import DailyFigures, DailyOverdue, RollupDirtyDay, RollupState
-from .selectors import Period, _clocks_in_period
+from .rollups import DailyFigures, DailyHandling, DailyOverdue, RollupDirtyDay, RollupState
+from .selectors import HANDLING_DAYS, Period, _clocks_in_period, handled_in_period
 
 # A day is closed this long after it ended, so that a transaction still open at midnight (whose
 # trigger saw "today") has committed before the day is counted.
@@ -125,10 +125,30 @@ def rollup_overdue_rebuild(*, days: list[date]) -> int:
                    f"FROM rollup_day CROSS JOIN LATERAL ({sql}) q")
 
 
+def _handling_day_query(day: date):
+    """A day's replied cases per dimensions and dispatch day (selectors.handling_pairs, rolled)."""
+    return (Case.objects.filter(handled_in_period(Period(start=day, end=day)))
+            .values(**CASE_DIMENSIONS, d_sent=HANDLING_DAYS["sent"]).annotate(n=Count("pk")).order_by())
+
+
+def rollup_handling_rebuild(*, days: list[date]) -> int:
+    """Replace the DailyHandling rows of the given days in one statement; the number of rows written."""
+    if not days:
+        return 0
+    sql, params = _per_day_sql(_handling_day_query(_TEMPLATE_DAY))
+    with transaction.atomic():
+        return _days_replace(
+            table=DailyHandling._meta.db_table, days=days, params=params,
+            insert=f"INSERT INTO {DailyHandling._meta.db_table} "
+                   "(day, unit_id, category_id, channel, area_id, dispatched_day, cases) "
+                   "SELECT rollup_day.day, q.d_unit, q.d_category, q.d_channel, q.d_area, q.d_sent, q.n "
+                   f"FROM rollup_day CROSS JOIN LATERAL ({sql}) q")
+
+
 def rollup_days_rebuild(*, days: list[date]) -> int:
     """Replace the rows of the given days in one statement (each day's figures from its own day
-    query, run per day inside the statement), and their DailyOverdue rows in a second, in one
-    transaction; the number of DailyFigures rows written."""
+    query, run per day inside the statement), and their DailyOverdue and DailyHandling rows in
+    two more, in one transaction; the number of DailyFigures rows written."""
     if not days:
         return 0
     case_query, clock_query = _day_queries(_TEMPLATE_DAY)
@@ -145,6 +165,7 @@ def rollup_days_rebuild(*, days: list[date]) -> int:
                                         *clock_metrics)]
     with transaction.atomic():
         rollup_overdue_rebuild(days=days)
+        rollup_handling_rebuild(days=days)
         return _days_replace(
             table=table, days=days, params=[*case_params, *clock_params],
             insert=f"INSERT INTO {table} ({', '.join(columns)}) "

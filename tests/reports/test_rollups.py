@@ -14,7 +14,7 @@ from complaints.models import Case
 from deadlines.models import CaseClock
 from deadlines.workdays import SHANGHAI, end_of_day, local_date
 from reports import selectors, selectors_rollups
-from reports.models import DailyFigures, RankingWeights, RollupDirtyDay, RollupState
+from reports.models import DailyFigures, DailyHandling, RankingWeights, RollupDirtyDay, RollupState
 from reports.scopes import scope_cases
 from reports.selectors_ranking import unit_ranking
 from reports.services_rollups import report_rollups_refresh
@@ -144,6 +144,9 @@ def test_rollup_figures_equal_live_figures_before_and_after_late_changes(org, wo
     assert report_rollups_refresh(now=NOW) >= 12
     assert RollupState.objects.get().closed_through == local_date(NOW - timedelta(minutes=15)) - timedelta(days=1)
     assert DailyFigures.objects.filter(day=TODAY - timedelta(days=9)).exists()
+    # The replies of closed days, filed by reply day and dispatch day (case 3: received and
+    # dispatched 9 days ago, replied 6 days ago).
+    assert DailyHandling.objects.filter(day=TODAY - timedelta(days=6), dispatched_day=TODAY - timedelta(days=9)).exists()
     assert RollupDirtyDay.objects.count() == 0
     assert rolled_through(period(-12, 0)).end >= TODAY - timedelta(days=2)
     figures = selectors_rollups.dashboard_figures(cases=selectors.dashboard_cases(visible_to=org.supervisor),
@@ -159,8 +162,12 @@ def test_rollup_figures_equal_live_figures_before_and_after_late_changes(org, wo
     CaseClock.objects.filter(case=cases[4], clock="handling").update(due_at=end_of_day(TODAY + timedelta(days=4)))
     Case.objects.filter(pk=cases[9].pk).update(mediation_outcome="agreement", mediation_ended_at=day(-2),
                                                amount_recovered=Decimal("999.00"))
+    # A reply recorded with an earlier moment (case 7: replied 2 days ago, now 4), and a dispatch
+    # corrected to a day later (case 3, replied 6 days ago): the handling time of both changes.
+    Case.objects.filter(pk=cases[7].pk).update(replied_at=day(-4))
+    Case.objects.filter(pk=cases[3].pk).update(dispatched_at=day(-8, 9))
     dirty = set(RollupDirtyDay.objects.values_list("day", flat=True))
-    assert {TODAY - timedelta(days=d) for d in (5, 9, 3)} <= dirty
+    assert {TODAY - timedelta(days=d) for d in (5, 9, 3, 2, 4, 6)} <= dirty
     assert rolled_through(period(-12, 0)).end < TODAY - timedelta(days=9)  # the touched days counted live
     assert_rollups_equal_live(org, world)
 
@@ -213,3 +220,16 @@ def test_overdue_in_period_follows_a_late_change_to_an_earlier_clock_of_the_case
     assert after["both"] == before["both"] and after["handling"] == before["handling"]
     # Every period's figures still equal the live count.
     assert_rollups_equal_live(org, world)
+
+
+def test_a_deadline_due_later_today_counts_once_met_or_passed(org):
+    """Today's live count reads only the clocks that can count by now (issue 17): one due at 18:00
+    and met yesterday counts from the morning, one still running only once 18:00 has passed."""
+    met, running = make_case(org, -1, unit=org.station), make_case(org, -1, unit=org.station)
+    clock(met, "contact", due=0, stopped=-1)
+    clock(running, "contact", due=0, stopped=None)
+    cases = selectors.dashboard_cases(visible_to=org.supervisor)
+    morning = selectors.kpi_summary(cases=cases, period=period(0, 0), now=day(0, 8))
+    evening = selectors.kpi_summary(cases=cases, period=period(0, 0), now=day(0, 20))
+    assert (morning["contact_due"], morning["contact_on_time"]) == (1, 1)
+    assert (evening["contact_due"], evening["contact_on_time"]) == (2, 1)
