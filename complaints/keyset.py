@@ -57,12 +57,13 @@ class KeysetPage:
         return len(self.object_list)
 
 
-def _encode(values: list) -> str:
+def encode_cursor(values: list) -> str:
+    """The cursor of a row by its sort values (a moment or None, then the key)."""
     raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[datetime | None, int] | None:
+def decode_cursor(cursor: str) -> tuple[datetime | None, int] | None:
     """(sort value, id) of a cursor, or None for a cursor that was not ours (the first page then)."""
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
@@ -88,7 +89,7 @@ def _value(row, name: str):
 
 def keyset_page(qs: QuerySet, *, order: Order, cursor: str | None, size: int) -> KeysetPage:
     """The `size` rows of `qs` after `cursor` in `order` (one row more is read to know if more follow)."""
-    position = _decode(cursor) if cursor else None
+    position = decode_cursor(cursor) if cursor else None
     ordered = qs.order_by(*order.order_by())
     empty = Q(**{f"{order.field}__isnull": True})
     if position is None:
@@ -103,7 +104,7 @@ def keyset_page(qs: QuerySet, *, order: Order, cursor: str | None, size: int) ->
         rows += list(ordered.filter(empty)[: size + 1 - len(rows)])
     more = len(rows) > size
     rows = rows[:size]
-    next_cursor = _encode([_value(rows[-1], order.field), _value(rows[-1], order.key)]) if more else None
+    next_cursor = encode_cursor([_value(rows[-1], order.field), _value(rows[-1], order.key)]) if more else None
     return KeysetPage(object_list=rows, next_cursor=next_cursor, is_first=position is None)
 
 

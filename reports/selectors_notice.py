@@ -32,8 +32,15 @@ from .metrics import UNIT_CLOCKS
 from .periods import week_name
 from .scopes import scope_filter
 from .selectors import Period, ledger_open_at
+from .selectors_notice_kept import (
+    EXTENDED,
+    LATE,
+    OPEN,
+    kept_cases_page,
+    kept_notice_applies,
+    kept_overdue_by_unit,
+)
 
-EXTENDED, OPEN, LATE = "extended", "open", "late"
 FIGURES = ("overdue", OPEN, LATE, EXTENDED, "stage_replies", "ledger_open")
 TOP_UNITS = 3
 
@@ -197,18 +204,37 @@ def notice_figures(*, scope: Unit, period: Period, now: datetime) -> dict:
     """weekly_notice without its cases, for the page: the overdue figures per unit counted in one
     statement over the overdue clocks (three more for names, stage replies and the ledger)."""
     as_of = min(period.end_at, now)
-    sql, params = _overdue_case_rows(scope=scope, period=period, as_of=as_of).query.sql_with_params()
-    # A count per unit of the per-case rows: the ORM groups once, so the second grouping is SQL.
-    counts = ", ".join(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)" for condition in STATUS_SQL.values())
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT unit, COUNT(*), {counts} FROM ({sql}) AS per_case GROUP BY unit", params)
-        overdue = {unit: {"overdue": n, **dict(zip(STATUS_SQL, figures, strict=True))}
-                   for unit, n, *figures in cursor.fetchall()}
+    if kept_notice_applies(period=period, now=now):
+        overdue = kept_overdue_by_unit(scope=scope, period=period, now=now)
+    else:
+        overdue = notice_overdue_counted(scope=scope, period=period, as_of=as_of)
     names = dict(Unit.objects.filter(pk__in=overdue).values_list("pk", "name"))
     for unit_id, row in overdue.items():
         row["unit_name"] = names.get(unit_id, "")
     ranked = _ranked_units(scope=scope, as_of=as_of, overdue=overdue)
     return _notice_data(scope=scope, period=period, as_of=as_of, ranked=ranked)
+
+
+def notice_overdue_counted(*, scope: Unit, period: Period, as_of: datetime) -> dict[int, dict]:
+    """The overdue figures per unit counted over the overdue clocks (the definition; a week ended)."""
+    sql, params = _overdue_case_rows(scope=scope, period=period, as_of=as_of).query.sql_with_params()
+    # A count per unit of the per-case rows: the ORM groups once, so the second grouping is SQL.
+    counts = ", ".join(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)" for condition in STATUS_SQL.values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT unit, COUNT(*), {counts} FROM ({sql}) AS per_case GROUP BY unit", params)
+        return {unit: {"overdue": n, **dict(zip(STATUS_SQL, figures, strict=True))}
+                for unit, n, *figures in cursor.fetchall()}
+
+
+def notice_case_ids_counted(*, scope: Unit, period: Period, as_of: datetime, unit_id: int | None, status: str,
+                            cursor: str | None, size: int) -> KeysetPage:
+    """One page of the overdue cases' ids (rows with case_id), from the overdue clocks grouped per case."""
+    cases = _overdue_case_rows(scope=scope, period=period, as_of=as_of)
+    if unit_id is not None:
+        cases = cases.filter(case__handling_unit_id=unit_id)
+    if status:
+        cases = cases.filter(STATUS_FILTERS[status])
+    return keyset_page(cases, order=NOTICE_ORDER, cursor=cursor, size=size)
 
 
 def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: int | None = None, status: str = "",
@@ -217,12 +243,11 @@ def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: in
     first, as weekly_notice's rows: the page's ids by keyset (complaints/keyset.py), then only
     those cases' clocks read and their working days counted."""
     as_of = min(period.end_at, now)
-    cases = _overdue_case_rows(scope=scope, period=period, as_of=as_of)
-    if unit_id is not None:
-        cases = cases.filter(case__handling_unit_id=unit_id)
-    if status:
-        cases = cases.filter(STATUS_FILTERS[status])
-    page = keyset_page(cases, order=NOTICE_ORDER, cursor=cursor, size=size)
+    chosen = {"unit_id": unit_id, "status": status, "cursor": cursor, "size": size}
+    if kept_notice_applies(period=period, now=now):
+        page = kept_cases_page(scope=scope, period=period, now=now, **chosen)
+    else:
+        page = notice_case_ids_counted(scope=scope, period=period, as_of=as_of, **chosen)
     ids = [row["case_id"] for row in page.object_list]
     built = _overdue_cases(scope=scope, period=period, as_of=as_of, calendar=calendar or load_calendar(),
                            case_ids=ids)

@@ -74,6 +74,10 @@ class CaseClock(models.Model):
             # Reports count clocks due or stopped in a period (on time, late), finished ones included.
             models.Index(fields=["due_at"], name="clock_due_idx"),
             models.Index(fields=["stopped_at"], condition=Q(stopped_at__isnull=False), name="clock_stopped_idx"),
+            # The running week's notice reads the running deadlines extended by approval that have
+            # passed all the same (reports/selectors_notice_kept.py): a few of every clock.
+            models.Index(fields=["due_at"], condition=Q(extended_days__gt=0, stopped_at__isnull=True),
+                         name="clock_extended_running_idx"),
         ]
 
     def __str__(self) -> str:
