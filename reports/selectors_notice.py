@@ -255,6 +255,13 @@ def notice_cases_page(*, scope: Unit, period: Period, now: datetime, unit_id: in
     return page
 
 
+def notice_list_total(data: dict, *, unit_id: int | None, status: str) -> int:
+    """How many cases a list of the notice holds: a figure of the notice, the unit's (or the
+    total's) of the status, so the list needs no count of its own."""
+    figures = next((row for row in data["units"] if row["unit_id"] == unit_id), {}) if unit_id else data["totals"]
+    return figures.get(status or "overdue", 0)
+
+
 def _day(day) -> str:
     return date_format(day, "MONTH_DAY_FORMAT")
 

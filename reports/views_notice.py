@@ -36,6 +36,7 @@ from .selectors_notice import (
     OPEN,
     notice_cases_page,
     notice_figures,
+    notice_list_total,
     notice_summary,
     weekly_notice,
 )
@@ -111,9 +112,7 @@ def notice_page(request):
                                  cursor=request.GET.get("after"), size=CASES_PER_PAGE)
         page.object_list = _case_rows(page.object_list)
         pager = "_keyset_pager.html"
-        # The list's length is a figure of the notice: the unit's (or the total's) of the status.
-        figures = next((row for row in data["units"] if str(row["unit_id"]) == unit), {}) if unit else data["totals"]
-        total = figures.get(status or "overdue", 0)
+        total = notice_list_total(data, unit_id=typed_id(unit) if unit else None, status=status)
     here = reverse("report-notice") + "?" + urlencode(query)
     units = [{**row, "drill": _drill(here, row["unit_id"]),
               **{f"drill_{key}": _drill(here, row["unit_id"], key) for key in STATUS_LABELS}}
