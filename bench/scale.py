@@ -27,6 +27,7 @@ DEEP_PAGES = 20  # "next" links followed for the deep page of a filtered list
 
 # An archived case of the two years, after the big station's open ones.
 SAMPLE_CASE = BIG_OPEN + 12_345
+OPEN_SAMPLE = 12_345  # one of the big station's open cases
 
 
 def main() -> None:
@@ -92,6 +93,11 @@ def pages(client, today) -> list[tuple[str, str, str]]:
         ("search_respondent3", "center", f"/cases/?q={respondent(sample)[:3]}"),
         ("search_credit_code", "center", f"/cases/?q={credit_code(sample)}"),
         ("inbox_50k_open", "leader", "/inbox/"),
+        # A search within that inbox (an open case of the station) and the admin's case search.
+        ("inbox_search_phone", "leader", f"/inbox/?q=139{OPEN_SAMPLE:08d}"),
+        ("inbox_search_respondent3", "leader", f"/inbox/?q={respondent(OPEN_SAMPLE)[:3]}"),
+        ("admin_search_number", "admin", f"/admin/complaints/case/?q={number}"),
+        ("admin_search_respondent3", "admin", f"/admin/complaints/case/?q={respondent(sample)[:3]}"),
     ]
 
 
@@ -143,6 +149,14 @@ def _world_of_db():
             "users": {user.username: user for user in users}}
 
 
+def _admin(w):
+    """The center's administrator, who searches cases in the admin (made once per database)."""
+    from routing.models import User
+
+    return User.objects.filter(username="admin").first() or User.objects.create_user(
+        username="admin", password="x", unit=w["center"], role="supervisor", is_staff=True, is_superuser=True)
+
+
 def run(sizes: list[int], repeat: int, only: str, verbose: bool, reuse: bool = False) -> None:
     from django.conf import settings
     from django.test import Client
@@ -156,7 +170,8 @@ def run(sizes: list[int], repeat: int, only: str, verbose: bool, reuse: bool = F
 
     settings.DEBUG = True  # to count queries
     w = _world_of_db() if reuse else world()
-    clients = {name: Client() for name in ("center", "leader")}
+    w["users"]["admin"] = _admin(w)
+    clients = {name: Client() for name in ("center", "leader", "admin")}
     first: dict[str, tuple[float, float]] = {}
     have = Case.objects.count() if reuse else 0
     for size in sizes:
