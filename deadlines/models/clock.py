@@ -78,6 +78,10 @@ class CaseClock(models.Model):
             # passed all the same (reports/selectors_notice_kept.py): a few of every clock.
             models.Index(fields=["due_at"], condition=Q(extended_days__gt=0, stopped_at__isnull=True),
                          name="clock_extended_running_idx"),
+            # Stage replies owed after an extension (supervision.selectors.stage_reply_owed, also in
+            # the weekly notice): the extended clocks only, not every running one.
+            models.Index(fields=["original_due_at"], condition=Q(original_due_at__isnull=False),
+                         name="clock_original_due_idx"),
         ]
 
     def __str__(self) -> str:
