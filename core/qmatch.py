@@ -8,6 +8,7 @@ else raises, so a rule that grows past this fails loudly instead of being judged
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 
 from django.db.models import Q
 
@@ -16,7 +17,8 @@ _LOOKUPS = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": o
 
 
 def q_holds(q: Q, row) -> bool:
-    """The truth of `q` for the model instance `row` (its fields loaded)."""
+    """The truth of `q` for `row`: a model instance (its fields loaded), or a row of values() that
+    holds every field q_fields names (what a batch reads to judge many rows cheaply)."""
     results = (q_holds(child, row) if isinstance(child, Q) else _lookup_holds(*child, row=row) for child in q.children)
     held = all(results) if q.connector == Q.AND else any(results)
     return not held if q.negated else held
@@ -27,7 +29,13 @@ def _lookup_holds(path: str, expected, *, row) -> bool:
     lookup = lookup or "exact"
     if "__" in lookup or lookup not in _LOOKUPS:
         raise ValueError(f"q_holds does not judge the lookup {path!r}")
-    value = getattr(row, name)
+    value = row[name] if isinstance(row, Mapping) else getattr(row, name)
     if value is None or (expected is None and lookup != "exact"):
         return expected is None and lookup == "exact"  # SQL: NULL compares to nothing, IS NULL only
     return _LOOKUPS[lookup](value, expected)
+
+
+def q_fields(q: Q) -> set[str]:
+    """The fields `q` reads, to fetch only those (values()) for q_holds."""
+    return {name for child in q.children
+            for name in (q_fields(child) if isinstance(child, Q) else {child[0].partition("__")[0]})}
