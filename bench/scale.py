@@ -62,13 +62,13 @@ def _migrate() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from reports.services_rollups import report_rollups_refresh
+    from bench.scale_seed import rollups_refresh
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("SELECT complaints_inbox_rebuild()")
-    report_rollups_refresh(days_per_run=800)
+    rollups_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"reused: migrated and rebuilt in {time.perf_counter() - started:.1f} s", flush=True)

@@ -10,6 +10,7 @@ once: the inbox counts and nearest deadlines (complaints_inbox_rebuild()), the s
 (dropped during the load, as bench.inbox does) and the daily rollups (report_rollups_refresh).
 """
 import time
+from datetime import timedelta
 
 from bench.scale_sql import insert_select, unit
 
@@ -189,8 +190,21 @@ def rollups_rebuild() -> int:
     """Every day rolled up again: the load touched every day of the two years, without the triggers
     that mark a day dirty, so the rollups start over from the first case."""
     from reports.rollups import DailyFigures, RollupState
-    from reports.services_rollups import report_rollups_refresh
 
     DailyFigures.objects.all().delete()
     RollupState.objects.all().delete()
-    return report_rollups_refresh(days_per_run=800)
+    return rollups_refresh()
+
+
+def rollups_refresh() -> int:
+    """What the rollups' beat task does (reports.tasks), with no limit on the days closed: close the
+    ended days, rebuild the dirty ones, and merge the hours of the open-case tallies, so that they
+    hold a few rows per unit as on a live system, not one per hour with a deadline."""
+    from django.utils import timezone
+
+    from complaints.services.tallies import open_tallies_compact
+    from reports.services_rollups import report_rollups_refresh
+
+    days = report_rollups_refresh(days_per_run=800)
+    open_tallies_compact(before=timezone.now() - timedelta(hours=1))
+    return days
