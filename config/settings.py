@@ -164,6 +164,14 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
+# No JIT compiling of queries (PostgreSQL's jit, on by default): a page's statements run for
+# milliseconds, but over millions of rows the planner's cost estimate passes jit_above_cost and
+# PostgreSQL then spends 10-130 ms compiling each one (the dashboard at 10 million cases). DATABASE_JIT=1
+# leaves the server's setting.
+if os.environ.get("DATABASE_JIT", "0") != "1":
+    for alias in DATABASES.values():
+        if alias["ENGINE"] == "django.db.backends.postgresql":
+            alias.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 # The notice "served from the replica, N minutes behind" from this lag on; a replica found down is
 # not tried again for this long (per process).

@@ -9,8 +9,10 @@ handling time, a mean of working days (reports.DailyHandling); the other figures
 day by day (the sampled follow-ups, the red-line ledger) are counted live."""
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import reduce
 
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -26,6 +28,7 @@ from . import selectors
 from .metrics import (
     KPI_CASE_METRICS,
     KPI_CLOCK_METRICS,
+    METRICS,
     NOT_ADDITIVE,
     ROLLED_CASE_METRICS,
     ROLLED_CLOCK_METRICS,
@@ -141,11 +144,30 @@ def _live_figures(*, cases: QuerySet[Case], period: Period, now: datetime, case_
         rows = [*(clocks.annotate(**metric_counts(clock_names, context)).order_by() if clock_names else []),
                 *counted.annotate(**metric_counts(case_names, context)).order_by()]
     else:
-        rows = [{"unit": None, **(clocks.aggregate(**metric_counts(clock_names, context)) if clock_names else {})},
+        rows = [{"unit": None, **_clock_aggregates(clocks, clock_names, context)},
                 {"unit": None, **counted.aggregate(**metric_counts(case_names, context))}]
     figures: dict = {}
     for row in rows:
         _add(figures.setdefault(row.pop("unit"), {}), row)
+    return figures
+
+
+def _reads_case(q: Q) -> bool:
+    """Whether a clock figure's condition reads a field of the clock's case (or an expression)."""
+    return any(_reads_case(child) if isinstance(child, Q) else not isinstance(child, tuple)
+               or child[0].startswith("case__") for child in q.children)
+
+
+def _clock_aggregates(clocks: QuerySet[CaseClock], names, context: MetricContext) -> dict:
+    """clocks.aggregate() of the named clock figures in two statements: the figures that read the
+    case (the statutory decisions) over only the rows they may count, so that the other rows (a
+    day's deadlines, for today) are not each joined to their case."""
+    joined = [name for name in names if _reads_case(METRICS[name].condition(context))]
+    plain = [name for name in names if name not in joined]
+    figures = clocks.aggregate(**metric_counts(plain, context)) if plain else {}
+    if joined:
+        counted = clocks.filter(reduce(operator.or_, (METRICS[name].condition(context) for name in joined)))
+        figures.update(counted.aggregate(**metric_counts(joined, context)))
     return figures
 
 
@@ -268,10 +290,13 @@ def chart_by_category(*, cases: QuerySet[Case], dims: Slice, period: Period, now
     rolled, live = parts or split_period(period, now)
     tops: dict = {}
     if rolled is not None:
-        _merge(_rolled_rows(dims, rolled).filter(category__isnull=False).values(
-            top_id=Coalesce("category__parent_id", "category_id"),
-            top_name=Coalesce("category__parent__name", "category__name")).annotate(n=Sum("received")).order_by(),
-            "top_id", tops)
+        # Summed per category first, then named: a year's rows are not joined to the categories.
+        counts = dict(_rolled_rows(dims, rolled).filter(category__isnull=False).values_list("category_id")
+                      .annotate(n=Sum("received")).order_by())
+        named = Category.objects.filter(pk__in=counts).values(
+            "pk", top_id=Coalesce("parent_id", "pk"), top_name=Coalesce("parent__name", "name"))
+        _merge(({"top_id": row["top_id"], "top_name": row["top_name"], "n": counts[row["pk"]]} for row in named),
+               "top_id", tops)
     if live is not None:
         _merge(selectors.chart_by_category(cases=cases, period=live), "top_id", tops)
     return sorted(tops.values(), key=lambda row: (-row["n"], row["top_name"]))
@@ -282,9 +307,11 @@ def chart_by_unit(*, cases: QuerySet[Case], dims: Slice, period: Period, now: da
     rolled, live = parts or split_period(period, now)
     units: dict = {}
     if rolled is not None:
-        _merge(_rolled_rows(dims, rolled).filter(unit__isnull=False).values(
-            handling_unit_id=F("unit_id"), handling_unit__name=F("unit__name")).annotate(
-            n=Sum("received")).order_by(), "handling_unit_id", units)
+        counts = dict(_rolled_rows(dims, rolled).filter(unit__isnull=False).values_list("unit_id")
+                      .annotate(n=Sum("received")).order_by())
+        _merge(({"handling_unit_id": pk, "handling_unit__name": name, "n": counts[pk]}
+                for pk, name in Unit.objects.filter(pk__in=counts).values_list("pk", "name")),
+               "handling_unit_id", units)
     if live is not None:
         _merge(selectors.chart_by_unit(cases=cases, period=live), "handling_unit_id", units)
     return sorted(units.values(), key=lambda row: (-row["n"], row["handling_unit__name"]))
