@@ -124,7 +124,7 @@ def inbox_case_list(*, user, tab: str, window: DeadlineWindow, search: str = "")
 def inbox_page(*, user, tab: str, window: DeadlineWindow, search: str = "", cursor: str | None,
                size: int) -> KeysetPage:
     cases = inbox_case_list(user=user, tab=tab, window=window, search=search)
-    return keyset_page(cases, order=INBOX_ORDER, cursor=cursor, size=size)
+    return keyset_page(cases, order=INBOX_ORDER, cursor=cursor, size=size, keys_first=True)
 
 
 def inbox_unit_staff(*, user) -> list:
