@@ -17,9 +17,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_datetime
+
+from core.pagination import first_keys
 
 # How far a capped count goes: past it a list says "1,000+" instead of counting every match.
 COUNT_CAP = 1000
@@ -123,7 +124,7 @@ def keyset_page(qs: QuerySet, *, order: Order, cursor: str | None, size: int, ke
 
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows `qs` holds, counting no further than `cap`: (count, more than cap)."""
-    n = qs.order_by().values("pk")[: cap + 1].count()
+    n = len(first_keys(qs, cap + 1))
     return min(n, cap), n > cap
 
 
@@ -134,21 +135,7 @@ def few_matches_by_key(qs: QuerySet, cap: int | None = None) -> tuple[QuerySet, 
     planner's choice for a rare match under ORDER BY … LIMIT: 3.5 s at 10 M cases, the keys 60 ms).
     Returns (list, count, more than cap), the count as capped_count gives it."""
     cap = COUNT_CAP if cap is None else cap
-    keys = _first_keys(qs.order_by().values_list("pk", flat=True), cap + 1)
+    keys = first_keys(qs, cap + 1)
     if len(keys) > cap:
         return qs, cap, True
     return qs.filter(pk__in=keys), len(keys), False
-
-
-def _first_keys(keys: QuerySet, n: int) -> list:
-    """The first `n` of a keys query, planned as if all were read. Under a LIMIT the planner may
-    scan the whole table in its physical order, expecting to meet `n` matches soon: a guess of how
-    common a substring is (an estimate that moves with each ANALYZE) then costs a full scan, 1 s
-    at 10 M cases. A materialized CTE is planned on its own (the filter's indexes) and still read
-    only as far as the LIMIT asks. SQLite plans no such scan and has no MATERIALIZED."""
-    if connections[keys.db].vendor != "postgresql":
-        return list(keys[:n])
-    sql, params = keys.query.sql_with_params()
-    with connections[keys.db].cursor() as cursor:
-        cursor.execute(f"WITH matched AS MATERIALIZED ({sql}) SELECT * FROM matched LIMIT %s", [*params, n])
-        return [row[0] for row in cursor.fetchall()]
