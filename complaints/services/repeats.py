@@ -6,7 +6,8 @@ import operator
 from datetime import timedelta
 from functools import reduce
 
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_noop
 
 from core.notes import Note
@@ -88,6 +89,12 @@ def _earlier_same_matter(case: Case, *, since) -> Case | None:
     return _taken_up(Case.objects.filter(rule)).first() if rule is not None else None
 
 
+# What every _same_matter rule holds equal (identity_repeat_match's anonymity and phone, then the
+# respondent and category); tests/complaints/test_registration_batch.py holds the batch's answers
+# equal to the single-case path's.
+SAME_MATTER_GROUP = ("anonymous", "complainant_phone", "respondent_name", "category_id")
+
+
 def _same_matter(case: Case, *, since) -> Q | None:
     """The earlier cases `case` repeats (None when it can repeat none): the same complainant about
     the same respondent and category, received in the window up to it, not itself nor its twin."""
@@ -116,7 +123,14 @@ def earlier_same_matter_many(cases: list[Case], *, since) -> dict[int, Case]:
     # earlier cases, and a model instance each costs more than the query. Only the ones picked
     # are then read whole.
     fields = set().union(*map(q_fields, rules.values())) - {"pk"}
-    candidates = list(_taken_up(Case.objects.filter(reduce(operator.or_, rules.values()))).values("pk", *fields))
+    # Of each complainant, respondent and category, only the earliest few can be a rule's first:
+    # a rule takes the earliest of its own group received before its case, save itself and its
+    # twin (_same_matter), so its first is among the group's first three. A professional claimant
+    # with thousands of cases about one respondent is then read as three rows, not thousands.
+    place = Window(RowNumber(), partition_by=[F(name) for name in SAME_MATTER_GROUP],
+                   order_by=[F("received_at").asc(), F("pk").asc()])
+    candidates = list(_taken_up(Case.objects.filter(reduce(operator.or_, rules.values())))
+                      .annotate(place=place).filter(place__lte=3).values("pk", *fields))
     firsts = {pk: next((row["pk"] for row in candidates if q_holds(rule, row)), None) for pk, rule in rules.items()}
     picked = Case.objects.in_bulk({first for first in firsts.values() if first is not None})
     return {pk: picked[first] for pk, first in firsts.items() if first is not None}

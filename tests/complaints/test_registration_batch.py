@@ -179,6 +179,26 @@ def test_a_batch_registers_exactly_as_one_by_one(city, caplog):
     assert {row[1] for row in together["clocks"] if row[0] == numbers[6]} >= {"dispatch", "cross_region_notice"}
 
 
+def test_a_complainant_with_many_earlier_cases_repeats_the_earliest_in_a_batch_too(city):
+    """The batch reads only the first few earlier cases of each complainant, respondent and
+    category (repeats.SAME_MATTER_GROUP): with five earlier ones, both new work orders still
+    repeat the earliest, as one by one."""
+    clerk = city.clerk(city.center)
+    earlier = [integration_receive(clerk, complainant_phone="13700000007", respondent_name="某连锁超市",
+                                   category=city.food) for _ in range(5)]
+    numbers = []
+    for ref in ("PC-1", "PC-2"):
+        response = city.hotline.client.post("/api/v1/cases/", work_order(
+            ref, complainant_phone="13700000007", respondent_name="某连锁超市", category="F01"), format="json")
+        assert response.status_code == 201, response.content
+        numbers.append(response.json()["number"])
+    at = timezone.now() + timedelta(minutes=1)
+    one_by_one = _registered_as(_one_by_one, numbers, at)
+    together = _registered_as(integration.external_cases_register, numbers, at)
+    assert together == one_by_one
+    assert {row[0]: (row[5], row[6]) for row in together["cases"]} == {n: (True, earlier[0].number) for n in numbers}
+
+
 def test_a_case_the_clerk_registered_meanwhile_is_left_alone(city):
     numbers = _work_orders(city)[:3]
     cases = list(Case.objects.filter(number__in=numbers).order_by("pk"))
