@@ -59,13 +59,8 @@ class DailyFigures(models.Model):
         return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
 
 
-class DailyOverdue(models.Model):
-    """overdue_in_period rolled up: a day's overdue unit clocks (reports.metrics.overdue_clock) of one
-    combination of DailyFigures' dimensions and one `previous_day`, the day of the case's overdue
-    clock just before them (none: the case's first). A period counts a case once, on its first
-    overdue clock in the period: the rows of its days whose previous_day is before its start
-    (metrics.overdue_first_in_period). A change to one clock moves its successors' previous_day, so
-    the dirty-day trigger marks the days of the case's unit clocks due after it (migration 0006)."""
+class DayDimensions(models.Model):
+    """A day and DailyFigures' dimensions, for the rollups that keep one more column beside them."""
 
     day = models.DateField()
     unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
@@ -75,6 +70,22 @@ class DailyOverdue(models.Model):
     channel = models.CharField(max_length=30, blank=True, db_default="")
     area = models.ForeignKey("routing.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
                              related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def dimensions(self) -> str:
+        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
+
+
+class DailyOverdue(DayDimensions):
+    """overdue_in_period rolled up: a day's overdue unit clocks (reports.metrics.overdue_clock) of one
+    combination of DailyFigures' dimensions and one `previous_day`, the day of the case's overdue
+    clock just before them (none: the case's first). A period counts a case once, on its first
+    overdue clock in the period: the rows of its days whose previous_day is before its start
+    (metrics.overdue_first_in_period). A change to one clock moves its successors' previous_day, so
+    the dirty-day trigger marks the days of the case's unit clocks due after it (migration 0006)."""
+
     previous_day = models.DateField(null=True)
     clocks = models.PositiveIntegerField(default=0, db_default=0)
 
@@ -83,23 +94,15 @@ class DailyOverdue(models.Model):
                    models.Index(fields=["unit", "day"], name="dailyoverdue_unit_day")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id} after {self.previous_day}"
+        return f"{self.dimensions()} after {self.previous_day}"
 
 
-class DailyHandling(models.Model):
+class DailyHandling(DayDimensions):
     """average_handling_days rolled up: a day's replied cases (selectors.handled_in_period) of one
     combination of DailyFigures' dimensions and one `dispatched_day`. The working days between the
     two days are counted when the figure is read, by the calendar then in force, so a correction of
     the calendar needs no rebuild; a period's rows are a few per day and unit, not one per case."""
 
-    day = models.DateField()
-    unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                             related_name="+")
-    category = models.ForeignKey("routing.Category", null=True, on_delete=models.DO_NOTHING,
-                                 db_constraint=False, related_name="+")
-    channel = models.CharField(max_length=30, blank=True, db_default="")
-    area = models.ForeignKey("routing.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                             related_name="+")
     dispatched_day = models.DateField()
     cases = models.PositiveIntegerField(default=0, db_default=0)
 
@@ -108,7 +111,7 @@ class DailyHandling(models.Model):
                    models.Index(fields=["unit", "day"], name="dailyhandling_unit_day")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id} from {self.dispatched_day}"
+        return f"{self.dimensions()} from {self.dispatched_day}"
 
 
 class RollupState(models.Model):

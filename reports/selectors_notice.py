@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from .selectors_notice_kept import (
     EXTENDED,
     LATE,
     OPEN,
+    any_row,
     kept_cases_page,
     kept_notice_applies,
     kept_overdue_by_unit,
@@ -62,17 +63,13 @@ def _still_open(as_of: datetime) -> Q:
     return Q(stopped_at__isnull=True) | Q(stopped_at__gt=as_of)
 
 
-def _flag(condition: Q) -> Max:
-    return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
-
-
 def _overdue_case_rows(*, scope: Unit, period: Period, as_of: datetime) -> QuerySet[CaseClock]:
     """The overdue cases, one row each grouped from their overdue clocks: its handling unit, its
     status flags (extended, else open, else late) and its first overdue deadline (`first_due`,
     the order of the page's list)."""
     return (_overdue_clocks(scope=scope, period=period, as_of=as_of)
             .values("case_id", unit=F("case__handling_unit_id"))
-            .annotate(extended=_flag(Q(extended_days__gt=0)), still_open=_flag(_still_open(as_of)),
+            .annotate(extended=any_row(Q(extended_days__gt=0)), still_open=any_row(_still_open(as_of)),
                       first_due=Min("due_at"))
             .order_by())
 

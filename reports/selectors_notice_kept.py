@@ -48,7 +48,8 @@ def _extended_red(now: datetime) -> Q:
     return Q(extended_days__gt=0, stopped_at__isnull=True, paused_at__isnull=True, due_at__lte=now)
 
 
-def _flag(condition: Q) -> Max:
+def any_row(condition: Q) -> Max:
+    """1 when a row of the group meets `condition`, else 0 (a flag of rows grouped per case)."""
     return Max(Conditional(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
@@ -57,7 +58,7 @@ def _marked(*, scope: Unit, period: Period, now: datetime) -> QuerySet[CaseClock
     return (CaseClock.objects.filter(_late_in_week(period, now) | _extended_red(now))
             .filter(scope_filter(scope, prefix="case__"))
             .values("case_id", unit=F("case__handling_unit_id"))
-            .annotate(red=_flag(Q(case__next_due_at__lte=now)), extended=_flag(Q(extended_days__gt=0)),
+            .annotate(red=any_row(Q(case__next_due_at__lte=now)), extended=any_row(Q(extended_days__gt=0)),
                       late_due=Min("due_at", filter=_late_in_week(period, now)),
                       next_due=Min("case__next_due_at", filter=Q(case__next_due_at__lte=now)))
             .order_by())

@@ -94,7 +94,7 @@ def _overdue_day_query(day: date):
     context = MetricContext(period=period, now=end_of_day(day))
     previous = earlier_overdue_clocks(context.now).order_by("-due_at", "-pk").values("due_at")[:1]
     return (CaseClock.objects.filter(METRICS["overdue_in_period"].condition(context))
-            .values(**CLOCK_DIMENSIONS, d_previous=TruncDate(Subquery(previous), tzinfo=SHANGHAI))
+            .values(**CLOCK_DIMENSIONS, d_extra=TruncDate(Subquery(previous), tzinfo=SHANGHAI))
             .annotate(n=Count("pk")).order_by())
 
 
@@ -119,38 +119,39 @@ def _days_replace(*, table: str, days: list[date], insert: str, params: list) ->
         return written
 
 
-def rollup_overdue_rebuild(*, days: list[date]) -> int:
-    """Replace the DailyOverdue rows of the given days in one statement; the number of rows written."""
+def _dimension_rows_replace(*, model, days: list[date], query, extra: str, count: str) -> int:
+    """Replace `model`'s rows of the given days in one statement (DailyOverdue, DailyHandling): a
+    day query grouped by the dimensions and one more column (d_extra, written to `extra`), its
+    rows counted as n (written to `count`); the number of rows written."""
     if not days:
         return 0
-    sql, params = _per_day_sql(_overdue_day_query(_TEMPLATE_DAY))
+    sql, params = _per_day_sql(query)
+    table = model._meta.db_table
+    extra, count = model._meta.get_field(extra).column, model._meta.get_field(count).column
     with transaction.atomic():
         return _days_replace(
-            table=DailyOverdue._meta.db_table, days=days, params=params,
-            insert=f"INSERT INTO {DailyOverdue._meta.db_table} "
-                   "(day, unit_id, category_id, channel, area_id, previous_day, clocks) "
-                   "SELECT rollup_day.day, q.d_unit, q.d_category, q.d_channel, q.d_area, q.d_previous, q.n "
+            table=table, days=days, params=params,
+            insert=f"INSERT INTO {table} (day, unit_id, category_id, channel, area_id, {extra}, {count}) "
+                   "SELECT rollup_day.day, q.d_unit, q.d_category, q.d_channel, q.d_area, q.d_extra, q.n "
                    f"FROM rollup_day CROSS JOIN LATERAL ({sql}) q")
+
+
+def rollup_overdue_rebuild(*, days: list[date]) -> int:
+    """Replace the DailyOverdue rows of the given days in one statement; the number of rows written."""
+    return _dimension_rows_replace(model=DailyOverdue, days=days, query=_overdue_day_query(_TEMPLATE_DAY),
+                                   extra="previous_day", count="clocks")
 
 
 def _handling_day_query(day: date):
     """A day's replied cases per dimensions and dispatch day (selectors.handling_pairs, rolled)."""
     return (Case.objects.filter(handled_in_period(Period(start=day, end=day)))
-            .values(**CASE_DIMENSIONS, d_sent=HANDLING_DAYS["sent"]).annotate(n=Count("pk")).order_by())
+            .values(**CASE_DIMENSIONS, d_extra=HANDLING_DAYS["sent"]).annotate(n=Count("pk")).order_by())
 
 
 def rollup_handling_rebuild(*, days: list[date]) -> int:
     """Replace the DailyHandling rows of the given days in one statement; the number of rows written."""
-    if not days:
-        return 0
-    sql, params = _per_day_sql(_handling_day_query(_TEMPLATE_DAY))
-    with transaction.atomic():
-        return _days_replace(
-            table=DailyHandling._meta.db_table, days=days, params=params,
-            insert=f"INSERT INTO {DailyHandling._meta.db_table} "
-                   "(day, unit_id, category_id, channel, area_id, dispatched_day, cases) "
-                   "SELECT rollup_day.day, q.d_unit, q.d_category, q.d_channel, q.d_area, q.d_sent, q.n "
-                   f"FROM rollup_day CROSS JOIN LATERAL ({sql}) q")
+    return _dimension_rows_replace(model=DailyHandling, days=days, query=_handling_day_query(_TEMPLATE_DAY),
+                                   extra="dispatched_day", count="cases")
 
 
 def rollup_days_rebuild(*, days: list[date]) -> int:
