@@ -8,6 +8,7 @@ from deadlines.selectors import COUNTING, RED, YELLOW, clocks_coloured
 from .identity import identity_phone_match, identity_visible_filter
 from .keyset import Order
 from .models import Case, CaseAssignment, CaseEvent
+from .search_grams import GRAM_SIZE, GramsContain
 
 
 def case_visibility_filter(user) -> Q | None:
@@ -58,6 +59,8 @@ CASE_LIST_ORDER = Order(field="received_at", descending=True)
 
 # A trigram index serves substrings of three characters or more; shorter ones go by prefix.
 TRIGRAM_MIN = 3
+# Codes of digits share their trigrams; five characters or more of one go by its grams index.
+GRAMS_INDEXED = {"respondent_credit_code"}
 
 
 def _text_match(field: str, search: str) -> Q:
@@ -66,9 +69,15 @@ def _text_match(field: str, search: str) -> Q:
     (prefix btree), which is how a two-character name or a short store name is looked up. A search
     as long as the field (a whole 18-character credit code) can only be the whole value: equality,
     through the prefix btree, because the trigrams of a code are a few digit triples every code
-    shares, whose GIN lists grow with the table (39 ms at a million cases)."""
+    shares, whose GIN lists grow with the table (39 ms at a million cases). Part of a code, five
+    characters or more, goes by its 5-character grams (complaints.search_grams), whose lists do not.
+    """
     if len(search) >= Case._meta.get_field(field).max_length:
         return Q(**{field: search})
+    if field in GRAMS_INDEXED:
+        search = search.upper()  # codes are kept in capitals (complaints.intake_rules)
+        if len(search) >= GRAM_SIZE:
+            return Q(GramsContain(field, search))
     if len(search) >= TRIGRAM_MIN:
         return Q(**{f"{field}__contains": search})
     return Q(**{f"{field}__startswith": search})

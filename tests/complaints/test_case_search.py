@@ -84,3 +84,46 @@ def test_a_whole_credit_code_is_looked_up_by_equality_not_by_its_trigrams(org, c
     assert "respondent_credit_code\"::text LIKE" not in query
     assert set(Case.objects.filter(case_search_filter(user=org.supervisor, search=code))
                .values_list("number", flat=True)) == {named.number}
+
+
+@pytest.fixture
+def coded(org):
+    """Codes of digits, as most are: they share every digit triple; two of them share every
+    5-character piece of 4407031234 but only one holds it in one run."""
+    made = {}
+    for code in ("914407031234567890", "914407099912344407", "923407031299999999"):
+        made[code] = services.case_receive(by=org.clerk, fields=case_fields(respondent_credit_code=code))[0].number
+    return made
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/inbox/"])
+def test_part_of_a_credit_code_finds_the_codes_that_hold_it_in_one_run(client, org, coded, path):
+    for case in Case.objects.filter(number__in=coded.values()):
+        services.case_dispatch(case=case, unit=org.station, by=org.supervisor)
+    assert listed(client, org.handler, "4407031234", path) == {coded["914407031234567890"]}
+    assert listed(client, org.handler, "07031", path) == {coded["914407031234567890"], coded["923407031299999999"]}
+    assert listed(client, org.handler, "4407", path) == {coded["914407031234567890"], coded["914407099912344407"]}
+    assert listed(client, org.handler, "1234567890", path) == {coded["914407031234567890"]}
+
+
+def test_a_code_search_ignores_the_letters_case(client, org, cases):
+    named, _anonymous = cases
+    assert listed(client, org.supervisor, "ma4uabcd", "/cases/") == {named.number}
+
+
+@pytest.mark.postgres
+def test_a_long_string_of_digits_reads_the_credit_codes_by_their_grams_not_their_trigrams(org, coded):
+    # A case number or a phone is searched in the credit codes too; their digit trigrams are in
+    # every code, so the trigram lists grow with the table, where the 5-character grams' do not.
+    from django.db import connection, transaction
+
+    from complaints.selectors import case_search_filter
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to scan
+        sql, params = Case.objects.filter(case_search_filter(user=org.supervisor, search="2026120400123")) \
+            .order_by().values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_credit_code_grams" in plan
+    assert "case_credit_code_trgm" not in plan
