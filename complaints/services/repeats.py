@@ -2,12 +2,12 @@
 complaints (重复投诉) and clusters of complaints about one respondent (集中投诉 → 专项行动).
 The windows and thresholds are the center's, in the admin (登记规则, complaints.IntakeSettings). A
 repeat goes on supervision's red-line ledger from the link recorded here (supervision/redlines.py)."""
-import operator
 from datetime import timedelta
-from functools import reduce
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from core.notes import Note
@@ -114,8 +114,8 @@ def _taken_up(cases):
 
 def earlier_same_matter_many(cases: list[Case], *, since) -> dict[int, Case]:
     """The earliest earlier case each of `cases` repeats (by primary key; absent when none), in one
-    query: every candidate of the batch is read once, each case's own rule (the same Q as above)
-    then picks its first in memory (core.qmatch)."""
+    query: the candidates of the batch are read once, each case's own rule (the same Q as above)
+    then picks its first in memory (core.qmatch) among the candidates of its group."""
     rules = {case.pk: rule for case in cases if (rule := _same_matter(case, since=since)) is not None}
     if not rules:
         return {}
@@ -123,17 +123,50 @@ def earlier_same_matter_many(cases: list[Case], *, since) -> dict[int, Case]:
     # earlier cases, and a model instance each costs more than the query. Only the ones picked
     # are then read whole.
     fields = set().union(*map(q_fields, rules.values())) - {"pk"}
-    # Of each complainant, respondent and category, only the earliest few can be a rule's first:
-    # a rule takes the earliest of its own group received before its case, save itself and its
-    # twin (_same_matter), so its first is among the group's first three. A professional claimant
-    # with thousands of cases about one respondent is then read as three rows, not thousands.
-    place = Window(RowNumber(), partition_by=[F(name) for name in SAME_MATTER_GROUP],
-                   order_by=[F("received_at").asc(), F("pk").asc()])
-    candidates = list(_taken_up(Case.objects.filter(reduce(operator.or_, rules.values())))
-                      .annotate(place=place).filter(place__lte=3).values("pk", *fields))
-    firsts = {pk: next((row["pk"] for row in candidates if q_holds(rule, row)), None) for pk, rule in rules.items()}
+    groups: dict[tuple, list[dict]] = {}
+    wanted = {_group_of(case) for case in cases if case.pk in rules}
+    for row in _first_three_of_groups(wanted, fields, since=since):
+        groups.setdefault(tuple(row[name] for name in SAME_MATTER_GROUP), []).append(row)
+    firsts = {}
+    for case in cases:
+        if case.pk in rules:
+            candidates = groups.get(_group_of(case), ())
+            firsts[case.pk] = next((row["pk"] for row in candidates if q_holds(rules[case.pk], row)), None)
     picked = Case.objects.in_bulk({first for first in firsts.values() if first is not None})
     return {pk: picked[first] for pk, first in firsts.items() if first is not None}
+
+
+def _group_of(case: Case) -> tuple:
+    """The SAME_MATTER_GROUP values `_same_matter` asks of the cases `case` repeats."""
+    return (False, case.complainant_phone.strip(), case.respondent_name.strip(), case.category_id)
+
+
+# Of each complainant, respondent and category, only the earliest few can be a rule's first: a rule
+# takes the earliest of its own group received before its case, save itself and its twin
+# (_same_matter), so its first is among the group's first three taken up since the window opened.
+# A professional claimant with thousands of cases about one respondent is then three rows.
+FIRST_FEW = 3
+
+
+def _first_three_of_groups(wanted: set[tuple], fields: set[str], *, since) -> list[dict]:
+    """The first FIRST_FEW cases taken up since `since` of each group in `wanted`, as rows of
+    `fields` and pk: each group a LIMIT through the case_repeat_lookup index (phone, respondent,
+    receipt time), a few rows whatever the group holds. PostgreSQL's, as the batch is
+    (registration_batch.cases_register_batch_supported)."""
+    names = ["pk", *sorted(fields)]
+    # The groups come as arrays joined LATERALly; the per-group query is the ORM's own (_taken_up's
+    # states and order), its group columns standing for the arrays'.
+    group = _taken_up(Case.objects.annotate(category_or_none=Coalesce("category_id", 0)).filter(
+        anonymous=False, complainant_phone=RawSQL("g.phone", []), respondent_name=RawSQL("g.respondent", []),
+        category_or_none=RawSQL("g.category", []), received_at__gte=since)).values(*names)[:FIRST_FEW]
+    inner, params = group.query.sql_with_params()
+    wanted = sorted(wanted, key=lambda key: (key[1], key[2], key[3] or 0))
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT f.* FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS g (phone, respondent, category)"
+            f" CROSS JOIN LATERAL ({inner}) AS f",
+            [[key[1] for key in wanted], [key[2] for key in wanted], [key[3] or 0 for key in wanted], *params])
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _cluster_join(case: Case, *, since, threshold: int, by, at) -> None:
@@ -145,7 +178,7 @@ def _cluster_join(case: Case, *, since, threshold: int, by, at) -> None:
 def clusters_join(cases: list[Case], *, since, threshold: int, at) -> dict[int, dict]:
     """Gather the cases, in their order, into the open cluster of their respondent, or into a new one
     when enough complainants have complained about it within the window; write the clusters and
-    their members (three queries at most, whatever the number of cases). Returns, by case id, the
+    their members (five queries at most, whatever the number of cases). Returns, by case id, the
     history row (case_event_record's arguments) owed to each case that joined one."""
     names = {case.respondent_name.strip() for case in cases} - {""}
     if not names:
@@ -154,15 +187,19 @@ def clusters_join(cases: list[Case], *, since, threshold: int, at) -> dict[int, 
     for cluster in CaseCluster.objects.filter(respondent_name__in=names) \
             .exclude(state=CaseCluster.State.CLOSED).order_by("pk"):
         clusters.setdefault(cluster.respondent_name, cluster)
-    recent: dict[str, tuple[set, list]] = {name: (set(), []) for name in names - clusters.keys()}
-    if recent:
-        rows = Case.objects.filter(respondent_name__in=recent.keys(), received_at__gte=since) \
-            .exclude(state__in=Case.NOT_TAKEN_UP_STATES).order_by("pk") \
-            .values_list("respondent_name", "pk", "complainant_phone")
-        for name, pk, phone in rows:
-            if phone:
-                recent[name][0].add(phone)
-            recent[name][1].append(pk)
+    # How many complainants each other respondent has in the window, counted by the database: a
+    # busy respondent's thousands of cases are not read to count a handful of phones. Only the
+    # respondents that now form a cluster have their cases read, once.
+    window = Case.objects.filter(respondent_name__in=names - clusters.keys(), received_at__gte=since) \
+        .exclude(state__in=Case.NOT_TAKEN_UP_STATES)
+    phones = Count("complainant_phone", distinct=True, filter=~Q(complainant_phone=""))
+    complainants = dict(window.order_by().values("respondent_name").annotate(n=phones)
+                        .values_list("respondent_name", "n"))
+    forming = {name for name, n in complainants.items() if n >= threshold}
+    members: dict[str, list] = {name: [] for name in forming}
+    if forming:
+        for name, pk in window.filter(respondent_name__in=forming).order_by("pk").values_list("respondent_name", "pk"):
+            members[name].append(pk)
     joined, formed = [], []
     for case in cases:
         name = case.respondent_name.strip()
@@ -172,12 +209,11 @@ def clusters_join(cases: list[Case], *, since, threshold: int, at) -> dict[int, 
             # An open cluster already holds the earlier cases (each joined as it was registered).
             joined.append((case, name, [case.pk], None))
             continue
-        phones, members = recent[name]
-        if len(phones) < threshold:
+        if name not in forming:
             continue
         clusters[name] = CaseCluster(respondent_name=name, created_at=at)
         formed.append(clusters[name])
-        joined.append((case, name, members, len(phones)))  # the cases that formed the cluster
+        joined.append((case, name, members[name], complainants[name]))  # the cases that formed the cluster
     if formed:
         CaseCluster.objects.bulk_create(formed)
     Membership = CaseCluster.cases.through
