@@ -48,6 +48,8 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench.scale needs PostgreSQL: set DATABASE_URL=postgres://...")
     # A kept database is named by its size, so that --reuse finds it; a reused one stays kept.
     kept = args.keep or args.reuse
     name = f"bench_scale_{_tag(args.size).lower()}" if kept else f"bench_scale_{connection.settings_dict['NAME']}"
