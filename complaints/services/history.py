@@ -114,6 +114,13 @@ def _event_write_one(event: CaseEvent) -> CaseEvent:
     return event
 
 
+# A case's history starts at its receipt: every row is dated at or after the case's received_at
+# (actions are dated when taken; typed times are refused before the receipt, complaints.inputs).
+# Said to the database, it reads the head of the chain only in the month partitions since then
+# (core/partitions.py), not in every month kept: 36 probes per row otherwise.
+SINCE_RECEIPT = f"at >= (SELECT received_at FROM {Case._meta.db_table} WHERE id = %s)"  # and _insert_chained_sql
+
+
 def _chain_head(case_id: int) -> str:
     """The hash of the case's last history row, with the case locked first: two writers of one case's
     history take turns, so each links to the row the other wrote (a fork would read as a break)."""
@@ -123,8 +130,9 @@ def _chain_head(case_id: int) -> str:
         if connection.vendor == "postgresql":
             # One round trip; the second statement's snapshot is taken after the lock is held.
             cursor.execute(f"SELECT 1 FROM {cases} WHERE id = %s FOR NO KEY UPDATE;"
-                           f"SELECT chain_hash FROM {table} WHERE case_id = %s ORDER BY id DESC LIMIT 1",
-                           [case_id, case_id])
+                           f"SELECT chain_hash FROM {table} WHERE case_id = %s AND {SINCE_RECEIPT} "
+                           "ORDER BY id DESC LIMIT 1",
+                           [case_id, case_id, case_id])
             cursor.nextset()  # psycopg 3 keeps every result of a batch and starts at the first
         else:  # SQLite: one writer at a time already
             cursor.execute(f"SELECT chain_hash FROM {table} WHERE case_id = %s ORDER BY id DESC LIMIT 1", [case_id])
@@ -168,7 +176,8 @@ def _insert_chained_sql(template: CaseEvent, *, digest: str, case_ids: list[int]
     fields = [f for f in CaseEvent._meta.concrete_fields if not f.primary_key]
     table, cases = quote(CaseEvent._meta.db_table), quote(Case._meta.db_table)
     link = LINK_SQL.format(
-        prev=f"(SELECT e.chain_hash FROM {table} e WHERE e.case_id = v.case_id ORDER BY e.id DESC LIMIT 1)",
+        prev=f"(SELECT e.chain_hash FROM {table} e WHERE e.case_id = v.case_id AND e.at >= c.received_at"
+             " ORDER BY e.id DESC LIMIT 1)",
         case="v.case_id", digest="%s")
     select, params = [], []
     for f in fields:
@@ -184,5 +193,6 @@ def _insert_chained_sql(template: CaseEvent, *, digest: str, case_ids: list[int]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {cases} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", [case_ids])
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {', '.join(select)} "
-                       f"FROM unnest(CAST(%s AS bigint[])) AS v(case_id)", [*params, case_ids])
+                       f"FROM unnest(CAST(%s AS bigint[])) AS v(case_id) JOIN {cases} c ON c.id = v.case_id",
+                       [*params, case_ids])
         return cursor.rowcount
