@@ -44,6 +44,10 @@ def case_event_build(
     """A history row not yet written, for intake to write with the case itself. Only for actions
     that no listener needs (the case has just arrived, so there is nobody to call back yet)."""
     fields = {"at": at} if at is not None else {}
+    if at is not None and not case._state.adding and at < case.received_at:
+        # The chain's head is looked up from the receipt on (SINCE_RECEIPT): a row dated earlier
+        # would not be found by the next one, and the chain would fork.
+        raise ValueError(f"a history row of {case.number} cannot be dated before its receipt")
     if isinstance(note, Note):
         data = {**(data or {}), NOTE_KEY: note.stored()}
         note = note.in_default_language()

@@ -88,3 +88,16 @@ def test_rows_older_than_the_chain_are_counted_not_reported(org):
     legacy = CaseEvent.objects.filter(case=case).order_by("id").first()
     _behind_the_triggers("UPDATE complaints_caseevent SET chain_hash = '' WHERE case_id = %s", [case.pk])
     assert legacy.pk and "0 break(s)" in _verify() and "(unsealed)" in _verify()
+
+
+def test_a_row_dated_before_the_receipt_is_refused_and_the_chain_stays_whole(overdue_case, org):
+    # The chain's head is read from the receipt on (each month partition since then), so a row
+    # dated earlier would be missed by the next one's link.
+    from complaints import services
+
+    with pytest.raises(ValueError, match="before its receipt"):
+        services.case_event_record(case=overdue_case, actor=org.supervisor, action=CaseEvent.Action.NOTICE,
+                                   note="补记", at=overdue_case.received_at - timedelta(minutes=1))
+    services.case_event_record(case=overdue_case, actor=org.supervisor, action=CaseEvent.Action.NOTICE,
+                               note="补记", at=overdue_case.received_at)
+    assert "0 break(s)" in _verify()

@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import CaseEvent, Notification
+from complaints.models import Case, CaseEvent, Notification
 from integration.models import ExternalSystem, WebhookDelivery
 from tests.complaints import journeys
 
@@ -49,6 +49,8 @@ def old_rows(org) -> dict:
     written by the real services while the tables are plain."""
     cases = [journeys.to_handling(org) for _ in range(3)]
     old = journeys.to_dispatched(org)
+    old.received_at = two_years_ago = timezone.now() - timedelta(days=731)  # a history is dated from its receipt on
+    Case.objects.filter(pk=old.pk).update(received_at=two_years_ago)
     services.case_event_record(case=old, actor=org.handler, action=CaseEvent.Action.NOTICE, note="两年前的知会",
                                at=timezone.now() - timedelta(days=730))
     system = ExternalSystem.objects.create(code="mig-partition", name="分区迁移", acting_user=org.clerk, scopes=[])
