@@ -36,7 +36,7 @@ from .metrics import (
     metric_counts,
     overdue_first_in_period,
 )
-from .rollups import DailyFigures, DailyHandling, DailyOverdue, RollupDirtyDay, RollupState
+from .rollups import DailyFigures, DailyHandling, DailyOverdue, MonthlyFigures, RollupDirtyDay, RollupState
 from .selectors import (
     Period,
     _cases_in_period,
@@ -47,7 +47,7 @@ from .selectors import (
     ledger_open_at,
     of_cases,
 )
-from .services_rollups import rollups_supported
+from .services_rollups import month_after, rollups_supported
 
 ROLLED = (*ROLLED_CASE_METRICS, *ROLLED_CLOCK_METRICS)
 LIVE_CASE_METRICS = tuple(name for name in NOT_ADDITIVE if name.startswith("sampled"))
@@ -112,8 +112,37 @@ def split_period(period: Period, now: datetime) -> tuple[Period | None, Period |
     return rolled, (Period(start=last + timedelta(days=1), end=period.end) if last < period.end else None)
 
 
-def _rolled_rows(s: Slice, rolled: Period) -> QuerySet[DailyFigures]:
+def _rolled_days(s: Slice, rolled: Period) -> QuerySet[DailyFigures]:
     return DailyFigures.objects.filter(s.rollup_filter(), day__gte=rolled.start, day__lte=rolled.end)
+
+
+def _rolled_parts(s: Slice, rolled: Period) -> list[QuerySet]:
+    """The rolled period's figures as querysets of the same columns, to be summed together: its
+    whole calendar months from MonthlyFigures, the days before and after them from DailyFigures
+    (or only the days, when no whole month lies inside). Every day of `rolled` is closed and
+    clean (split_period), so its months' rows equal their days'."""
+    first = rolled.start if rolled.start.day == 1 else month_after(rolled.start)
+    months = []
+    while month_after(first) - timedelta(days=1) <= rolled.end:
+        months.append(first)
+        first = month_after(first)
+    if not months:
+        return [_rolled_days(s, rolled)]
+    days = Q(day__gte=rolled.start, day__lt=months[0]) | Q(day__gte=first, day__lte=rolled.end)
+    parts = [MonthlyFigures.objects.filter(s.rollup_filter(), month__in=months)]
+    if rolled.start < months[0] or first <= rolled.end:
+        parts.append(DailyFigures.objects.filter(s.rollup_filter(), days))
+    return parts
+
+
+def _summed(parts: list[QuerySet], key: str) -> dict:
+    """The cases received per value of `key` (a dimension; none left out) over the parts."""
+    counts: dict = {}
+    for rows in parts:
+        for value, n in rows.filter(**{f"{key}__isnull": False}).values_list(key).annotate(n=Sum("received")) \
+                .order_by():
+            counts[value] = counts.get(value, 0) + n
+    return counts
 
 
 def _sums() -> dict:
@@ -231,7 +260,8 @@ def kpi_summary(*, cases: QuerySet[Case], dims: Slice, period: Period, now: date
     rolled, live = parts or split_period(period, now)
     figures = dict.fromkeys((*ROLLED, *NOT_ADDITIVE), 0)
     if rolled is not None:
-        _add(figures, _rolled_rows(dims, rolled).aggregate(**_sums()))
+        for rows in _rolled_parts(dims, rolled):
+            _add(figures, rows.aggregate(**_sums()))
     for part in _live_parts(cases=cases, dims=dims, period=period, rolled=rolled, live=live, now=now, group=False):
         _add(figures, part.get(None, {}))
     figures["ledger_open"] = RedLineItem.objects.filter(ledger_open_at(now), of_cases(cases)).count()
@@ -252,9 +282,8 @@ def kpi_by_unit(*, cases: QuerySet[Case], dims: Slice, period: Period, now: date
             _add(units.setdefault(unit, dict(empty)), row)
 
     if rolled is not None:
-        rows = _rolled_rows(replace(dims, handled=True), rolled).values("unit_id").annotate(
-            **_sums()).order_by()
-        add({row.pop("unit_id"): row for row in rows})
+        for rows in _rolled_parts(replace(dims, handled=True), rolled):
+            add({row.pop("unit_id"): row for row in rows.values("unit_id").annotate(**_sums()).order_by()})
     for part in _live_parts(cases=cases, dims=replace(dims, handled=True), period=period, rolled=rolled, live=live,
                             now=now, group=True):
         add(part)
@@ -279,7 +308,7 @@ def chart_trend(*, cases: QuerySet[Case], dims: Slice, period: Period, now: date
     rolled, live = parts or split_period(period, now)
     days: dict = {}
     if rolled is not None:
-        _merge(_rolled_rows(dims, rolled).values("day").annotate(n=Sum("received")).order_by(), "day", days)
+        _merge(_rolled_days(dims, rolled).values("day").annotate(n=Sum("received")).order_by(), "day", days)
     if live is not None:
         _merge(selectors.chart_trend(cases=cases, period=live), "day", days)
     return [days[day] for day in sorted(days)]
@@ -291,8 +320,7 @@ def chart_by_category(*, cases: QuerySet[Case], dims: Slice, period: Period, now
     tops: dict = {}
     if rolled is not None:
         # Summed per category first, then named: a year's rows are not joined to the categories.
-        counts = dict(_rolled_rows(dims, rolled).filter(category__isnull=False).values_list("category_id")
-                      .annotate(n=Sum("received")).order_by())
+        counts = _summed(_rolled_parts(dims, rolled), "category_id")
         named = Category.objects.filter(pk__in=counts).values(
             "pk", top_id=Coalesce("parent_id", "pk"), top_name=Coalesce("parent__name", "name"))
         _merge(({"top_id": row["top_id"], "top_name": row["top_name"], "n": counts[row["pk"]]} for row in named),
@@ -307,8 +335,7 @@ def chart_by_unit(*, cases: QuerySet[Case], dims: Slice, period: Period, now: da
     rolled, live = parts or split_period(period, now)
     units: dict = {}
     if rolled is not None:
-        counts = dict(_rolled_rows(dims, rolled).filter(unit__isnull=False).values_list("unit_id")
-                      .annotate(n=Sum("received")).order_by())
+        counts = _summed(_rolled_parts(dims, rolled), "unit_id")
         _merge(({"handling_unit_id": pk, "handling_unit__name": name, "n": counts[pk]}
                 for pk, name in Unit.objects.filter(pk__in=counts).values_list("pk", "name")),
                "handling_unit_id", units)

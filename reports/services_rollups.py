@@ -24,7 +24,7 @@ from .metrics import (
     earlier_overdue_clocks,
     metric_counts,
 )
-from .rollups import DailyFigures, DailyHandling, DailyOverdue, RollupDirtyDay, RollupState
+from .rollups import DailyFigures, DailyHandling, DailyOverdue, MonthlyFigures, RollupDirtyDay, RollupState
 from .selectors import HANDLING_DAYS, Period, _clocks_in_period, handled_in_period
 
 # A day is closed this long after it ended, so that a transaction still open at midnight (whose
@@ -157,7 +157,8 @@ def rollup_handling_rebuild(*, days: list[date]) -> int:
 def rollup_days_rebuild(*, days: list[date]) -> int:
     """Replace the rows of the given days in one statement (each day's figures from its own day
     query, run per day inside the statement), and their DailyOverdue and DailyHandling rows in
-    two more, in one transaction; the number of DailyFigures rows written."""
+    two more, then their months' MonthlyFigures, in one transaction; the number of DailyFigures
+    rows written."""
     if not days:
         return 0
     case_query, clock_query = _day_queries(_TEMPLATE_DAY)
@@ -175,7 +176,7 @@ def rollup_days_rebuild(*, days: list[date]) -> int:
     with transaction.atomic():
         rollup_overdue_rebuild(days=days)
         rollup_handling_rebuild(days=days)
-        return _days_replace(
+        written = _days_replace(
             table=table, days=days, params=[*case_params, *clock_params],
             insert=f"INSERT INTO {table} ({', '.join(columns)}) "
                    f"SELECT day, d_unit, d_category, d_channel, d_area, {sums} FROM ("
@@ -184,6 +185,30 @@ def rollup_days_rebuild(*, days: list[date]) -> int:
                    f"UNION ALL SELECT rollup_day.day, {dimensions}, {clock_rows} "
                    f"FROM rollup_day CROSS JOIN LATERAL ({clock_sql}) q) AS figures "
                    "GROUP BY day, d_unit, d_category, d_channel, d_area")
+        _months_replace(months=sorted({day.replace(day=1) for day in days}))
+        return written
+
+
+def _months_replace(*, months: list[date]) -> None:
+    """Sum the given months' DailyFigures again into MonthlyFigures, in the transaction that
+    rewrote their days, so a month's row never differs from its days."""
+    table, daily = MonthlyFigures._meta.db_table, DailyFigures._meta.db_table
+    dimensions = ("unit_id", "category_id", "channel", "area_id")
+    measures = [f'"{name}"' for name in (*ROLLED_CASE_METRICS, *ROLLED_CLOCK_METRICS)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE month = ANY(%s::date[])", [months])
+        cursor.execute(
+            f"INSERT INTO {table} (month, {', '.join(dimensions)}, {', '.join(measures)}) "
+            f"SELECT date_trunc('month', day)::date, {', '.join(dimensions)}, "
+            f"{', '.join(f'sum({name})' for name in measures)} FROM {daily} "
+            "WHERE day >= %s AND day < %s AND date_trunc('month', day)::date = ANY(%s::date[]) "
+            f"GROUP BY 1, {', '.join(dimensions)}",
+            [months[0], month_after(months[-1]), months])
+
+
+def month_after(month: date) -> date:
+    """The first day of the month after the one `month` falls in."""
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def rollup_day_rebuild(*, day: date) -> int:

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -44,8 +45,8 @@ def case_event_build(
     """A history row not yet written, for intake to write with the case itself. Only for actions
     that no listener needs (the case has just arrived, so there is nobody to call back yet)."""
     fields = {"at": at} if at is not None else {}
-    if at is not None and not case._state.adding and at < case.received_at:
-        # The chain's head is looked up from the receipt on (SINCE_RECEIPT): a row dated earlier
+    if at is not None and not case._state.adding and at < case.received_at - timedelta(days=RECEIPT_SLACK_DAYS):
+        # The chain's head is looked up from about the receipt on (SINCE_RECEIPT): a row dated earlier
         # would not be found by the next one, and the chain would fork.
         raise ValueError(f"a history row of {case.number} cannot be dated before its receipt")
     if isinstance(note, Note):
@@ -118,11 +119,14 @@ def _event_write_one(event: CaseEvent) -> CaseEvent:
     return event
 
 
-# A case's history starts at its receipt: every row is dated at or after the case's received_at
-# (actions are dated when taken; typed times are refused before the receipt, complaints.inputs).
-# Said to the database, it reads the head of the chain only in the month partitions since then
-# (core/partitions.py), not in every month kept: 36 probes per row otherwise.
-SINCE_RECEIPT = f"at >= (SELECT received_at FROM {Case._meta.db_table} WHERE id = %s)"  # and _insert_chained_sql
+# A case's history starts at its receipt: its rows are dated when their actions were taken, and
+# typed times are refused before the receipt (complaints.inputs). Said to the database, the head of
+# the chain is read only in the month partitions from a little before then (core/partitions.py),
+# not in every month kept (36 probes per row). The slack keeps a row dated slightly earlier (a
+# clock that stood behind the receipt's) in the chain; case_event_build refuses anything earlier.
+RECEIPT_SLACK_DAYS = 31
+SINCE_RECEIPT = (f"at >= (SELECT received_at - interval '{RECEIPT_SLACK_DAYS} days' FROM {Case._meta.db_table} "
+                 "WHERE id = %s)")
 
 
 def _chain_head(case_id: int) -> str:
@@ -180,7 +184,8 @@ def _insert_chained_sql(template: CaseEvent, *, digest: str, case_ids: list[int]
     fields = [f for f in CaseEvent._meta.concrete_fields if not f.primary_key]
     table, cases = quote(CaseEvent._meta.db_table), quote(Case._meta.db_table)
     link = LINK_SQL.format(
-        prev=f"(SELECT e.chain_hash FROM {table} e WHERE e.case_id = v.case_id AND e.at >= c.received_at"
+        prev=f"(SELECT e.chain_hash FROM {table} e WHERE e.case_id = v.case_id"
+             f" AND e.at >= c.received_at - interval '{RECEIPT_SLACK_DAYS} days'"
              " ORDER BY e.id DESC LIMIT 1)",
         case="v.case_id", digest="%s")
     select, params = [], []

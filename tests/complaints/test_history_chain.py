@@ -90,14 +90,15 @@ def test_rows_older_than_the_chain_are_counted_not_reported(org):
     assert legacy.pk and "0 break(s)" in _verify() and "(unsealed)" in _verify()
 
 
-def test_a_row_dated_before_the_receipt_is_refused_and_the_chain_stays_whole(overdue_case, org):
-    # The chain's head is read from the receipt on (each month partition since then), so a row
-    # dated earlier would be missed by the next one's link.
+def test_a_row_dated_long_before_the_receipt_is_refused_and_the_chain_stays_whole(overdue_case, org):
+    # The chain's head is read from about the receipt on (each month partition since then), so a
+    # row dated much earlier would be missed by the next one's link.
     from complaints import services
 
     with pytest.raises(ValueError, match="before its receipt"):
         services.case_event_record(case=overdue_case, actor=org.supervisor, action=CaseEvent.Action.NOTICE,
-                                   note="补记", at=overdue_case.received_at - timedelta(minutes=1))
+                                   note="补记", at=overdue_case.received_at - timedelta(days=32))
     services.case_event_record(case=overdue_case, actor=org.supervisor, action=CaseEvent.Action.NOTICE,
-                               note="补记", at=overdue_case.received_at)
+                               note="补记", at=overdue_case.received_at - timedelta(hours=1))
+    services.case_event_record(case=overdue_case, actor=org.supervisor, action=CaseEvent.Action.NOTICE, note="再记")
     assert "0 break(s)" in _verify()

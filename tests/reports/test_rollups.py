@@ -8,16 +8,17 @@ from itertools import count
 
 import pytest
 from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 
 from complaints.models import Case
 from deadlines.models import CaseClock
 from deadlines.workdays import SHANGHAI, end_of_day, local_date
 from reports import selectors, selectors_rollups
-from reports.models import DailyFigures, DailyHandling, RankingWeights, RollupDirtyDay, RollupState
+from reports.models import DailyFigures, DailyHandling, MonthlyFigures, RankingWeights, RollupDirtyDay, RollupState
 from reports.scopes import scope_cases
 from reports.selectors_ranking import unit_ranking
-from reports.services_rollups import report_rollups_refresh
+from reports.services_rollups import month_after, report_rollups_refresh
 from tests.factories import AreaFactory, CategoryFactory
 from tests.reports.analysis_cases import received
 
@@ -108,13 +109,15 @@ def slices(org, world):
             {"channel": "web"}, {"area": world["district"]}, {"category": world["beauty"], "channel": "phone"}]
 
 
-def assert_rollups_equal_live(org, world):
+def assert_rollups_equal_live(org, world, periods=None):
+    periods = [(p.start, p.end) for p in periods] if periods else \
+        [(TODAY + timedelta(days=start), TODAY + timedelta(days=end)) for start, end in PERIODS]
     for filters in slices(org, world):
         cases = selectors.dashboard_cases(visible_to=org.supervisor, **filters)
         dims = selectors_rollups.dashboard_slice(visible_to=org.supervisor, **filters)
         assert dims is not None
-        for start, end in PERIODS:
-            p = period(start, end)
+        for start, end in periods:
+            p = selectors.Period(start=start, end=end)
             rolled = selectors_rollups.dashboard_figures(cases=cases, dims=dims, period=p, now=NOW)
             live = {"kpi": selectors.kpi_summary(cases=cases, period=p, now=NOW),
                     "trend": selectors.chart_trend(cases=cases, period=p),
@@ -124,8 +127,8 @@ def assert_rollups_equal_live(org, world):
             assert rolled == live, (filters, start, end)
     weights = RankingWeights.current().as_dict()
     for scope in (org.center, org.district):
-        for start, end in PERIODS:
-            p = period(start, end)
+        for start, end in periods:
+            p = selectors.Period(start=start, end=end)
             rolled = selectors_rollups.kpi_by_unit(cases=scope_cases(scope), dims=selectors_rollups.scope_slice(scope),
                                                    period=p, now=NOW)
             assert rolled == selectors.kpi_by_unit(cases=scope_cases(scope), period=p, now=NOW), (scope, start, end)
@@ -233,3 +236,30 @@ def test_a_deadline_due_later_today_counts_once_met_or_passed(org):
     evening = selectors.kpi_summary(cases=cases, period=period(0, 0), now=day(0, 20))
     assert (morning["contact_due"], morning["contact_on_time"]) == (1, 1)
     assert (evening["contact_due"], evening["contact_on_time"]) == (2, 1)
+
+
+@pytest.mark.postgres
+def test_whole_months_are_read_from_their_monthly_sums_and_equal_the_live_figures(org, world):
+    # Cases in the whole month before last, besides the world's of the last twelve days.
+    month = ((TODAY.replace(day=1) - timedelta(days=1)).replace(day=1) - timedelta(days=1)).replace(day=1)
+    for offset, unit in ((0, org.station), (9, org.other_station), (20, org.far_station), (27, org.station)):
+        received_on = (month + timedelta(days=offset) - TODAY).days
+        make_case(org, received_on, unit=unit, category=world["food"], channel="web", area=world["district"],
+                  replied=received_on + 3, followed=received_on + 4, satisfaction="satisfied", resolved=True)
+    while report_rollups_refresh(now=NOW):
+        pass
+    assert MonthlyFigures.objects.filter(month=month).aggregate(n=Sum("received"))["n"] == 4
+    year = selectors.Period(start=month - timedelta(days=5), end=TODAY - timedelta(days=1))
+    parts = selectors_rollups._rolled_parts(selectors_rollups.Slice(), selectors_rollups.split_period(year, NOW)[0])
+    assert {part.model for part in parts} == {MonthlyFigures, DailyFigures}
+    assert_rollups_equal_live(org, world, periods=[year, selectors.Period(start=month, end=TODAY - timedelta(days=1))])
+
+    # A late change to a day of a whole month: the month is counted live until its days are rebuilt,
+    # then read from its sums again.
+    in_month = Case.objects.filter(received_at__gte=day((month - TODAY).days, 0),
+                                   received_at__lt=day((month_after(month) - TODAY).days, 0))
+    assert in_month.update(satisfaction="dissatisfied") == 4
+    assert selectors_rollups.split_period(year, NOW)[0].end < month + timedelta(days=31)
+    assert_rollups_equal_live(org, world, periods=[year])
+    report_rollups_refresh(now=NOW)
+    assert_rollups_equal_live(org, world, periods=[year])
