@@ -37,7 +37,9 @@ class GramsContain(Func):
     def as_postgresql(self, compiler, connection, **extra_context):
         column, term = (compiler.compile(expression) for expression in self.get_source_expressions())
         # `<> ''` is the index's predicate (cases without a code are not in it), said so that the
-        # planner may use it.
-        sql = (f"({column[0]} <> '' AND complaints_text_grams5({column[0]}) @> complaints_text_grams5({term[0]})"
-               f" AND strpos({column[0]}, {term[0]}) > 0)")
+        # planner may use it. Where the rows come from another index (a unit's inbox), the terms are
+        # judged left to right on each: strpos first, so that a code's grams are worked out only
+        # for the few codes that hold the term (50,000 cases' grams took 0.5 s).
+        sql = (f"({column[0]} <> '' AND strpos({column[0]}, {term[0]}) > 0"
+               f" AND complaints_text_grams5({column[0]}) @> complaints_text_grams5({term[0]}))")
         return sql, (*column[1], *column[1], *term[1], *column[1], *term[1])
