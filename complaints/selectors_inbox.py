@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from core.pagination import first_keys
 from deadlines.models import CaseClock
 from deadlines.selectors import NONE, clock_colour
 from deadlines.workdays import CalendarYearMissing, WorkingCalendar, local_date
@@ -77,10 +78,16 @@ def _unit_open_cases(*, user) -> QuerySet[Case]:
 
 
 def _search(qs: QuerySet[Case], search: str, *, user) -> QuerySet[Case]:
+    """The inbox's cases that match the search. A search that matches few cases anywhere is
+    narrowed to their keys first, found through the search's own indexes (core.pagination.first_keys):
+    planned together with the unit's filter, the planner may take a unit's 50,000 open cases for a
+    few hundred and judge every one of them (100 ms at 10 M cases, a phone number)."""
     search = search.strip()
     if not search:
         return qs
-    return qs.filter(case_search_filter(user=user, search=search))
+    found = case_search_filter(user=user, search=search)
+    keys = first_keys(Case.objects.filter(found), COUNT_CAP + 1)
+    return qs.filter(pk__in=keys) if len(keys) <= COUNT_CAP else qs.filter(found)
 
 
 def _cohandled_open_cases(*, user) -> QuerySet[Case]:
