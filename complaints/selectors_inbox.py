@@ -86,8 +86,13 @@ def _search(qs: QuerySet[Case], search: str, *, user) -> QuerySet[Case]:
     if not search:
         return qs
     found = case_search_filter(user=user, search=search)
-    keys = first_keys(Case.objects.filter(found), COUNT_CAP + 1)
-    return qs.filter(pk__in=keys) if len(keys) <= COUNT_CAP else qs.filter(found)
+    keys = first_keys(Case.objects.filter(found), NARROWED_UP_TO + 1)
+    return qs.filter(pk__in=keys) if len(keys) <= NARROWED_UP_TO else qs.filter(found)
+
+
+# A search matching more cases than this anywhere is judged with the unit's filter: reading its
+# keys would cost more than it saves (a common name's thousands of cases).
+NARROWED_UP_TO = 200
 
 
 def _cohandled_open_cases(*, user) -> QuerySet[Case]:
