@@ -127,3 +127,16 @@ def test_a_long_string_of_digits_reads_the_credit_codes_by_their_grams_not_their
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "case_credit_code_grams" in plan
     assert "case_credit_code_trgm" not in plan
+
+
+def test_an_inbox_search_matching_many_cases_anywhere_finds_the_units_own(client, org, cases, monkeypatch):
+    # Past NARROWED_UP_TO matches in the whole table the inbox judges the search with its own filter.
+    from complaints import selectors_inbox
+
+    named, anonymous = cases
+    other = services.case_receive(by=org.clerk, fields=case_fields(respondent_name="江门市某某食品商店"))[0]
+    services.case_dispatch(case=other, unit=org.other_station, by=org.supervisor)
+    assert listed(client, org.handler, "食品商", "/inbox/") == {named.number}
+    monkeypatch.setattr(selectors_inbox, "NARROWED_UP_TO", 1)
+    assert listed(client, org.handler, "食品商", "/inbox/") == {named.number}
+    assert listed(client, org.handler, "13911112222", "/inbox/") == {named.number}
