@@ -186,6 +186,7 @@ class _RolledBack(Exception):
 def _load(connection, *, size: int, units: int, now) -> None:
     from django.db import transaction
 
+    from complaints.history_chain import LINK_SQL
     from complaints.inbox_tally_sql import SEARCH_INDEXES
     from complaints.models import Case, CaseEvent, Notification
     from deadlines.models import CaseClock
@@ -236,6 +237,15 @@ def _load(connection, *, size: int, units: int, now) -> None:
             "   ELSE %s + (2 + mod(c.id, 10)) * interval '1 day' END AS due) t",
             [now, now, now, now],
         )
+        # Each case's receipt in its history, chained as the services chain it: the sweep's own rows
+        # look up their case's last row, which a case always has (without any, the planner took the
+        # history for empty and scanned it once per case, growing with each rolled-back sweep).
+        link = LINK_SQL.format(prev="''", case="c.id", digest="%s")
+        cursor.execute(
+            f"INSERT INTO {CaseEvent._meta.db_table} (case_id, at, actor_id, actor_unit_id, action, source_state,"
+            " target_state, note, internal, data, chain_hash)"
+            f" SELECT c.id, c.received_at, NULL, NULL, 'receive', '', 'received', '', false, '{{}}', {link}"
+            f" FROM {Case._meta.db_table} c", ["0" * 64])
         cursor.execute("SELECT complaints_inbox_rebuild()")
         for name, definition in SEARCH_INDEXES:
             cursor.execute(f"CREATE INDEX {name} ON complaints_case {definition}")
