@@ -190,11 +190,8 @@ def clusters_join(cases: list[Case], *, since, threshold: int, at) -> dict[int, 
     # How many complainants each other respondent has in the window, counted by the database: a
     # busy respondent's thousands of cases are not read to count a handful of phones. Only the
     # respondents that now form a cluster have their cases read, once.
-    window = Case.objects.filter(respondent_name__in=names - clusters.keys(), received_at__gte=since) \
-        .exclude(state__in=Case.NOT_TAKEN_UP_STATES)
-    phones = Count("complainant_phone", distinct=True, filter=~Q(complainant_phone=""))
-    complainants = dict(window.order_by().values("respondent_name").annotate(n=phones)
-                        .values_list("respondent_name", "n"))
+    window = Case.objects.filter(received_at__gte=since).exclude(state__in=Case.NOT_TAKEN_UP_STATES)
+    complainants = _complainants_in(window, names - clusters.keys())
     forming = {name for name, n in complainants.items() if n >= threshold}
     members: dict[str, list] = {name: [] for name in forming}
     if forming:
@@ -229,3 +226,24 @@ def clusters_join(cases: list[Case], *, since, threshold: int, at) -> dict[int, 
         links[case.pk] = {"action": CaseEvent.Action.LINK, "internal": True, "note": note,
                           "data": {"cluster": clusters[name].pk}}
     return links
+
+
+def _complainants_in(window, names: set[str]) -> dict[str, int]:
+    """How many complainants (distinct phones) each respondent of `names` has among the cases of
+    `window`. On PostgreSQL one respondent at a time, through case_respondent_received (name,
+    receipt time): planned for the whole list of names, PostgreSQL may take the trigram index for
+    their equality, whose lists are long for names that share a part (0.55 s a batch for 15,000
+    cases of 97 names 某商家N)."""
+    if not names:
+        return {}
+    phones = window.exclude(complainant_phone="")
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return dict(phones.filter(respondent_name__in=names).order_by().values("respondent_name")
+                    .annotate(n=Count("complainant_phone", distinct=True)).values_list("respondent_name", "n"))
+    distinct_sql, params = phones.filter(respondent_name=RawSQL("g.name", [])).order_by() \
+        .values("complainant_phone").distinct().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT g.name, (SELECT count(*) FROM ({distinct_sql}) AS p) "
+                       "FROM unnest(%s::text[]) AS g (name)", [*params, sorted(names)])
+        return {name: n for name, n in cursor.fetchall() if n}
