@@ -72,12 +72,12 @@ def _text_match(field: str, search: str) -> Q:
     shares, whose GIN lists grow with the table (39 ms at a million cases). Part of a code, five
     characters or more, goes by its 5-character grams (complaints.search_grams), whose lists do not.
     """
-    if len(search) >= Case._meta.get_field(field).max_length:
-        return Q(**{field: search})
     if field in GRAMS_INDEXED:
         search = search.upper()  # codes are kept in capitals (complaints.intake_rules)
-        if len(search) >= GRAM_SIZE:
-            return Q(GramsContain(field, search))
+    if len(search) >= Case._meta.get_field(field).max_length:
+        return Q(**{field: search})
+    if field in GRAMS_INDEXED and len(search) >= GRAM_SIZE:
+        return Q(GramsContain(field, search))
     if len(search) >= TRIGRAM_MIN:
         return Q(**{f"{field}__contains": search})
     return Q(**{f"{field}__startswith": search})

@@ -109,6 +109,7 @@ def test_part_of_a_credit_code_finds_the_codes_that_hold_it_in_one_run(client, o
 def test_a_code_search_ignores_the_letters_case(client, org, cases):
     named, _anonymous = cases
     assert listed(client, org.supervisor, "ma4uabcd", "/cases/") == {named.number}
+    assert listed(client, org.supervisor, "91440703ma4uabcd12", "/cases/") == {named.number}  # a whole code
 
 
 @pytest.mark.postgres
