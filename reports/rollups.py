@@ -11,11 +11,11 @@ def _count():
     return models.PositiveIntegerField(default=0)
 
 
-class Figures(models.Model):
-    """The dimensions the report pages filter by and the additive measures of the metric registry,
-    of one day (DailyFigures) or one month (MonthlyFigures)."""
+class Dimensions(models.Model):
+    """The dimensions the report pages filter by: handling unit, category, channel and the
+    respondent's area. No foreign-key constraints: rows are rebuilt from the cases, which already
+    protect these."""
 
-    # No foreign-key constraints: rows are rebuilt from the cases, which already protect these.
     unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
                              related_name="+")
     category = models.ForeignKey("routing.Category", null=True, on_delete=models.DO_NOTHING,
@@ -23,6 +23,18 @@ class Figures(models.Model):
     channel = models.CharField(max_length=30, blank=True)
     area = models.ForeignKey("routing.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
                              related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def dimensions(self) -> str:
+        return f"{self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
+
+
+class Figures(Dimensions):
+    """The additive measures of the metric registry of one combination of the dimensions, for one
+    day (DailyFigures) or one month (MonthlyFigures)."""
+
     # Cases, by the day of the event each counts (reports/metrics.py).
     received = _count()
     dispatched = _count()
@@ -65,7 +77,7 @@ class DailyFigures(Figures):
                    models.Index(fields=["unit", "day"], name="dailyfigures_unit_day")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
+        return f"{self.day} {self.dimensions()}"
 
 
 class MonthlyFigures(Figures):
@@ -82,26 +94,17 @@ class MonthlyFigures(Figures):
                    models.Index(fields=["unit", "month"], name="monthlyfigures_unit_month")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
+        return f"{self.month:%Y-%m} {self.dimensions()}"
 
 
-class DayDimensions(models.Model):
+class DayDimensions(Dimensions):
     """A day and DailyFigures' dimensions, for the rollups that keep one more column beside them."""
 
     day = models.DateField()
-    unit = models.ForeignKey("routing.Unit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                             related_name="+")
-    category = models.ForeignKey("routing.Category", null=True, on_delete=models.DO_NOTHING,
-                                 db_constraint=False, related_name="+")
     channel = models.CharField(max_length=30, blank=True, db_default="")
-    area = models.ForeignKey("routing.Area", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                             related_name="+")
 
     class Meta:
         abstract = True
-
-    def dimensions(self) -> str:
-        return f"{self.day} {self.unit_id}/{self.category_id}/{self.channel}/{self.area_id}"
 
 
 class DailyOverdue(DayDimensions):
@@ -120,7 +123,7 @@ class DailyOverdue(DayDimensions):
                    models.Index(fields=["unit", "day"], name="dailyoverdue_unit_day")]
 
     def __str__(self) -> str:
-        return f"{self.dimensions()} after {self.previous_day}"
+        return f"{self.day} {self.dimensions()} after {self.previous_day}"
 
 
 class DailyHandling(DayDimensions):
@@ -137,7 +140,7 @@ class DailyHandling(DayDimensions):
                    models.Index(fields=["unit", "day"], name="dailyhandling_unit_day")]
 
     def __str__(self) -> str:
-        return f"{self.dimensions()} from {self.dispatched_day}"
+        return f"{self.day} {self.dimensions()} from {self.dispatched_day}"
 
 
 class RollupState(models.Model):
