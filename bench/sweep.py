@@ -237,9 +237,10 @@ def _load(connection, *, size: int, units: int, now) -> None:
             "   ELSE %s + (2 + mod(c.id, 10)) * interval '1 day' END AS due) t",
             [now, now, now, now],
         )
-        # Each case's receipt in its history, chained as the services chain it: the sweep's own rows
-        # look up their case's last row, which a case always has (without any, the planner took the
-        # history for empty and scanned it once per case, growing with each rolled-back sweep).
+        # Each case's receipt in its history, linked as the first row of its chain (over a placeholder
+        # digest: the bench never verifies the chain): the sweep's own rows look up their case's last
+        # row, which a case always has (without any, the planner took the history for empty and
+        # scanned it once per case, growing with each rolled-back sweep).
         link = LINK_SQL.format(prev="''", case="c.id", digest="%s")
         cursor.execute(
             f"INSERT INTO {CaseEvent._meta.db_table} (case_id, at, actor_id, actor_unit_id, action, source_state,"

@@ -77,6 +77,11 @@ def _unit_open_cases(*, user) -> QuerySet[Case]:
     return Case.objects.filter(handling_unit_id=user.unit_id, state__in=Case.AT_UNIT_STATES)
 
 
+# A search matching more cases than this anywhere is judged with the unit's filter: reading its
+# keys would cost more than it saves (a common name's thousands of cases).
+NARROWED_UP_TO = 200
+
+
 def _search(qs: QuerySet[Case], search: str, *, user) -> QuerySet[Case]:
     """The inbox's cases that match the search. A search that matches few cases anywhere is
     narrowed to their keys first, found through the search's own indexes (core.pagination.first_keys):
@@ -88,11 +93,6 @@ def _search(qs: QuerySet[Case], search: str, *, user) -> QuerySet[Case]:
     found = case_search_filter(user=user, search=search)
     keys = first_keys(Case.objects.filter(found), NARROWED_UP_TO + 1)
     return qs.filter(pk__in=keys) if len(keys) <= NARROWED_UP_TO else qs.filter(found)
-
-
-# A search matching more cases than this anywhere is judged with the unit's filter: reading its
-# keys would cost more than it saves (a common name's thousands of cases).
-NARROWED_UP_TO = 200
 
 
 def _cohandled_open_cases(*, user) -> QuerySet[Case]:

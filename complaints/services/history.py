@@ -48,7 +48,8 @@ def case_event_build(
     if at is not None and not case._state.adding and at < case.received_at - timedelta(days=RECEIPT_SLACK_DAYS):
         # The chain's head is looked up from about the receipt on (SINCE_RECEIPT): a row dated earlier
         # would not be found by the next one, and the chain would fork.
-        raise ValueError(f"a history row of {case.number} cannot be dated before its receipt")
+        raise ValueError(f"a history row of {case.number} cannot be dated more than {RECEIPT_SLACK_DAYS} days "
+                         "before its receipt")
     if isinstance(note, Note):
         data = {**(data or {}), NOTE_KEY: note.stored()}
         note = note.in_default_language()

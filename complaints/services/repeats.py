@@ -160,7 +160,7 @@ def _first_three_of_groups(wanted: set[tuple], fields: set[str], *, since) -> li
         anonymous=False, complainant_phone=RawSQL("g.phone", []), respondent_name=RawSQL("g.respondent", []),
         category_or_none=RawSQL("g.category", []), received_at__gte=since)).values(*names)[:FIRST_FEW]
     inner, params = group.query.sql_with_params()
-    wanted = sorted(wanted, key=lambda key: (key[1], key[2], key[3] or 0))
+    wanted = list(wanted)
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
             "SELECT f.* FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS g (phone, respondent, category)"
